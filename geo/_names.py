@@ -1,0 +1,171 @@
+"""Place-name normalisation: one matching key for every spelling of a name.
+
+News and tables spell the same place many ways: Kyiv/Kiev/Київ/Киев, Kharkiv/Kharkov,
+Malotaranivka/Malotaranovka, Posad-Pokrovske/Posad-Pokrovskoye, Kam'yanske/Kamianske.
+Rather than listing aliases, :func:`key` applies general rules that erase the differences
+between Ukrainian and Russian forms and between romanisation systems:
+
+- Cyrillic (Ukrainian and Russian letters) is transliterated; Latin diacritics dropped;
+  apostrophes, soft signs, hyphens and spaces removed.
+- consonant digraphs fold: kh/h/g/x -> h, zh/z -> z, sh/sch/shch/sz -> s, ch/tsch/cz -> c,
+  ts/c -> c, w -> v, ph -> f;
+- vowels i, y, e, o, j (and Ukrainian і/ї/є/и) fold into one class, because Ukrainian
+  writes *i* where Russian writes *o* or *e* in closed syllables (Kharkiv/Kharkov,
+  Lviv/Lvov, -ivka/-ovka) and romanisations disagree on y/i/yi/ij;
+- "ia" folds into that class (Кам'янське/Каменское, Zaporizhzhia/Zaporozhye), a word-final
+  Russian "-aya" into "-a"; runs of the vowel class and doubled letters collapse.
+
+The key is deliberately lossy; callers rank an exact spelling above a key match
+(:func:`exact_key`) and keep both in their index.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Cyrillic -> Latin, one scheme for Ukrainian and Russian letters (folding makes them meet).
+_CYR = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ё": "yo",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m",
+    "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh",
+    "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "ў": "u",
+}
+#: Latin letters NFKD does not decompose.
+_LATIN = {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
+          "ı": "i", "ʹ": "", "ʺ": ""}
+_TRANSLIT = str.maketrans({**_CYR, **_LATIN})
+
+#: Ukrainian national romanisation (2010, official for names in passports and on maps);
+#: used for names that exist only in Cyrillic (KATOTTG settlements).
+_UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_UK = {**_CYR, "г": "h", "и": "y", "є": "ie", "ї": "i", "й": "i", "ю": "iu", "я": "ia",
+       "х": "kh", "щ": "shch", "ь": "", "'": "", "’": "", "ʼ": ""}
+
+#: Russian romanisation (BGN/PCGN-like, without diacritics) -- the "Russian-style" spelling.
+_RU = {**_CYR, "г": "g", "и": "i", "е": "e", "ё": "yo", "й": "y", "ы": "y", "э": "e",
+       "ю": "yu", "я": "ya", "х": "kh", "ц": "ts", "ь": "", "ъ": ""}
+
+_APOSTROPHES = "'’ʼ`´‘ʻ\"ʹʺ"
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("shch", "s"), ("tsch", "c"), ("sch", "s"), ("tch", "c"), ("sh", "s"), ("sz", "s"),
+    ("ch", "c"), ("cz", "c"), ("ts", "c"), ("tz", "c"), ("zh", "z"), ("kh", "h"), ("ph", "f"),
+    ("g", "h"), ("x", "h"), ("w", "v"), ("q", "k"),
+)
+_VOWELS = re.compile(r"[iyeoj]+")
+_DOUBLES = re.compile(r"(.)\1+")
+_WORDS = re.compile(r"[^\W_]+(?:['’ʼ`´‘ʻ][^\W_]+)*", re.UNICODE)
+
+
+def _strip_marks(text: str) -> str:
+    """Lowercase, NFKD, drop combining marks (keeps Cyrillic й/ї intact)."""
+    text = unicodedata.normalize("NFC", text).lower()
+    # Protect Cyrillic letters whose decomposition would change them.
+    text = text.replace("й", "\0").replace("ї", "\1").replace("ё", "\2")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return text.replace("\0", "й").replace("\1", "ї").replace("\2", "ё")
+
+
+def words(name: str) -> list[str]:
+    """Words of a name: letters/digits, apostrophes inside a word kept, hyphens split."""
+    return _WORDS.findall(name)
+
+
+@lru_cache(maxsize=200_000)
+def exact_key(name: str) -> str:
+    """Spelling-preserving key: case, diacritics, apostrophes, hyphens and spaces ignored."""
+    text = _strip_marks(name)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _fold_word(word: str) -> str:
+    w = word.translate(_TRANSLIT)
+    w = "".join(ch for ch in w if ch.isalnum())
+    if not w.isascii():  # other scripts: keep as is, they can only match themselves
+        return w
+    for a, b in _FOLDS:
+        w = w.replace(a, b)
+    if w.endswith("aya") or w.endswith("aja"):
+        w = w[:-3] + "a"  # Russian feminine -aya ~ Ukrainian -a
+    w = _VOWELS.sub("i", w)
+    w = w.replace("ia", "i")
+    w = _VOWELS.sub("i", w)
+    return _DOUBLES.sub(r"\1", w)
+
+
+@lru_cache(maxsize=200_000)
+def key(name: str) -> str:
+    """Matching key shared by the Ukrainian, Russian and romanised spellings of one name."""
+    text = _strip_marks(name)
+    for a in _APOSTROPHES:
+        text = text.replace(a, "")
+    return "".join(_fold_word(w) for w in re.split(r"[^\w]+|_", text) if w)
+
+
+def _romanise(name: str, table: dict[str, str], initial: dict[str, str] | None = None) -> str:
+    out: list[str] = []
+    prev_letter = False
+    for ch in unicodedata.normalize("NFC", name):
+        low = ch.lower()
+        rep = (initial or {}).get(low) if not prev_letter else None
+        if rep is None:
+            rep = table.get(low)
+        if rep is None:
+            out.append(ch)
+            prev_letter = ch.isalpha()
+            continue
+        if ch != low and rep:
+            rep = rep[0].upper() + rep[1:]
+        out.append(rep)
+        prev_letter = True
+    return "".join(out)
+
+
+def romanise_uk(name: str) -> str:
+    """Ukrainian national transliteration (2010): Білогорівка -> Bilohorivka."""
+    return _romanise(name, _UK, _UK_INITIAL)
+
+
+def romanise_ru(name: str) -> str:
+    """Russian-style romanisation: Белогоровка -> Belogorovka."""
+    return _romanise(name, _RU)
+
+
+def is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+def is_ukrainian(text: str) -> bool:
+    """Cyrillic with letters only Ukrainian uses (і ї є ґ)."""
+    return any(ch in "іїєґІЇЄҐ" for ch in text)
+
+
+def is_latin_or_cyrillic(text: str) -> bool:
+    """True if every letter is Latin or Cyrillic (other scripts are not indexed)."""
+    for ch in text:
+        if ch.isalpha() and not (ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u0400" <= ch <= "\u04ff"
+                                 or "\u1e00" <= ch <= "\u1eff"):
+            return False
+    return True
+
+
+_VOWEL_SET = frozenset("aiu")
+
+
+def edit_distance(a: str, b: str, limit: float) -> float:
+    """Levenshtein distance on keys, a vowel-for-vowel swap costing 0.5 (Rabotino/Robotyne
+    differ by unstressed a/o only); returns limit + 1 as soon as it must exceed *limit*."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = [float(j) for j in range(len(b) + 1)]
+    for i, ca in enumerate(a, 1):
+        cur = [float(i)]
+        va = ca in _VOWEL_SET
+        for j, cb in enumerate(b, 1):
+            sub = 0.0 if ca == cb else 0.5 if va and cb in _VOWEL_SET else 1.0
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return min(prev[-1], limit + 1)

