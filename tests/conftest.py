@@ -1,0 +1,75 @@
+"""Browser fixtures: Debian's Chromium through Playwright, every network request blocked and recorded."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking"]
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (never `playwright install`)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class OfflinePage:
+    """A page whose non-file requests are aborted and recorded; page errors are collected."""
+
+    def __init__(self, browser, viewport=(1280, 800)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                           accept_downloads=True)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(5000)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._seen)
+        self.context.route("**/*", self._route)
+
+    def _seen(self, req) -> None:
+        if not req.url.startswith(LOCAL_SCHEMES):
+            self.requests.append(req.url)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            if route.request.url not in self.requests:
+                self.requests.append(route.request.url)
+            route.abort()
+
+    def open(self, path: str | Path) -> "OfflinePage":
+        self.page.goto(Path(path).resolve().as_uri())
+        self.page.wait_for_function("window.frontline && window.frontline.shownCount")
+        return self
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    pages: list[OfflinePage] = []
+
+    def make(**kw) -> OfflinePage:
+        p = OfflinePage(browser, **kw)
+        pages.append(p)
+        return p
+    yield make
+    for p in pages:
+        p.close()
