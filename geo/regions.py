@@ -134,8 +134,7 @@ class _Index:
     """Prepared polygons, an STRtree for point-in-polygon and a metric one for the fallback."""
 
     def __init__(self, gdf: gpd.GeoDataFrame):
-        self.geoms = gdf.geometry.values.to_numpy() if hasattr(gdf.geometry.values, "to_numpy") \
-            else np.asarray(gdf.geometry.values)
+        self.geoms = np.asarray(gdf.geometry.values)
         shapely.prepare(self.geoms)
         self.tree = shapely.STRtree(self.geoms)
         self.code = gdf["code"].to_numpy(dtype=object)
@@ -144,13 +143,54 @@ class _Index:
         self.rank = gdf["country"].map({c: i for i, c in enumerate(SOURCES.values())}).to_numpy()
 
     @functools.cached_property
+    def metric_geoms(self) -> np.ndarray:
+        geoms = _to_metric(self.geoms)
+        shapely.prepare(geoms)
+        return geoms
+
+    @functools.cached_property
     def metric_tree(self) -> shapely.STRtree:
-        return shapely.STRtree(_to_metric(self.geoms))
+        return shapely.STRtree(self.metric_geoms)
 
 
-@functools.lru_cache(maxsize=1)
+def _pairs(tree: shapely.STRtree, geoms: np.ndarray, pts: np.ndarray, predicate, *args) -> tuple:
+    """(point, region) pairs passing predicate(region, point, *args), tested region by region so
+    each polygon is prepared once (STRtree.query would prepare the points instead: ~10x slower)."""
+    if args:  # distance predicate: widen the point to a box for the envelope query
+        x, y, d = shapely.get_x(pts), shapely.get_y(pts), args[0]
+        p_idx, r_idx = tree.query(shapely.box(x - d, y - d, x + d, y + d))
+    else:
+        p_idx, r_idx = tree.query(pts)
+    hit = np.zeros(p_idx.shape, dtype=bool)
+    by_region = np.argsort(r_idx, kind="stable")
+    regions_hit, starts = np.unique(r_idx[by_region], return_index=True)
+    for r, sel in zip(regions_hit, np.split(by_region, starts[1:])):
+        hit[sel] = predicate(geoms[r], pts[p_idx[sel]], *args)
+    return p_idx[hit], r_idx[hit]
+
+
+def _first_per_point(found: np.ndarray, p_idx: np.ndarray, r_idx: np.ndarray) -> None:
+    """found[p] = first r listed for p (pairs sorted by p, best first)."""
+    first = np.r_[True, p_idx[1:] != p_idx[:-1]] if p_idx.size else np.zeros(0, dtype=bool)
+    found[p_idx[first]] = r_idx[first]
+
+
+_derived: dict = {}  # things built from one _regions() frame; dropped when that frame changes
+
+
+def _cache() -> dict:
+    gdf = _regions()
+    if _derived.get("source") is not gdf:
+        _derived.clear()
+        _derived["source"] = gdf
+    return _derived
+
+
 def _index() -> _Index:
-    return _Index(_regions())
+    c = _cache()
+    if "index" not in c:
+        c["index"] = _Index(c["source"])
+    return c["index"]
 
 
 def locate(lat: np.ndarray, lon: np.ndarray, max_km: float = 10.0) -> np.ndarray:
@@ -162,24 +202,19 @@ def locate(lat: np.ndarray, lon: np.ndarray, max_km: float = 10.0) -> np.ndarray
     if ok.size == 0:
         return out
     pts = shapely.points(lon[ok], lat[ok])
-    p_idx, r_idx = ix.tree.query(pts)  # bounding-box candidates
-    hit = np.zeros(p_idx.shape, dtype=bool)
-    for r in np.unique(r_idx):
-        sel = np.flatnonzero(r_idx == r)
-        hit[sel] = shapely.intersects_xy(ix.geoms[r], lon[ok[p_idx[sel]]], lat[ok[p_idx[sel]]])
-    p_idx, r_idx = p_idx[hit], r_idx[hit]
+    found = np.full(ok.size, -1, dtype=np.int64)
+    p_idx, r_idx = _pairs(ix.tree, ix.geoms, pts, shapely.intersects)
     # several hits (border noise, overlaps): the highest-priority country wins
     order = np.lexsort((r_idx, ix.rank[r_idx], p_idx))
-    p_idx, r_idx = p_idx[order], r_idx[order]
-    first = np.r_[True, p_idx[1:] != p_idx[:-1]] if p_idx.size else np.zeros(0, bool)
-    found = np.full(ok.size, -1, dtype=np.int64)
-    found[p_idx[first]] = r_idx[first]
+    _first_per_point(found, p_idx[order], r_idx[order])
     miss = np.flatnonzero(found < 0)
     if miss.size and max_km > 0:
-        x, y = _transformer().transform(lon[ok[miss]], lat[ok[miss]])
-        q, r = ix.metric_tree.query_nearest(shapely.points(x, y), max_distance=max_km * 1000.0,
-                                            all_matches=False)
-        found[miss[q]] = r
+        d = max_km * 1000.0
+        mpts = shapely.points(*_transformer().transform(lon[ok[miss]], lat[ok[miss]]))
+        p_idx, r_idx = _pairs(ix.metric_tree, ix.metric_geoms, mpts, shapely.dwithin, d)
+        dist = shapely.distance(ix.metric_geoms[r_idx], mpts[p_idx])  # only for the few near pairs
+        order = np.lexsort((ix.rank[r_idx], dist, p_idx))
+        _first_per_point(found, miss[p_idx[order]], r_idx[order])
     out[ok] = found
     return out
 
@@ -257,12 +292,13 @@ def basemap_geojson(bbox: tuple[float, float, float, float] | None = None, toler
     return {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]}
 
 
-@functools.lru_cache(maxsize=4)
 def _simplified(tolerance_deg: float) -> np.ndarray:
-    geoms = shapely.set_precision(_regions().geometry.values.to_numpy(), 1e-6)
-    if tolerance_deg > 0:
-        geoms = shapely.coverage_simplify(geoms, tolerance_deg)
-    return geoms
+    """All units snapped to a 1e-6° grid (makes the files a valid coverage) and simplified together."""
+    c, key = _cache(), ("simplified", tolerance_deg)
+    if key not in c:
+        geoms = shapely.set_precision(np.asarray(c["source"].geometry.values), 1e-6)
+        c[key] = shapely.coverage_simplify(geoms, tolerance_deg) if tolerance_deg > 0 else geoms
+    return c[key]
 
 
 def _feature(geom, code: str, name: str, country: str, kind: str) -> dict:
