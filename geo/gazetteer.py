@@ -41,7 +41,8 @@ INDEX_VERSION = 1
 FOCUS = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "GE")
 WORLD_MIN_POPULATION = 100_000
 MAX_NAME_WORDS = 5
-KINDS = ("exact", "translit", "approximate", "fuzzy")  # best first
+KINDS = ("exact", "translit", "approximate", "fuzzy")
+_TIER = {"exact": 0, "translit": 0, "approximate": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
 CITY_UNITS = frozenset({"UA.12", "UA.20", "RU.48", "RU.66"})
 _REGION_WORDS = frozenset({
@@ -181,8 +182,9 @@ def _core_words(text: str) -> tuple[list[str], bool, bool]:
     """Words of an admin-1 hint without generic words; flags: city word seen, region word seen."""
     ws = [w.lower().strip("'’.") for w in _names.words(text.replace(".", " "))]
     city = any(w in _CITY_WORDS for w in ws)
-    region = any(w in _REGION_WORDS for w in ws)
-    core = [w for w in ws if w not in _REGION_WORDS and w not in _CITY_WORDS and w not in _FILLER_WORDS]
+    is_region = [w in _REGION_WORDS or w.startswith(("obl", "облас", "regio")) for w in ws]
+    core = [w for w, r in zip(ws, is_region) if not r and w not in _CITY_WORDS and w not in _FILLER_WORDS]
+    region = any(is_region)
     return core, city, region
 
 
@@ -526,12 +528,14 @@ class Gazetteer(Geocoder):
         if code:
             inside = [(i, m) for i, m in found if self._a1[i] == code]
             found = inside or found
-        # A place whose current primary name matches weighs as 4x its population against one
-        # matched only by an alternate (historic names: Engels was "Pokrovsk" until 1931).
-        def weight(i: int) -> float:
+        # Exact and key matches compete on population; an exact spelling counts double and a
+        # match on the current primary name 4x (Engels was "Pokrovsk" until 1931: an alternate).
+        def rank(im: tuple[int, str]) -> tuple:
+            i, m = im
             primary = exact_key(self._name[i]) == ek or key(self._name[i]) == k
-            return self._pop[i] * (4 if primary else 1)
-        found.sort(key=lambda im: (KINDS.index(im[1]), -weight(im[0]), im[0]))
+            w = max(self._pop[i], 1) * (4 if primary else 1) * (2 if m == "exact" else 1)
+            return (_TIER[m], -w, i)
+        found.sort(key=rank)
         return [(self._place(i), m) for i, m in found]
 
     # -- geopy interface
