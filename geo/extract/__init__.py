@@ -1,0 +1,154 @@
+"""Article texts → dated, geocoded events (issue #4), by rules over the offline gazetteer.
+
+    extract_paths(paths, published=None, articles_table=None, gazetteer=None) -> Extraction
+    extract_text(text, published=..., source=..., file="", gazetteer=None) -> list[dict]
+
+Every event dict has geo.schema.COLUMNS plus "articles" (file names it came from). Dates: see
+geo.extract.dates; an event the text does not date gets the publication date with precision
+"week" (an article reports the past few days); no publication date → event_date "" / "unknown".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from geo._errors import InputError
+from geo.admin1 import name_of
+from geo.schema import COLUMNS, event_id
+from geo.extract.articles import first_line_date, read_table, read_text, text_date
+from geo.extract.events import Candidate, extract_candidates
+
+__all__ = ["Extraction", "extract_paths", "extract_text"]
+
+UNDATED_PRECISION = "week"
+
+
+@dataclass
+class Extraction:
+    events: list[dict] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)
+
+
+def _gaz(gazetteer):
+    if gazetteer is not None:
+        return gazetteer
+    from geo.gazetteer import load_gazetteer
+    return load_gazetteer()
+
+
+def _record(c: Candidate, published: date | None, source: str, file: str) -> dict:
+    if c.date is not None and c.date.kind == "event":
+        ev_date, prec = c.date.date.isoformat(), c.date.precision
+    elif c.date is not None:                       # only a speech date: the event happened by then
+        ev_date, prec = c.date.date.isoformat(), UNDATED_PRECISION
+    elif published is not None:
+        ev_date, prec = published.isoformat(), UNDATED_PRECISION
+    else:
+        ev_date, prec = "", "unknown"
+    rec = {
+        "event_id": "", "event_date": ev_date, "date_precision": prec, "event_type": c.event_type,
+        "event_type_original": c.original, "weapon": c.weapon, "actor": c.actor, "status": c.status,
+        "location_name": c.name, "admin1": name_of(c.admin1), "country": c.country,
+        "latitude": round(c.lat, 5), "longitude": round(c.lon, 5), "geo_precision": c.precision,
+        "source": source, "evidence": " … ".join(c.evidence), "confidence": round(c.confidence, 2),
+        "articles": [file] if file else [],
+    }
+    rec["event_id"] = event_id(rec)
+    return rec
+
+
+def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:
+    cands, warnings = extract_candidates(text, published, gaz)
+    for c in cands:
+        warnings += [w for w in c.warnings if w not in warnings]
+    return [_record(c, published, source, file) for c in cands], warnings
+
+
+def extract_text(text: str, *, published: date | None, source: str, file: str = "", gazetteer=None) -> list[dict]:
+    """Events of one article text (already without any `date` first line)."""
+    events, _ = _article_events(text, published, source, file, _gaz(gazetteer))
+    return events
+
+
+def _merge_across(events: list[dict]) -> list[dict]:
+    """The same incident (place, date, type) reported by several articles becomes one event."""
+    out: list[dict] = []
+    index: dict[tuple, dict] = {}
+    for e in events:
+        k = (e["location_name"], round(e["latitude"], 3), round(e["longitude"], 3), e["event_date"], e["event_type"])
+        if not e["event_date"] or k not in index:
+            out.append(e)
+            if e["event_date"]:
+                index[k] = e
+            continue
+        m = index[k]
+        for f in e["articles"]:
+            if f not in m["articles"]:
+                m["articles"].append(f)
+        if e["source"] not in m["source"].split(" | "):
+            m["source"] += " | " + e["source"]
+        m["evidence"] += " | " + e["evidence"]
+        m["confidence"] = max(m["confidence"], e["confidence"])
+        if m["status"] == "claimed" and e["status"] == "reported":
+            m["status"] = "reported"        # confirmed by a second report
+        for col in ("weapon", "actor"):
+            m[col] = m[col] or e[col]
+    for m in out:
+        m["event_id"] = event_id(m)
+    return out
+
+
+def _files(paths: Sequence[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*.txt") if q.is_file() and not q.name.startswith("."))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise InputError(str(p), "no such file or folder")
+    return out
+
+
+def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
+                  articles_table: str | Path | None = None, gazetteer=None) -> Extraction:
+    """PATHs are files or folders (*.txt, UTF-8; other files such as articles.csv are skipped).
+    Publication date: `published` > articles table > first line `date YYYY-MM-DD` > a date in the text."""
+    gaz = _gaz(gazetteer)
+    files = _files(paths)
+    table: dict[str, dict[str, str]] = {}
+    if articles_table is not None:
+        table = read_table(articles_table)
+    else:   # an articles.csv beside the texts is used automatically
+        for d in {f.parent for f in files}:
+            if (d / "articles.csv").is_file():
+                for k, v in read_table(d / "articles.csv").items():
+                    table.setdefault(k, v)
+    events: list[dict] = []
+    articles: list[dict] = []
+    for f in files:
+        raw = read_text(f)
+        fl_date, text = first_line_date(raw)
+        row = table.get(f.name, {})
+        pub, how = published, "argument"
+        if pub is None and row.get("published"):
+            pub, how = date.fromisoformat(row["published"]), "table"
+        if pub is None and fl_date is not None:
+            pub, how = fl_date, "first-line"
+        if pub is None:
+            td = text_date(text)
+            if td is not None:
+                pub, how = td, "text"
+        warnings: list[str] = []
+        if pub is None:
+            how = "none"
+            warnings.append("no publication date (argument, articles table, first line or text): events undated")
+        url = row.get("url", "")
+        evs, w = _article_events(text, pub, url or f.name, f.name, gaz)
+        warnings += w
+        events += evs
+        articles.append({"file": f.name, "published": pub.isoformat() if pub else "", "published_from": how,
+                         "url": url, "n_events": len(evs), "warnings": warnings})
+    return Extraction(events=_merge_across(events), articles=articles)

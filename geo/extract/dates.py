@@ -1,0 +1,167 @@
+"""Relative and absolute dates in article sentences, resolved against the publication date.
+
+Conventions (documented for users and the evaluation set):
+- "on Friday" / "Friday" = the most recent Friday on or before publication; "last Friday" = strictly before.
+- "yesterday", "overnight", "last night" = the day before publication; "today", "this morning" = publication day.
+- "in the past 24 hours" = publication day. "last week" = publication - 7 days, precision "week";
+  "this week" / "in recent days|weeks" = publication day, precision "week".
+- Explicit "June 3" / "3 June [2024]" = that day (year: the most recent one not after publication).
+- A bare month ("in July") = the 1st of that month, precision "month".
+- A date 30+ days before publication marks the sentence as background (not a current event).
+- Dates right after a speech verb ("said on Wednesday") only bound the event: kind "speech".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+_MON = {m: i for i, m in enumerate(MONTHS, 1)}
+_MON.update({m[:3]: i for m, i in list(_MON.items())})
+_MON["sept"] = 9
+_MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_SPEECH = r"(?:said|says|told|reported|announced|stated|claimed|wrote|added|confirmed|denied|rejected)"
+
+BACKGROUND_DAYS = 30
+
+
+@dataclass(frozen=True)
+class DateRef:
+    date: date
+    precision: str        # day | week | month | year
+    kind: str             # event | speech | since
+    start: int            # character offset in the sentence
+    text: str
+
+
+def _recent(pub: date, month: int, day: int, year: int | None) -> date | None:
+    try:
+        if year:
+            return date(year, month, day)
+        d = date(pub.year, month, day)
+        return d if d <= pub + timedelta(days=1) else date(pub.year - 1, month, day)
+    except ValueError:
+        return None
+
+
+def _weekday(pub: date, name: str, strictly_before: bool) -> date:
+    delta = (pub.weekday() - WEEKDAYS.index(name)) % 7
+    if strictly_before and delta == 0:
+        delta = 7
+    return pub - timedelta(days=delta)
+
+
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b", re.I)),
+    ("mdy", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
+    ("weekday", re.compile(r"\b(last\s+|this\s+|on\s+|early\s+|late\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)),
+    ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|today|this\s+morning|tonight|earlier\s+today|"
+                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|"
+                       r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
+                       r"last\s+month|earlier\s+this\s+month|this\s+month)\b", re.I)),
+    ("month", re.compile(rf"\b(?:in|from|since|during|of|early|late|mid-?)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\s+\d)\b", re.I)),
+    ("year", re.compile(r"\b(?:in|since|of)\s+((?:19|20)\d{2})\b")),
+]
+
+
+def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
+    g = m.groups()
+    if kind == "iso":
+        try:
+            return date(int(g[0]), int(g[1]), int(g[2])), "day"
+        except ValueError:
+            return None
+    if kind in ("dmy", "mdy"):
+        day, mon = (g[0], g[1]) if kind == "dmy" else (g[1], g[0])
+        mon_n = _MON.get(mon.lower().rstrip("."))
+        if mon_n is None or not (1 <= int(day) <= 31):
+            return None
+        d = _recent(pub, mon_n, int(day), int(g[2]) if g[2] else None)
+        return (d, "day") if d else None
+    if kind == "weekday":
+        mod = (g[0] or "").strip().lower()
+        return _weekday(pub, g[1].lower(), mod == "last"), "day"
+    if kind == "rel":
+        w = " ".join(g[0].lower().split())
+        if w in ("yesterday", "overnight", "last night"):
+            return pub - timedelta(days=1), "day"
+        if w in ("today", "this morning", "tonight", "earlier today") or "24" in w or "twenty-four" in w:
+            return pub, "day"
+        if w == "last week":
+            return pub - timedelta(days=7), "week"
+        if "week" in w or "days" in w:
+            return pub, "week"
+        if w == "last month":
+            first = pub.replace(day=1) - timedelta(days=1)
+            return first.replace(day=1), "month"
+        return pub.replace(day=1), "month"
+    if kind == "month":
+        mon_n = _MON.get(g[0].lower().rstrip("."))
+        if mon_n is None:
+            return None
+        year = int(g[1]) if g[1] else (pub.year if mon_n <= pub.month else pub.year - 1)
+        return date(year, mon_n, 1), "month"
+    if kind == "year":
+        return date(int(g[0]), 1, 1), "year"
+    return None
+
+
+def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
+    """All date expressions in *sentence*, resolved against *pub* (none without a publication date,
+    except ISO/explicit years), in text order, overlapping matches dropped (earlier patterns win)."""
+    out: list[DateRef] = []
+    taken: list[tuple[int, int]] = []
+    for kind, rx in _PATTERNS:
+        for m in rx.finditer(sentence):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if kind == "mdy" and m.group(1).lower().rstrip(".") == "may" and not m.group(3) and \
+                    not re.match(r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?:%|km|people|per|of|years|drones|missiles))", sentence[m.end(1):]):
+                continue
+            if kind == "mdy" and re.match(r"\s*(?:km|kilomet|mi\b|miles|people|troops|%|drones|missiles|houses)", sentence[m.end():]):
+                continue
+            if pub is None and kind not in ("iso",) and not (kind in ("dmy", "mdy") and m.group(3)):
+                continue
+            if kind == "weekday" and sentence[m.end():m.end() + 1] == "s" :
+                continue
+            res = _resolve(kind, m, pub) if pub is not None or kind == "iso" else _resolve(kind, m, date.today())
+            if res is None:
+                continue
+            before = sentence[max(0, m.start() - 30):m.start()].lower()
+            if re.search(r"\bsince\s+(?:the\s+)?$", before):
+                dk = "since"
+            elif re.search(rf"\b{_SPEECH}\s+(?:on\s+|late\s+|early\s+)?$", before) or \
+                    re.match(rf"[\s,]*(?:morning|evening|afternoon)?[\s,]*(?:that\s+)?[A-Z]?[\w’'.\- ]{{0,40}}?\b{_SPEECH}\b", sentence[m.end():]) and m.start() < 4:
+                dk = "speech"
+            else:
+                dk = "event"
+            out.append(DateRef(res[0], res[1], dk, m.start(), m.group(0)))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda r: r.start)
+    return out
+
+
+def is_background(ref: DateRef, pub: date | None) -> bool:
+    """A date well before publication recalls history, not the reported incident."""
+    if pub is None or ref.kind == "since":
+        return False
+    end = ref.date
+    if ref.precision == "month":
+        nxt = (ref.date.replace(day=28) + timedelta(days=4)).replace(day=1)
+        end = nxt - timedelta(days=1)
+    elif ref.precision == "year":
+        end = date(ref.date.year, 12, 31)
+    return (pub - end).days >= BACKGROUND_DAYS
+
+
+def event_date(refs: list[DateRef], pub: date | None) -> DateRef | None:
+    """The date an event sentence gives its incident: the first 'event' date, else a speech date."""
+    for kind in ("event", "speech"):
+        for r in refs:
+            if r.kind == kind:
+                return r
+    return None

@@ -1,0 +1,498 @@
+"""Sentence → events: a place in a locative or target role sharing a clause with an incident trigger.
+
+Pipeline per article: mentions for every sentence (pass 1, also to learn the article's dominant
+regions), then per clause: trigger (realis, not background) + place role → candidate event with
+type, weapon, actor, status, date; finally merge repeats of one incident (same place, compatible
+date), fold approximate places ("a village south of X", a region) into a named settlement of the
+same incident, and attach dates told in place-less follow-up sentences ("the attack happened on Sunday").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from math import asin, cos, radians, sin, sqrt
+
+from geo._names import key
+from geo.admin1 import name_of
+from geo.extract import lexicon as L
+from geo.extract.dates import DateRef, event_date, find_dates, is_background
+from geo.extract.sentences import Sentence, clauses, split_article
+from geo.extract.toponyms import Mention, find_mentions
+
+WAR = ("UA", "RU")
+TYPE_RANK = {"destroyed_equipment": 4, "strike": 3, "attack": 2, "explosion": 1, "other": 0}
+
+_ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged|southern|northern|eastern|western|"
+        r"central|north-eastern|northeastern|northwestern|southeastern|southwestern|key|ukrainian|russian|[\w\-]+-occupied|"
+        r"[\w\-]+-controlled|nearby|neighbou?ring|small|large|major|industrial|regional|strategic|eastern ukrainian|"
+        r"ukrainian-held|russian-held|town|city|village|settlement|port|its|their|his|her)")
+_OF_HEAD = re.compile(rf"(?:\b{_ADJ}\s+)*(?:city|town|village|settlement|port|district|area|outskirts|suburbs?|centre|center|"
+                      rf"capital|hromada|community|vicinity|direction|sector|environs|streets|region|oblast|province)\s+of\s*$", re.I)
+_ADJS = re.compile(rf"(?:\b{_ADJ}\s+)+$", re.I)
+_DISTANCE = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?|mi)\b\s*(?:\([^)]*\)\s*)?"
+                       r"(?:(?:north|south|east|west)[\w\-]*\s+)?(?:of|from|to|away from|outside|short of)\s*$", re.I)
+_DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s*$", re.I)
+_AWAY = re.compile(r"\b(?:from|toward|towards|to|for|via|through|headed for|heading for|bound for|leading to|back to|"
+                   r"out of|left|flee|fled|fleeing|evacuated from|visit(?:ed|ing)?|trip to)\s*$", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|at|near|nearby|on|outside|around|over|across|inside|within|onto|into|upon|off|against|"
+                       r"close to|in front of|not far from|on the outskirts of|just outside)\s*$", re.I)
+_AFFIL = re.compile(r"\b(?:mayor|governor|head|chief|leader|deputy|administration|authorities|official|officials|residents?|"
+                    r"people|council|prosecutor|minister|commander|police|governments?)\s+(?:\w+\s+)?(?:of|in|for)\s*$", re.I)
+_METONYM_AFTER = re.compile(r"^\s*(?:has |have |had |was |is )?(?:said|says|say|denied|denies|claimed|claims|warned|warns|"
+                            r"accused|accuses|responded|rejected|insisted|announced|believes|wants|refused|agreed|sent|"
+                            r"pledged|blamed|called|urged)\b", re.I)
+_PERSON_ATTACK = re.compile(r"\b(?:assassinat\w*|killed|murdered|shot dead|car bomb)\b", re.I)
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(radians, (*a, *b))
+    h = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2
+    return 12742 * asin(sqrt(min(1.0, h)))
+
+
+@dataclass
+class Candidate:
+    place_key: str
+    name: str
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    precision: str
+    event_type: str
+    original: str
+    weapon: str
+    actor: str
+    status: str
+    date: DateRef | None
+    sentence: Sentence
+    confidence: float
+    approximate: bool = False
+    evidence: list[str] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- triggers, roles
+
+def _triggers(clause: str) -> list[tuple[int, int, str]]:
+    """Realis trigger words in the clause as (start, end, type) — modal/infinitive uses dropped."""
+    out = []
+    for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE)):
+        for m in rx.finditer(clause):
+            before = clause[:m.start()]
+            if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before):
+                continue
+            out.append((m.start(), m.end(), typ))
+    return sorted(out)
+
+
+def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
+    """How the sentence uses the place: locative | target | near | affiliation | away | distance | metonym | none."""
+    prefix = sentence[cstart:m.start]
+    after = sentence[m.end:cend]
+    if m.possessive:
+        return "metonym"
+    if _DISTANCE.search(prefix):
+        return "distance"
+    if L.TARGET_BEFORE.search(prefix):
+        return "target"
+    if _DIRECTION_OF.search(prefix):
+        return "rel"
+    p = _OF_HEAD.sub("", prefix)
+    p = _ADJS.sub("", p)
+    if _DISTANCE.search(p):
+        return "distance"
+    if L.TARGET_BEFORE.search(p):
+        return "target"
+    if re.search(r"\b(?:near|outside|around|close to|not far from)\s*$", p, re.I):
+        return "locative"
+    if _AFFIL.search(prefix):
+        return "affiliation"
+    if re.search(r"\b(?:offensive|counteroffensive|counter-offensive|assault|push|advance|attack|attacks)\s+(?:\w+\s+)?"
+                 r"(?:toward|towards|on|against)\s*$", p, re.I):
+        return "target"
+    if _AWAY.search(p):
+        return "away"
+    if _LOCATIVE.search(p):
+        return "locative"
+    if L.PASSIVE_AFTER.match(after) or L.NOUN_AFTER.match(after):
+        return "target"
+    if _METONYM_AFTER.match(after):
+        return "metonym"
+    if m.titled:
+        return "affiliation"
+    return "none"
+
+
+# ---------------------------------------------------------------- classification
+
+def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool) -> tuple[str, str]:
+    kinds = {t for _, _, t in trig}
+    words = " ".join(text[a:b].lower() for a, b, _ in trig)
+    equipment = L.EQUIPMENT.search(text) and not (L.BUILDINGS.search(text) and not L.EQUIPMENT.search(text))
+    if "damage" in kinds and equipment and (claimed or "strike" not in kinds):
+        return "destroyed_equipment", words
+    weaponish = any(n for n, rx in L.WEAPONS if rx.search(text) and n not in L.AIR_DEFENCE)
+    if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
+        return "strike", words
+    if "explosion" in kinds:
+        return "explosion", words
+    if "attack" in kinds:
+        return "attack", words
+    if "damage" in kinds:
+        return "strike", words
+    return "other", words
+
+
+def weapon(text: str, etype: str, trig_pos: int) -> str:
+    for name, rx in L.WEAPONS:
+        m = rx.search(text)
+        if not m:
+            continue
+        if etype != "destroyed_equipment" and name in L.AIR_DEFENCE and m.start() > trig_pos:
+            continue  # the air-defence system hit, not the weapon used
+        if etype == "explosion" and name in ("missile", "airstrike", "drone", "artillery"):
+            continue
+        return name
+    return ""
+
+
+def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker_side: str, country: str,
+          claimed: bool, etype: str = "") -> str:
+    if claimed and speaker_side and etype == "destroyed_equipment":
+        return speaker_side
+    text = re.sub(r"\b\w+-(?:operated|made|supplied|provided|built|backed|installed|appointed|controlled|held|occupied)\b",
+                  lambda m: " " * len(m.group(0)), text)
+    for a, b, _ in trig:
+        back = text[max(0, a - 70):a]
+        best = None
+        for rx, side in L.SIDE:
+            for m in rx.finditer(back):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), side)
+        if best:
+            return best[1]
+        by = re.match(r"\s+by\s+(?:the\s+)?(\w+)", text[b:b + 40])
+        if by:
+            for rx, side in L.SIDE:
+                if rx.fullmatch(by.group(1)):
+                    return side
+    if claimed and speaker_side:
+        return speaker_side
+    if weapon_name in L.WEAPON_SIDE:
+        return L.WEAPON_SIDE[weapon_name]
+    if country == "RU":
+        return "UA"
+    return ""
+
+
+def claim_side(sentence: str, speakers: dict[str, str]) -> tuple[bool, str]:
+    """(is a one-side claim by a belligerent, the claiming side)."""
+    side = ""
+    claimed = False
+    m = L.MIL_SPEAKER.search(sentence)
+    for c in L.CLAIM.finditer(sentence):
+        back = sentence[max(0, c.start() - 60):c.start()]
+        if any(rx.search(back) for rx, _ in L.SIDE) or L.MIL_SPEAKER.search(back):
+            claimed = True
+    if m and L.SPEECH.search(sentence):
+        claimed = True
+    for name, sd in speakers.items():
+        if re.search(rf"\b{re.escape(name)}\b[^.]{{0,40}}\b(?:said|says|added|stated|reported)", sentence):
+            claimed, side = True, sd
+            if sd:
+                return True, sd
+    if claimed:
+        ctx = sentence[max(0, (m.start() if m else 0) - 40):(m.end() if m else len(sentence))]
+        for rx, s in L.SIDE:
+            if rx.search(ctx):
+                side = s
+                break
+    return claimed, side
+
+
+# ---------------------------------------------------------------- geocoding
+
+@dataclass
+class Resolved:
+    key: str
+    name: str
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    precision: str
+    confidence: float
+    warning: str = ""
+
+
+def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) -> Resolved | None:
+    """Gazetteer place for a mention. *hint*: admin-1 named right beside the place (decides or rejects);
+    *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions."""
+    if m.region:
+        p = gaz.region(m.region)
+        if p is None:
+            return None
+        return Resolved(f"r:{m.region}", p.name, p.latitude, p.longitude, p.country, m.region, "region", 0.8)
+    if gaz.country(m.name) is not None:
+        return None
+    if m.known and not m.places:
+        return None
+    fuzzy = not m.known
+    if fuzzy and not strong:
+        return None
+    cands = gaz.candidates(m.name, admin1=hint, fuzzy=fuzzy)
+    if not cands:
+        return None
+    top, _ = cands[0]
+    if top.country not in WAR and top.population >= 100_000 and not hint:
+        return None   # a well-known place abroad (Geneva, Washington)
+    war = [(p, k) for p, k in cands if p.country in WAR and p.precision == "settlement"]
+    if not war:
+        return None
+    if hint:
+        inh = [(p, k) for p, k in war if p.admin1 == hint]
+        if inh:
+            war = inh
+        else:
+            return Resolved("", m.name, 0, 0, "", "", "", 0,
+                            warning=f"'{m.name}': no match in {name_of(hint) or hint}; not mapped")
+    else:
+        for code in prefer:
+            ind = [(p, k) for p, k in war if p.admin1 == code]
+            if ind:
+                war = ind
+                break
+    exact = [(p, k) for p, k in war if k in ("exact", "translit")]
+    pool = exact or war
+    pool.sort(key=lambda pk: -pk[0].population)
+    place, kind = pool[0]
+    distinct = {(round(p.latitude, 1), round(p.longitude, 1)) for p, _ in pool}
+    conf = {"exact": 0.9, "translit": 0.85, "approximate": 0.7, "fuzzy": 0.6}.get(kind, 0.6)
+    warning = ""
+    if len(distinct) > 1:
+        conf *= 0.75
+        if place.population < 10_000:
+            warning = f"'{m.name}': {len(distinct)} places of that name; chose {place.name} ({name_of(place.admin1)})"
+    if kind == "fuzzy":
+        warning = f"'{m.name}' read as {place.name} ({name_of(place.admin1)}) by fuzzy match"
+    return Resolved(f"g:{place.geonameid}", place.name, place.latitude, place.longitude, place.country,
+                    place.admin1, "settlement", conf, warning)
+
+
+# ---------------------------------------------------------------- article
+
+_SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
+
+
+def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
+    """The sentence with everything outside the clause blanked (positions stay sentence offsets)."""
+    chars = [" "] * len(sentence)
+    for a, b in spans:
+        chars[a:b] = sentence[a:b]
+    return "".join(chars)
+
+
+def _adjacent_hint(m: Mention, ms: list[Mention]) -> str | None:
+    """A region phrase right after the place ("X, in the Y region", "X (Y Oblast)") says where X is."""
+    if m.region:
+        return None
+    for x in ms:
+        if x.region and 0 <= x.start - m.end <= 45 and not any(
+                y is not x and y is not m and m.end <= y.start < x.start and (y.places or y.region) for y in ms):
+            return x.region
+    return None
+
+
+def _speakers(sentences: list[Sentence]) -> dict[str, str]:
+    """Spokespeople named in the article, with the side their title says ("Russian defence ministry spokesperson X")."""
+    out: dict[str, str] = {}
+    for s in sentences:
+        for m in L.SPOKES_NAME.finditer(s.text):
+            side = ""
+            back = s.text[max(0, m.start() - 50):m.start()]
+            for rx, sd in L.SIDE:
+                if rx.search(back):
+                    side = sd
+            out[m.group(1)] = side
+    return out
+
+
+def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Candidate], list[str]]:
+    sentences = split_article(text)
+    mentions = [find_mentions(s.text, gaz) for s in sentences]
+    speakers = _speakers(sentences)
+    # dominant regions: explicit region phrases and unambiguous settlements
+    votes: Counter[str] = Counter()
+    for ms in mentions:
+        for m in ms:
+            if m.region and m.region[:2] in WAR:
+                votes[m.region] += 2
+            elif len(m.places) == 1 and m.places[0].country in WAR and m.places[0].precision == "settlement":
+                votes[m.places[0].admin1] += 1
+    top = votes.most_common(1)[0][1] if votes else 0
+    dominant = [c for c, v in votes.items() if v >= max(2, top - 1)]
+
+    out: list[Candidate] = []
+    warnings: list[str] = []
+    pending_dates: list[tuple[int, DateRef]] = []
+    # a name placed by its context once ("X in Y region") keeps that place in the whole article
+    placed: dict[str, str] = {}
+    for ms in mentions:
+        local = {m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR}
+        for m in ms:
+            h = _adjacent_hint(m, ms)
+            if h and m.places:
+                placed.setdefault(key(m.name), h)
+            elif len(m.places) > 1:
+                near = [p.admin1 for p in m.places if p.admin1 in local]
+                if near:
+                    placed.setdefault(key(m.name), near[0])
+    specific: list[tuple[int, str]] = []
+    for s, ms in zip(sentences, mentions):
+        refs = find_dates(s.text, published)
+        background = any(is_background(r, published) for r in refs if r.kind in ("event",))
+        claimed, cside = claim_side(s.text, speakers)
+        local = [m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR]
+        made = 0
+        for spans in clauses(s.text):
+            clause = _mask(s.text, spans)
+            trig = _triggers(clause)
+            if not trig:
+                continue
+            w0 = weapon(clause, "strike", trig[0][0])
+            if w0 in L.SPECIFIC:
+                specific.append((s.index, w0))
+            in_clause = [m for m in ms if any(a <= m.start < b for a, b in spans)]
+            settlements_here = []
+            for m in in_clause:
+                r = role(clause, m, 0, len(clause))
+                if r not in ("locative", "target", "rel", "affiliation"):
+                    continue
+                if r == "affiliation" and not _PERSON_ATTACK.search(clause):
+                    continue
+                strong_trig = [t for t in trig if not L.CAMPAIGN.match(clause[t[0]:t[1]])]
+                if m.region and not strong_trig:
+                    continue
+                hint = _adjacent_hint(m, ms)
+                prefer = ([placed[key(m.name)]] if key(m.name) in placed else []) + \
+                    [x.region for x in ms if x.region] + local + dominant
+                strong = bool(re.search(r"\b(?:village|town|settlement|city|area|near|outside)\b[^,;]{0,25}$",
+                                        clause[:m.start], re.I))
+                res = resolve(m, gaz, hint, prefer, strong)
+                if res is None:
+                    continue
+                if res.warning and not res.key:
+                    warnings.append(res.warning)
+                    continue
+                if res.country not in WAR:
+                    continue
+                if background:
+                    continue
+                etype, orig = classify(clause, trig, claimed)
+                wpn = weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
+                if etype == "strike" and wpn not in L.SPECIFIC:
+                    near = [w for i, w in specific if 0 <= s.index - i <= 2]
+                    wpn = near[-1] if near else wpn
+                dref = event_date(refs, published)
+                conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)
+                c = Candidate(res.key, res.name, res.lat, res.lon, res.country, res.admin1, res.precision, etype, orig,
+                              wpn, actor(clause, trig, wpn, cside, res.country, claimed, etype),
+                              "claimed" if claimed else "reported", dref, s, round(conf, 2),
+                              approximate=(r == "rel" or res.precision == "region"),
+                              evidence=[s.text], sentences=[s.index],
+                              warnings=[res.warning] if res.warning else [])
+                if dref is None and _SAME_TIME.search(s.text):
+                    dated = [x for x in out if x.date is not None and x.date.kind == "event"]
+                    c.date = dated[-1].date if dated else None
+                if res.precision == "settlement":
+                    settlements_here.append(c)
+                out.append(c)
+                made += 1
+            # a region named beside a settlement of the same region is a hint, not a second event
+            for c in [c for c in out[len(out) - made:] if c.precision == "region"]:
+                if any(x.admin1 == c.admin1 for x in settlements_here):
+                    out.remove(c)
+                    made -= 1
+        if not made:
+            d = event_date(refs, published)
+            if d and d.kind == "event" and not is_background(d, published) and _triggers(s.text):
+                pending_dates.append((s.index, d))
+    _attach_dates(out, pending_dates)
+    return _merge_article(out), warnings
+
+
+def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:
+    """'The attack happened on Sunday': a dated follow-up sentence without a place dates the latest undated event."""
+    for idx, d in pending:
+        prior = [c for c in cands if c.sentences[0] < idx and c.date is None and idx - c.sentences[0] <= 3]
+        if prior:
+            last = max(c.sentences[0] for c in prior)
+            for c in prior:
+                if c.sentences[0] == last:
+                    c.date = d
+
+
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    da, db = a.date, b.date
+    if da is None or db is None or da.kind != "event" or db.kind != "event":
+        return True
+    if da.precision != "day" or db.precision != "day":
+        return True
+    return da.date == db.date
+
+
+def _better_date(a: DateRef | None, b: DateRef | None) -> DateRef | None:
+    rank = lambda d: (-1 if d is None else {"event": 2, "speech": 1}.get(d.kind, 0) * 10 +
+                      {"day": 4, "week": 3, "month": 2, "year": 1}.get(d.precision, 0))
+    return a if rank(a) >= rank(b) else b
+
+
+def _fold(into: Candidate, c: Candidate) -> None:
+    if TYPE_RANK[c.event_type] > TYPE_RANK[into.event_type]:
+        into.event_type, into.original = c.event_type, c.original
+    if not into.weapon or (into.weapon not in L.SPECIFIC and c.weapon in L.SPECIFIC):
+        into.weapon = c.weapon or into.weapon
+    into.actor = into.actor or c.actor
+    if c.status == "claimed" and into.status != "claimed" and into.event_type == "destroyed_equipment":
+        into.status = "claimed"
+    into.date = _better_date(into.date, c.date)
+    into.confidence = max(into.confidence, c.confidence)
+    for e, i in zip(c.evidence, c.sentences):
+        if i not in into.sentences:
+            into.evidence.append(e)
+            into.sentences.append(i)
+    into.warnings += [w for w in c.warnings if w not in into.warnings]
+
+
+def _merge_article(cands: list[Candidate]) -> list[Candidate]:
+    merged: list[Candidate] = []
+    for c in cands:
+        for m in merged:
+            if m.place_key == c.place_key and _compatible(m, c):
+                _fold(m, c)
+                break
+        else:
+            merged.append(c)
+    # fold approximate places (region, "south of X") into a named settlement of the same incident
+    keep = []
+    for c in merged:
+        host = None
+        if c.approximate:
+            for m in merged:
+                if m is c or m.approximate or not _compatible(m, c):
+                    continue
+                if c.precision == "region" and m.admin1 == c.admin1 or \
+                        c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= 25:
+                    host = m
+                    break
+        if host is None:
+            keep.append(c)
+        else:
+            _fold(host, c)
+    # inherit a specific weapon named in a nearby place-less sentence of the same article
+    keep.sort(key=lambda c: c.sentences[0])
+    return keep

@@ -1,0 +1,100 @@
+"""War-news vocabulary: event triggers, weapons, sides, claims, irrealis cues (general English, no places)."""
+from __future__ import annotations
+
+import re
+
+_I = re.I
+
+# Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
+STRIKE = re.compile(
+    r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
+    r"|pound(?:ed|ing)|hit(?:s|ting)?|barrages?|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
+    r"|fired|launched|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?))\b", _I)
+EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?)\b", _I)
+ATTACK = re.compile(
+    r"\b(?:attack(?:s|ed|ing)?|assault\w*|storm(?:ed|ing)|counter-?offensives?|offensives?|counter-?attacks?"
+    r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
+    r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
+    r"|advance[ds]?|killed in an attack)\b", _I)
+DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
+                    r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
+CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
+EQUIPMENT = re.compile(
+    r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"
+    r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs|depots?"
+    r"|ammunition|pantsir|buk|patriot|iris-t|missile systems?|launch(?:er)? systems?|artillery systems?|vehicles?"
+    r"|command posts?|positions?)\b", _I)
+BUILDINGS = re.compile(r"\b(?:houses?|homes?|buildings?|schools?|hospitals?|factor(?:y|ies)|apartments?|blocks?"
+                       r"|infrastructure|windows|streets?|shopping|cent(?:er|re)s?|bridges?)\b", _I)
+
+# Verbs or nouns that make the place right after them the target ("hitting X", "shelling of X").
+TARGET_BEFORE = re.compile(
+    r"\b(?:struck|strike on|strikes on|hit|hitting|hits|shelled|shelling|shelling of|shelling on|bombed|bombing of"
+    r"|bombard(?:ed|ing)?|pounded|pounding|attacked|attacking|attack on|attacks on|assault on|assault of|targeted"
+    r"|targeting|captured|capture of|seized|stormed|storming|raided|raid on|battle for|battle of|fight for|fighting for"
+    r"|fighting in|push on|offensive on|offensive toward|offensive towards|counteroffensive toward|counteroffensive towards"
+    r"|counter-offensive toward|counter-offensive towards|advance on|advance toward|advance towards|advanced on"
+    r"|advanced toward|advanced towards|assault toward|assault towards|push toward|push towards|pushing toward"
+    r"|pushing towards|drive toward|drive towards)\s*$", _I)
+PASSIVE_AFTER = re.compile(
+    r"^\s*(?:was|were|has been|have been|had been|is being|are being|came under|comes under|is|are)\s+(?:\w+\s+){0,2}?"
+    r"(?:shelled|hit|struck|attacked|bombed|bombarded|targeted|pounded|captured|seized|stormed|rocked|shaken|fire|attack|damaged|destroyed)\b", _I)
+NOUN_AFTER = re.compile(r"^\s+(?:[a-z\-]+\s+){0,1}(?:strikes?|attacks?|shelling|explosions?|blasts?|bombings?|raids?|assault)\b", _I)
+
+IRREALIS = re.compile(
+    r"\b(?:could|would|will|may|might|can|should|must|shall|threaten(?:s|ed)?(?: to)?|vow(?:s|ed)? to|plans? to|planned to"
+    r"|planning to|intends? to|intended to|permission to|allowed to|allow(?:s|ed|ing)? \w+ to|ready to|able to|wants? to|wanted to"
+    r"|warn(?:s|ed)? (?:of|that)|risk of|threat of|fears? of)\s+(?:\w+\s+){0,2}$|\b(?:to|for)\s+$", _I)
+BACKGROUND_TRIGGER = re.compile(r"\b(?:following|in the wake of|since)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:\w+\s+){0,1}$", _I)
+USED_TO = re.compile(r"\bused\s+(?:[\w\-’']+\s+){0,6}to\s+$", _I)
+
+WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for n, rx in (
+    ("HIMARS", r"\bhimars\b|\bm142\b"), ("ATACMS", r"\batacms\b"), ("Storm Shadow", r"\bstorm shadow\b|\bscalp\b"),
+    ("Iskander", r"\biskander\w*"), ("Kinzhal", r"\bkinzhal\w*"), ("Kalibr", r"\bkalibr\w*"),
+    ("Kh-101", r"\bkh-?101\b"), ("Kh-22", r"\bkh-?22\b"), ("Kh-59", r"\bkh-?59\b"), ("Onyx", r"\bonyx\b"),
+    ("Tochka-U", r"\btochka\b"), ("Shahed", r"\bshahed\w*|\bgeran\w*"), ("Lancet", r"\blancet\b"),
+    ("Bayraktar", r"\bbayraktar\b"), ("Neptune", r"\bneptune\b"),
+    ("S-300/400", r"\bs-300/(?:s-)?400\b"), ("S-400", r"\bs-400\b"), ("S-300", r"\bs-300\b"),
+    ("Grad", r"\bgrad\b"), ("Uragan", r"\buragan\b"), ("Smerch", r"\bsmerch\b"), ("Tornado-S", r"\btornado\b"),
+    ("glide bomb", r"\bglide[- ]bombs?\b|\bguided (?:aerial )?bombs?\b|\bkabs?\b"),
+    ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"), ("mortar", r"\bmortars?\b"),
+    ("artillery", r"\bartillery\b|\bshell(?:s|ed|ing)\b|\bhowitzers?\b"),
+    ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
+    ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
+))
+AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
+SPECIFIC = {n for n, _ in WEAPONS} - {"artillery", "drone", "missile", "airstrike", "mortar", "MLRS"}
+WEAPON_SIDE = {"HIMARS": "UA", "ATACMS": "UA", "Storm Shadow": "UA", "Bayraktar": "UA", "Neptune": "UA",
+               "Iskander": "RU", "Kinzhal": "RU", "Kalibr": "RU", "Kh-101": "RU", "Kh-22": "RU", "Kh-59": "RU",
+               "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "glide bomb": "RU"}
+
+SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagner|occupiers?|invaders?|occupation forces)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))", _I), "RU"),
+        (re.compile(r"\b(?:ukraine|ukrainian|ukrainians|kyiv|kiev|afu|zsu|zelensk\w*|partisans?)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))", _I), "UA"))
+
+CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
+MIL_SPEAKER = re.compile(
+    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|mod|general staff|spokes(?:man|person|woman)|armed forces|military|army"
+    r"|air force|navy|command)\b", _I)
+SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
+SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
+
+# Capitalised words never looked up as places on their own.
+STOP = frozenset("""
+the a an in on at it he she they we i this that these those but and or as after before since when while despite
+according meanwhile still yet both several some many most all other another one two three four five six seven
+eight nine ten more much no not if so also there here his her their our its who what which where why how only
+official officials president minister ministry defence defense general staff armed forces army navy air force
+mayor governor head chief deputy spokesman spokeswoman spokesperson photo photos video credit image images today
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december russian russians ukrainian ukrainians western eastern southern northern
+central national security council telegram twitter facebook bbc cnn reuters ap afp nato eu un us uk usa
+american european kremlin pentagon white house soviet federation people's republic war peace summit conference
+state media tv news daily world first lady commonwealth independent states mr mrs ms dr st saint lieutenant
+colonel major captain sergeant local regional region oblast province city town village district military
+operation special great patriotic north south east west new old high low mobility artillery rocket system
+missile missiles drone drones tank tanks forces force troops brigade battalion division regiment corps group
+institute for study isw according reportedly several many pro anti sea day long well read file it’s it's i’m
+union german prime center centre martin start home top sign get world hundreds locals residents resident officially
+shortly tearfully devastated employees pictures related stories picks download fourteen already commenting
+broadcaster people twenty twenty-five english french italian british polish chinese iranian
+""".split())

@@ -1,0 +1,118 @@
+"""Place mentions in a sentence: capitalised word runs looked up in the gazetteer by normalised key.
+
+Region phrases ("Belgorod region", "the Kherson and Kharkiv regions", "Donetsk People's Republic")
+become region mentions with an admin-1 code; names followed by "River"/"Sea" are geography, not
+settlements; hyphenated modifiers ("Moscow-installed") and organisation names are not places.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from geo._names import key
+from geo.extract.lexicon import STOP
+
+_TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")
+_REGION_WORD = re.compile(r"^\s+(?:(?:border|frontline|front-line|northern|southern|eastern|western)\s+)?"
+                          r"(regions?|oblasts?|provinces?|krai|People[’']s Republic|Republic)\b", re.I)
+_GEOGRAPHY = re.compile(r"^\s+(?:River|river|Sea|Lake|Reservoir|Peninsula|Mountains|Valley|Bay|Strait|Gulf|Canal|Dam|Airport|"
+                        r"Training|University|Institute|Center|Centre|Ministry|Council|Times|Post|Pravda|Independent|"
+                        r"Plant|Palace|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
+_TITLE_AFTER = re.compile(r"^\s+(?:Mayor|Governor|Regional|City|Oblast Governor|mayor|governor)\b")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    places: list = field(default_factory=list)   # exact-key gazetteer hits (Place)
+    region: str | None = None                     # admin-1 code for region phrases
+    possessive: bool = False
+    known: bool = True                            # False: capitalised word not in the gazetteer (fuzzy later)
+    titled: bool = False                          # followed by Mayor/Governor: an affiliation, not a place role
+
+
+def _admin1_keys() -> dict[str, str]:
+    from geo.admin1 import ALL
+    out: dict[str, str] = {}
+    for a in ALL:
+        for n in (a.name, *a.aliases):
+            out.setdefault(key(n), a.code)
+    return out
+
+
+_ADMIN1_KEYS = _admin1_keys()
+
+
+def _runs(sentence: str) -> list[list[re.Match]]:
+    runs: list[list[re.Match]] = []
+    for m in _TOKEN.finditer(sentence):
+        if runs and runs[-1] and not runs[-1][-1].group(2) and re.fullmatch(r"\s", sentence[runs[-1][-1].end():m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+        if m.group(2):
+            runs.append([])  # possessive ends a run
+    return [r for r in runs if r]
+
+
+def _is_stop(words: list[str]) -> bool:
+    return all(w.lower().strip("’'") in STOP for w in words) or all(w.isupper() and len(w) <= 4 for w in words)
+
+
+def find_mentions(sentence: str, gaz) -> list[Mention]:
+    out: list[Mention] = []
+    for run in _runs(sentence):
+        i = 0
+        while i < len(run):
+            found = None
+            for n in range(min(gaz.max_words, len(run) - i), 0, -1):
+                toks = run[i:i + n]
+                words = [t.group(1) for t in toks]
+                if words[0].lower() in STOP or _is_stop(words):
+                    continue
+                start, end = toks[0].start(1), toks[-1].end(1)
+                name = sentence[start:end]
+                after = sentence[toks[-1].end():]
+                possessive = bool(toks[-1].group(2))
+                rm = None if possessive else _REGION_WORD.match(after)
+                if rm:
+                    code = gaz.resolve_admin1(f"{name} region")
+                    if code:
+                        found = Mention(start, toks[-1].end() + rm.end(), name, region=code)
+                        # "the Kherson and Kharkiv regions": the first region of a pair
+                        break
+                if n == 1 or True:
+                    places = gaz.lookup_key(key(name))
+                    pair = re.match(r"^\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
+                    if pair and gaz.resolve_admin1(f"{name} region"):
+                        found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
+                        break
+                    if places:
+                        if _GEOGRAPHY.match(after) or "-" in name and name.split("-")[-1][:1].islower():
+                            found = Mention(start, end, name, places=[], known=True)
+                            found.places = []
+                            break
+                        found = Mention(start, toks[-1].end(), name, places=places, possessive=possessive,
+                                        titled=bool(_TITLE_AFTER.match(after)))
+                        break
+                    if n == 1:
+                        code = _ADMIN1_KEYS.get(key(name))
+                        if code:
+                            found = Mention(start, toks[-1].end(), name, region=code, possessive=possessive)
+                            break
+                        if not _GEOGRAPHY.match(after) and len(name) >= 5 and "-" not in name[1:2]:
+                            found = Mention(start, toks[-1].end(), name, possessive=possessive, known=False)
+                            break
+            if found is None:
+                i += 1
+                continue
+            others = [t.group(1) for t in run if not (found.start <= t.start(1) < found.end)]
+            if found.region is None and any(w.lower() not in STOP and not w.isupper() for w in others):
+                found.places, found.known = [], True      # part of a person's or organisation's name
+            out.append(found)
+            # advance past the tokens covered
+            while i < len(run) and run[i].start(1) < found.end:
+                i += 1
+    return out
