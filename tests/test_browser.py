@@ -118,7 +118,7 @@ def test_clicking_a_marker_opens_a_full_popup(page, events):
     p = page
     row = events.iloc[10]
     p.js("d => frontline.setDate(d)", row["event_date"])
-    p.js("id => frontline.map.setView(frontline.markerOf(id).getLatLng(), 12, {animate: false})", row["event_id"])
+    p.js("id => frontline.map.setView(frontline.markerOf(id).getLatLng(), 12, {animate: false}) && null", row["event_id"])
     x, y = _screen_xy(p, row["event_id"])
     p.page.mouse.click(x, y)
     p.page.wait_for_selector(".leaflet-popup-content .fl-popup")
@@ -149,3 +149,206 @@ def test_legend_lists_every_type_with_its_count(page, events):
     for t in ("strike", "explosion", "attack", "destroyed_equipment", "other"):
         assert p.page.text_content(f".fl-type[data-type={t}] .fl-tcount") == str(_count(events, None, event_type=t))
     assert p.page.text_content(".fl-count").startswith(f"{len(events)} of {len(events)}")
+
+
+# ---- milestone 2: the analyst viewer ------------------------------------------------------------
+
+def test_play_pause_speed_and_window_mode(page, events):
+    p, days = page, _days(events)
+    p.js("d => frontline.setDate(d)", days[0])
+    p.page.select_option(".fl-speed", "8")
+    p.page.click(".fl-play")
+    p.page.wait_for_function("d => frontline.getDate() >= d", arg=days[3])
+    p.page.click(".fl-play")                                     # pause
+    stopped = p.js("frontline.getDate()")
+    p.page.wait_for_timeout(300)
+    assert p.js("frontline.getDate()") == stopped != days[0]
+    p.js("d => frontline.setDate(d)", days[10])
+    p.page.click(".fl-window input")
+    p.page.fill(".fl-winn", "3")
+    p.page.dispatch_event(".fl-winn", "change")
+    want = sum(_count(events, d) for d in days[8:11])
+    assert p.js("frontline.shownCount()") == p.js("frontline.drawnCount()") == want
+    assert p.page.text_content(".fl-date") == f"{days[8]} – {days[10]}"
+    today = events[events["event_date"] == days[10]].iloc[0]
+    older = events[events["event_date"] == days[9]].iloc[0]
+    op = "id => frontline.markerOf(id).options.fillOpacity"
+    assert p.js(op, today["event_id"]) > p.js(op, older["event_id"])   # new events stand out
+    assert "win=3" in p.js("location.hash")
+
+
+def test_timeline_strip_click_jumps_to_that_day(page, events):
+    p, days = page, _days(events)
+    box = p.page.locator(".fl-strip").bounding_box()
+    for k in (2, 13):
+        p.page.mouse.click(box["x"] + (k + 0.5) / len(days) * box["width"], box["y"] + box["height"] / 2)
+        assert p.js("frontline.getDate()") == days[k]
+        assert p.js("frontline.drawnCount()") == _count(events, days[k])
+
+
+def test_legend_actor_and_precision_filters(page, events):
+    p = page
+    p.js("frontline.setDate(null)")
+    p.page.click(".fl-type[data-type=strike] input")
+    rest = len(events) - _count(events, None, event_type="strike")
+    assert p.js("frontline.drawnCount()") == rest
+    assert p.page.text_content(".fl-count").startswith(f"{rest} of")
+    assert "types=explosion,attack,destroyed_equipment,other" in p.js("location.hash")
+    p.page.click(".fl-actor[data-actor=RU] input")
+    p.page.click(".fl-prec[data-prec=region] input")
+    sub = events[(events.event_type != "strike") & (events.actor != "RU") & (events.geo_precision != "region")]
+    assert p.js("frontline.drawnCount()") == p.js("frontline.shownCount()") == len(sub)
+
+
+def test_precision_is_visible_in_the_marker_style(page, events):
+    p = page
+    p.js("frontline.setDate(null)")
+    styles = {}
+    for prec in ("settlement", "region", "country"):
+        eid = events[events.geo_precision == prec].iloc[0]["event_id"]
+        styles[prec] = p.js("id => { const o = frontline.markerOf(id).options; return [o.radius, o.dashArray, o.fillOpacity]; }", eid)
+    assert styles["settlement"][0] < styles["region"][0] < styles["country"][0]
+    assert styles["settlement"][1] is None and styles["region"][1] and styles["country"][1]
+    assert styles["region"][1] != styles["country"][1]
+    assert styles["settlement"][2] > styles["region"][2] > styles["country"][2]
+
+
+def test_clustering_and_heatmap(page, events):
+    p = page
+    p.js("frontline.setDate(null)")
+    p.js("frontline.map.setView([48.3, 34.5], 6, {animate: false}) && null")
+    p.page.click(".fl-cluster input")
+    p.page.wait_for_selector(".marker-cluster")
+    assert p.js("frontline.clusterLayer().getLayers().length") == len(events)
+    assert p.js("frontline.drawnCount()") < len(events)           # most dots are inside clusters
+    z = p.js("frontline.map.getZoom()")
+    p.page.click(".marker-cluster >> nth=0")
+    p.page.wait_for_function("z => frontline.map.getZoom() > z || document.querySelector('.leaflet-cluster-spider-leg, .leaflet-marker-icon.leaflet-cluster-anim')", arg=z)
+    p.page.click(".fl-cluster input")
+    assert p.page.query_selector(".marker-cluster") is None
+    p.page.click(".fl-heat input")
+    assert p.page.query_selector("canvas.leaflet-heatmap-layer") is not None
+    p.page.click(".fl-heat input")
+    assert p.page.query_selector("canvas.leaflet-heatmap-layer") is None
+
+
+def test_region_choropleth_counts_and_hover(page, events):
+    p, days = page, _days(events)
+    for d in (None, days[4]):
+        p.js("d => frontline.setDate(d)", d)
+        counts = p.js("frontline.regionCounts()")
+        assert counts["UA.05"] == _count(events, d, admin1="Donetsk Oblast") > 0
+        assert counts["UA.07"] == _count(events, d, admin1="Kharkiv Oblast") > 0
+    p.js("frontline.map.setView([51.5, 32], 7, {animate: false}) && null")
+    xy = p.js("""() => { const pt = frontline.map.latLngToContainerPoint([51.5, 31.5]),
+        r = frontline.map.getContainer().getBoundingClientRect(); return [r.left + pt.x, r.top + pt.y]; }""")
+    p.page.mouse.move(*xy)
+    p.page.wait_for_selector(".leaflet-tooltip")
+    tip = p.page.text_content(".leaflet-tooltip")
+    assert "Donetsk Oblast" in tip and f"{_count(events, days[4], admin1='Donetsk Oblast')} events" in tip
+
+
+def test_front_line_follows_the_date(page, events):
+    p, days = page, _days(events)
+    expected = {days[0]: None, days[4]: "2024-01-05", days[8]: "2024-01-05", days[11]: "2024-01-12", None: "2024-01-12"}
+    for d, fl in expected.items():
+        p.js("d => frontline.setDate(d)", d)
+        assert p.js("frontline.frontlineDate()") == fl
+        assert len(p.page.query_selector_all(".leaflet-fl-front-pane path")) == (0 if fl is None else 1)
+
+
+def test_search_lists_matches_and_flies_there(page, events):
+    p = page
+    row = events.iloc[6]
+    p.js("d => frontline.setDate(d)", _days(events)[0] if row["event_date"] != _days(events)[0] else _days(events)[1])
+    p.page.fill(".fl-search", "robotyne")
+    p.page.wait_for_selector(".fl-hit")
+    assert p.page.text_content(".fl-hit >> nth=0").startswith("Robotyne")
+    p.page.click(".fl-hit >> nth=0")
+    p.page.wait_for_selector(".leaflet-popup-content .fl-popup")
+    assert "Robotyne" in p.page.text_content(".leaflet-popup-content")
+    assert p.js("frontline.getDate()") == (row["event_date"] or None)
+    c = p.js("[frontline.map.getCenter().lat, frontline.map.getCenter().lng]")
+    assert abs(c[0] - row["latitude"]) < 0.2 and abs(c[1] - row["longitude"]) < 0.2
+    p.page.fill(".fl-search", "report 123 of")                  # evidence text
+    p.page.wait_for_function("document.querySelector('.fl-hit-count') && document.querySelector('.fl-hit-count').textContent === '1 match'")
+
+
+def test_url_hash_round_trip(page, events):
+    p, days = page, _days(events)
+    p.js("d => frontline.setDate(d)", days[3])
+    assert f"date={days[3]}" in p.js("location.hash")
+    p.js(f"location.hash = '#date={days[5]}&types=strike,explosion&z=9&c=48.5,35'")
+    p.page.wait_for_function("d => frontline.getDate() === d", arg=days[5])
+    assert p.js("frontline.shownCount()") == _count(events, days[5], event_type=["strike", "explosion"])
+    assert not p.page.is_checked(".fl-type[data-type=attack] input")
+    assert p.js("frontline.map.getZoom()") == 9
+    p.js("frontline.map.setView([47, 33], 8, {animate: false}) && null")
+    assert p.js("location.hash").endswith("z=8&c=47.0000,33.0000")
+
+
+def test_export_csv_and_geojson_of_shown_events(page, events):
+    p = page
+    row = events.iloc[5]
+    p.js("d => frontline.setDate(d)", row["event_date"])
+    with p.page.expect_download() as dl:
+        p.page.click(".fl-export-csv")
+    rows = list(csv.DictReader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))
+    assert len(rows) == _count(events, row["event_date"]) == p.js("frontline.shownCount()")
+    mine = next(r for r in rows if r["event_id"] == row["event_id"])
+    assert mine["evidence"] == "'" + row["evidence"]              # formula injection neutralised
+    assert float(mine["longitude"]) == pytest.approx(row["longitude"])
+    with p.page.expect_download() as dl:
+        p.page.click(".fl-export-geojson")
+    gj = json.load(open(dl.value.path(), encoding="utf-8"))
+    assert len(gj["features"]) == len(rows)
+    f = next(f for f in gj["features"] if f["properties"]["event_id"] == row["event_id"])
+    assert f["geometry"]["coordinates"] == pytest.approx([row["longitude"], row["latitude"]])
+
+
+# ---- hostile input --------------------------------------------------------------------------------
+
+PAYLOADS = ["<img src=x onerror=window.__x=1>", "</script><script>window.__x=1</script>",
+            "${window.__x=1}", "\"><svg onload=window.__x=1>", "{{ 7*7 }}"]
+
+
+def test_xss_payloads_stay_text(offline_page, tmp_path):
+    text_cols = ["event_date", "date_precision", "event_type", "event_type_original", "weapon", "actor",
+                 "status", "location_name", "admin1", "country", "geo_precision", "source", "evidence",
+                 "extra_col"]
+    rows = []
+    for k, pl in enumerate(PAYLOADS):
+        r = {c: pl for c in text_cols}
+        r.update(event_id=f"x{k}{pl}", latitude=48.0 + k * 0.01, longitude=35.0, confidence=0.5)
+        rows.append(r)
+    rows.append(dict(rows[0], event_id="js", source="javascript:window.__x=1", latitude=48.2))
+    df = pd.DataFrame(rows)
+    basemap = {"type": "FeatureCollection", "features": [_square(31.0, 51.0, PAYLOADS[0], PAYLOADS[3])]}
+    path = tmp_path / "xss.html"
+    render_map(df, path, title=PAYLOADS[1], basemap=basemap)
+    p = offline_page().open(path)
+    assert p.js("frontline.getDate()") is None                    # no valid date: everything under "all"
+    assert p.js("frontline.drawnCount()") == len(rows)
+    assert p.js("document.title") == PAYLOADS[1]
+    for r in rows:
+        text = p.js("id => frontline.markerOf(id).openPopup().getPopup().getElement().textContent", r["event_id"])
+        src = r["source"]
+        assert r["evidence"] in text and src in text
+        links = p.js("id => [...frontline.markerOf(id).getPopup().getElement().querySelectorAll('.fl-popup a')].map(a => a.href)", r["event_id"])
+        assert links == []                                        # no payload (incl. javascript:) is a link
+        tip = p.js("id => frontline.markerOf(id).closePopup().openTooltip().getTooltip().getElement().textContent", r["event_id"])
+        assert r["location_name"] in tip
+        p.js("id => { frontline.markerOf(id).closeTooltip(); }", r["event_id"])
+    p.js("frontline.map.setView([51.5, 31.5], 7, {animate: false}) && null")
+    xy = p.js("""() => { const pt = frontline.map.latLngToContainerPoint([51.5, 31.5]),
+        r = frontline.map.getContainer().getBoundingClientRect(); return [r.left + pt.x, r.top + pt.y]; }""")
+    p.page.mouse.move(*xy)
+    p.page.wait_for_function("t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))",
+                             arg=PAYLOADS[3])              # the region's name, as text
+    p.page.fill(".fl-search", "onerror")
+    p.page.wait_for_selector(".fl-hit")
+    assert PAYLOADS[0] in p.page.text_content(".fl-results")
+    assert p.page.text_content(".fl-title") == PAYLOADS[1]
+    assert p.js("typeof window.__x") == "undefined"
+    assert p.page.query_selector("img[src=x], .leaflet-popup svg[onload]") is None
+    assert p.errors == [] and p.requests == []
