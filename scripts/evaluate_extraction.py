@@ -20,6 +20,7 @@ import re
 import statistics
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -369,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except Exception:  # the extractor under test crashed: show where, still a report
+        traceback.print_exc()
+        print("extractor failed (traceback above)", file=sys.stderr)
+        return 1 if gated else 0
     print(json.dumps(rep, indent=1, ensure_ascii=False) if args.json else format_report(rep, args.verbose))
     low = ((args.min_recall is not None and rep["recall"] < args.min_recall)
            or (args.min_precision is not None and rep["precision"] < args.min_precision))
