@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo._errors import InputError
@@ -26,6 +26,7 @@ from geo._errors import InputError
 _NAME = re.compile(r"_(\d{8})\.geojson$", re.IGNORECASE)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WGS84 = ("CRS84", "4326")
+_CRS = re.compile(r'"crs"\s*:\s*\{[^{}]*\{[^{}]*"name"\s*:\s*"([^"]*)"')
 
 
 @dataclass
@@ -106,31 +107,22 @@ def _day_from_name(path: Path, digits: str) -> str:
 def _read_polygons(path: Path) -> BaseGeometry:
     """Union of all (Multi)Polygons in a GeoJSON file (FeatureCollection, Feature or geometry)."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(str(path), f"not readable GeoJSON: {exc}") from None
-    if not isinstance(doc, dict):
-        raise InputError(str(path), "not a GeoJSON object")
-    crs = ((doc.get("crs") or {}).get("properties") or {}).get("name", "")
-    if crs and not any(crs.upper().endswith(w) for w in _WGS84):
-        raise InputError(str(path), f"CRS {crs} is not WGS84 longitude/latitude", field="crs")
-    if doc.get("type") == "FeatureCollection":
-        raw = [f.get("geometry") if isinstance(f, dict) else None for f in doc.get("features") or []]
-    elif doc.get("type") == "Feature":
-        raw = [doc.get("geometry")]
-    else:
-        raw = [doc]
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"not readable: {exc}") from None
+    m = _CRS.search(text)
+    if m and not m.group(1).upper().endswith(_WGS84):
+        raise InputError(str(path), f"CRS {m.group(1)} is not WGS84 longitude/latitude", field="crs")
+    try:  # fast path: GEOS parses the whole file (a FeatureCollection becomes a GeometryCollection)
+        geom = shapely.from_geojson(text)
+        geoms = list(shapely.get_parts(geom)) if geom.geom_type == "GeometryCollection" else [geom]
+    except shapely.errors.GEOSException:
+        geoms = _parse_slowly(path, text)  # precise error messages; tolerates null geometries
     polys = []
-    for n, g in enumerate(raw, 1):
-        if g is None:
-            continue
-        try:
-            geom = shape(g)
-        except Exception as exc:
-            raise InputError(str(path), f"feature {n}: bad geometry: {exc}", field="geometry") from None
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise InputError(str(path), f"feature {n}: {geom.geom_type}, expected (Multi)Polygon", field="geometry")
-        polys.append(shapely.make_valid(geom) if not geom.is_valid else geom)
+    for n, g in enumerate(geoms, 1):
+        if g.geom_type not in ("Polygon", "MultiPolygon"):
+            raise InputError(str(path), f"feature {n}: {g.geom_type}, expected (Multi)Polygon", field="geometry")
+        polys.append(g if g.is_valid else shapely.make_valid(g))
     if not polys:
         raise InputError(str(path), "no polygon in file")
     geom = shapely.union_all(polys) if len(polys) > 1 else polys[0]
@@ -138,6 +130,30 @@ def _read_polygons(path: Path) -> BaseGeometry:
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise InputError(str(path), "coordinates are not longitude/latitude degrees", field="geometry")
     return geom
+
+
+def _parse_slowly(path: Path, text: str) -> list[BaseGeometry]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"not readable GeoJSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise InputError(str(path), "not a GeoJSON object")
+    if doc.get("type") == "FeatureCollection":
+        raw = [f.get("geometry") if isinstance(f, dict) else None for f in doc.get("features") or []]
+    elif doc.get("type") == "Feature":
+        raw = [doc.get("geometry")]
+    else:
+        raw = [doc]
+    out = []
+    for n, g in enumerate(raw, 1):
+        if g is None:
+            continue
+        try:
+            out.append(shape(g))
+        except Exception as exc:
+            raise InputError(str(path), f"feature {n}: bad geometry: {exc}", field="geometry") from None
+    return out
 
 
 def _as_strings(col: pd.Series) -> list:
@@ -157,6 +173,9 @@ def _iso(day) -> str | None:
 
 
 def _geojson(geom: BaseGeometry, precision: int) -> dict:
-    geom = shapely.set_precision(geom, 10.0 ** -precision)  # drops vertices that merge when rounded
-    geom = shapely.transform(geom, lambda xy: np.round(xy, precision))
-    return json.loads(json.dumps(mapping(geom)))  # tuples → lists, plain floats
+    """GeoJSON geometry with at most *precision* decimals; parts smaller than the grid vanish."""
+    geom = shapely.set_precision(geom, 10.0 ** -precision)  # merges/drops what collapses when rounded
+    if geom.is_empty:
+        return {"type": "MultiPolygon", "coordinates": []}
+    geom = shapely.transform(geom, lambda xy: np.round(xy, precision))  # exact decimals in the text
+    return json.loads(shapely.to_geojson(geom))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -89,6 +90,19 @@ def test_to_json_rounds_and_round_trips(tmp_path):
     coords = shapely.get_coordinates(shape(out["geometries"][0]))
     assert all(abs(v * 1000 - round(v * 1000)) < 1e-6 for v in coords.ravel())
     assert json.loads(json.dumps(out)) == out
+    assert max(len(d) for d in re.findall(r"\.(\d+)", json.dumps(out))) <= 3
+    tiny = Frontline(["2024-01-01"], [shapely.box(30, 45, 30.00001, 45.00001)]).to_json()
+    assert tiny["geometries"] == [{"type": "MultiPolygon", "coordinates": []}]
+
+
+def test_feature_bare_geometry_and_null_geometries_are_read(tmp_path):
+    poly = {"type": "Polygon", "coordinates": _square(30, 45, 31, 46)}
+    (tmp_path / "a_20240101.geojson").write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": poly}))
+    (tmp_path / "a_20240102.geojson").write_text(json.dumps(poly))
+    _write(tmp_path, "a_20240103.geojson", None, poly)  # a feature without geometry is skipped
+    fl = load_frontline(tmp_path)
+    assert fl.dates == ["2024-01-01", "2024-01-02", "2024-01-03"]
+    assert all(g.equals(shape(poly)) for g in fl.geometries)
 
 
 @pytest.mark.parametrize("name,content,message", [
