@@ -171,3 +171,25 @@ def test_fixture_set_is_complete_and_consistent():
         for t in s["traps"]:
             assert t["mention"] in (d / t["file"]).read_text(encoding="utf-8"), t
     assert total >= 100
+
+
+def _as_prediction(g: dict) -> dict:
+    return {"location_name": g["place"], "latitude": g["latitude"], "longitude": g["longitude"], "admin1": "",
+            "geo_precision": g["geo_precision"], "event_date": g["event_date"],
+            "date_precision": g["date_precision"], "event_type": g["event_type"], "weapon": g["weapon"],
+            "actor": g["actor"], "status": g["status"], "evidence": "", "source": "", "articles": [g["file"]]}
+
+
+def test_gold_as_predictions_scores_perfectly_and_coordinates_agree_with_admin1():
+    """A perfect extractor must score 1.0; admin1 is recomputed from the gold coordinates, so a
+    reference whose coordinates lie outside its stated admin-1 unit would fail here."""
+    pytest.importorskip("geo.regions")
+    for split in ("dev", "heldout"):
+        s = ev.load_split(ev.FIXTURES / split)
+        preds = ev.fill_admin1([_as_prediction(g) for g in s["gold"]])
+        assert [p["admin1"] for p in preds] == [g["admin1"] for g in s["gold"]]
+        r = ev.score(s["gold"], ev.group_by_article(preds), s["traps"], [a["file"] for a in s["articles"]])
+        assert (r["precision"], r["recall"], r["date_right_pct"], r["type_right_pct"]) == (1.0, 1.0, 100.0, 100.0)
+        shifted = [{**p, "latitude": p["latitude"] + 5.0} for p in preds if p["geo_precision"] == "settlement"]
+        r2 = ev.score(s["gold"], ev.group_by_article(shifted), s["traps"], [a["file"] for a in s["articles"]])
+        assert r2["settlement_matched_10km_pct"] == 0.0
