@@ -78,7 +78,8 @@ def load_frontline(folder: str | Path, *, tolerance_deg: float = 0.005) -> Front
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(str(folder), "front-line folder not found")
+        what = "is a file, not a folder of" if folder.exists() else "not found: want a folder of"
+        raise InputError(str(folder), f"{what} *_YYYYMMDD.geojson front-line files")
     snaps: dict[str, tuple[Path, BaseGeometry]] = {}
     for path in sorted(folder.iterdir()):
         m = _NAME.search(path.name)

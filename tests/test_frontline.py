@@ -125,6 +125,10 @@ def test_bad_file_names_the_file(tmp_path, name, content, message):
 def test_folder_errors(tmp_path):
     with pytest.raises(InputError, match="not found"):
         load_frontline(tmp_path / "missing")
+    (tmp_path / "x.txt").write_text("")
+    with pytest.raises(InputError, match="is a file"):
+        load_frontline(tmp_path / "x.txt")
+    (tmp_path / "x.txt").unlink()
     with pytest.raises(InputError, match="no \\*_YYYYMMDD"):
         load_frontline(tmp_path)
     _write(tmp_path, "a_20240101.geojson", {"type": "Polygon", "coordinates": _square(30, 45, 31, 46)})
