@@ -28,8 +28,45 @@ _ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged
         r"central|north-eastern|northeastern|northwestern|southeastern|southwestern|key|ukrainian|russian|[\w\-]+-occupied|"
         r"[\w\-]+-controlled|nearby|neighbou?ring|small|large|major|industrial|regional|strategic|eastern ukrainian|"
         r"ukrainian-held|russian-held|town|city|village|settlement|port|its|their|his|her)")
-_OF_HEAD = re.compile(rf"(?:\b{_ADJ}\s+)*(?:city|town|village|settlement|port|district|area|outskirts|suburbs?|centre|center|"
-                      rf"capital|hromada|community|vicinity|direction|sector|environs|streets|region|oblast|province)\s+of\s*$", re.I)
+_HEADS = frozenset("city cities town towns village villages settlement settlements port district districts area areas "
+                   "outskirts suburb suburbs centre center capital hromada hromadas community communities vicinity "
+                   "environs streets region oblast province".split())
+_MODS_LOWER = re.compile(rf"^(?:{_ADJ}|[\w\-]+(?:ern|ian|ed))$", re.I)
+_PREPS = frozenset("in at near on of from to toward towards into and or by with over across outside around inside "
+                   "within off against upon onto".split())
+
+
+class _Mods:
+    @staticmethod
+    def match(word: str) -> bool:
+        if word.lower() in _PREPS:
+            return False
+        return bool(re.match(r"^[A-Z][\w\-’']*$", word) or _MODS_LOWER.match(word))
+
+
+_MODS = _Mods()
+_DETS = frozenset("the a an its their".split())
+
+
+class _OfHead:
+    """Strip "the southern port of" / "the border town of" from the end of a prefix (keeps what governs it)."""
+
+    @staticmethod
+    def sub(_repl: str, prefix: str) -> str:
+        toks = list(re.finditer(r"\S+", prefix))
+        if len(toks) < 2 or toks[-1].group(0).lower() != "of" or toks[-2].group(0).lower().strip(",") not in _HEADS:
+            return prefix
+        i = len(toks) - 2
+        j = i
+        while j > 0 and (toks[j - 1].group(0).lower() in _DETS or (_MODS.match(toks[j - 1].group(0)) and
+                                                                     not L.TARGET_BEFORE.search(toks[j - 1].group(0)))):
+            j -= 1
+        if j == i and i >= 2 and toks[i - 2].group(0).lower() in _DETS:   # "the border town of"
+            j = i - 2
+        return prefix[:toks[j].start()] if j < len(toks) else prefix
+
+
+_OF_HEAD = _OfHead()
 _ADJS = re.compile(rf"(?:\b{_ADJ}\s+)+$", re.I)
 _DISTANCE = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles?|mi)\b\s*(?:\([^)]*\)\s*)?"
                        r"(?:(?:north|south|east|west)[\w\-]*\s+)?(?:of|from|to|away from|outside|short of)\s*$", re.I)
@@ -43,7 +80,7 @@ _AFFIL = re.compile(r"\b(?:mayor|governor|head|chief|leader|deputy|administratio
 _METONYM_AFTER = re.compile(r"^\s*(?:has |have |had |was |is )?(?:said|says|say|denied|denies|claimed|claims|warned|warns|"
                             r"accused|accuses|responded|rejected|insisted|announced|believes|wants|refused|agreed|sent|"
                             r"pledged|blamed|called|urged)\b", re.I)
-_PERSON_ATTACK = re.compile(r"\b(?:assassinat\w*|killed|murdered|shot dead|car bomb)\b", re.I)
+_PERSON_ATTACK = re.compile(r"\b(?:assassinat\w*|killed|murdered|shot dead|car bomb|injured|wounded|hurt|damaged|destroyed)\b", re.I)
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -80,10 +117,14 @@ class Candidate:
 def _triggers(clause: str) -> list[tuple[int, int, str]]:
     """Realis trigger words in the clause as (start, end, type) — modal/infinitive uses dropped."""
     out = []
-    for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE)):
+    if L.FUTURE.search(clause):
+        return out
+    for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
+                    ("casualty", L.CASUALTY)):
         for m in rx.finditer(clause):
             before = clause[:m.start()]
-            if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before):
+            if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before) \
+                    or L.NEGATION.search(before):
                 continue
             out.append((m.start(), m.end(), typ))
     return sorted(out)
@@ -142,8 +183,8 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool) -> tupl
         return "explosion", words
     if "attack" in kinds:
         return "attack", words
-    if "damage" in kinds:
-        return "strike", words
+    if "damage" in kinds or "casualty" in kinds:
+        return ("strike" if weaponish or "damage" in kinds else "attack"), words
     return "other", words
 
 
@@ -248,7 +289,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) 
     if not cands:
         return None
     top, _ = cands[0]
-    if top.country not in WAR and top.population >= 100_000 and not hint:
+    if top.country not in WAR and top.population >= 100_000 and not hint and \
+            not any(p.country in WAR and p.admin1 in prefer[:3] for p, _ in cands):
         return None   # a well-known place abroad (Geneva, Washington)
     war = [(p, k) for p, k in cands if p.country in WAR and p.precision == "settlement"]
     if not war:
@@ -285,6 +327,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) 
 
 # ---------------------------------------------------------------- article
 
+_LIST_SEP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?$", re.I)
+_AXIS_AFTER = re.compile(r"^[\s’']*(?:direction|axis|sector|front)\b", re.I)
 _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
 
 
@@ -368,13 +412,21 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 specific.append((s.index, w0))
             in_clause = [m for m in ms if any(a <= m.start < b for a, b in spans)]
             settlements_here = []
+            prev_role = None
+            prev_end = -1
             for m in in_clause:
                 r = role(clause, m, 0, len(clause))
+                if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", clause[prev_end:m.start])):
+                    r = prev_role          # "shelled A, B and the village of C"
+                if _AXIS_AFTER.match(clause[m.end:]):
+                    r = "axis"             # "the Kupiansk direction": a front sector, not a place hit
+                if m.places or m.region or not m.known:
+                    prev_role, prev_end = r, m.end
                 if r not in ("locative", "target", "rel", "affiliation"):
                     continue
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     continue
-                strong_trig = [t for t in trig if not L.CAMPAIGN.match(clause[t[0]:t[1]])]
+                strong_trig = [t for t in trig if not L.CAMPAIGN.match(clause[t[0]:t[1]]) and t[2] != "casualty"]
                 if m.region and not strong_trig:
                     continue
                 hint = _adjacent_hint(m, ms)
@@ -413,8 +465,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 out.append(c)
                 made += 1
             # a region named beside a settlement of the same region is a hint, not a second event
+            hint_codes = {_adjacent_hint(m, ms) for m in in_clause}
             for c in [c for c in out[len(out) - made:] if c.precision == "region"]:
-                if any(x.admin1 == c.admin1 for x in settlements_here):
+                if c.admin1 in hint_codes and any(x.admin1 == c.admin1 for x in settlements_here):
                     out.remove(c)
                     made -= 1
         if not made:
@@ -483,7 +536,7 @@ def _merge_article(cands: list[Candidate]) -> list[Candidate]:
         host = None
         if c.approximate:
             for m in merged:
-                if m is c or m.approximate or not _compatible(m, c):
+                if m is c or m.approximate or not _compatible(m, c) or m.event_type != c.event_type:
                     continue
                 if c.precision == "region" and m.admin1 == c.admin1 or \
                         c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= 25:

@@ -9,11 +9,17 @@ _I = re.I
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
     r"|pound(?:ed|ing)|hit(?:s|ting)?|barrages?|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
-    r"|fired|launched|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?))\b", _I)
-EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?)\b", _I)
+    r"|fired|launched|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
+    r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
+CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
+EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
+                       r"|explosive devices?|fires? (?:broke out|at)|set (?:on )?fire|setting fire)\b", _I)
+NEGATION = re.compile(r"\b(?:not|no|never|n[’']t|without)\s+(?:\w+\s+){0,1}$", _I)
+FUTURE = re.compile(r"\b(?:in the coming (?:days|weeks|months)|is expected to|are expected to|likely to|preparing to|prepares to)\b", _I)
 ATTACK = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault\w*|storm(?:ed|ing)|counter-?offensives?|offensives?|counter-?attacks?"
     r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
+    r"|(?:tried|attempted|attempts?|attempting)(?: \w+)? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack)\b", _I)
 DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"

@@ -108,6 +108,9 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
             if found is None:
                 i += 1
                 continue
+            if found.name.isupper() and len(found.name) > 3 and re.match(r"^[\s\W]*$", sentence[:found.start]) and \
+                    re.match(r"^\s*(?:[,:(—–-]|$)", sentence[found.end:]):
+                found.places, found.region = [], None          # dateline "KHARKIV, Ukraine, May 17 —"
             others = [t.group(1) for t in run if not (found.start <= t.start(1) < found.end)]
             if found.region is None and any(w.lower() not in STOP and not w.isupper() for w in others):
                 found.places, found.known = [], True      # part of a person's or organisation's name
