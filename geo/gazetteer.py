@@ -41,6 +41,7 @@ INDEX_VERSION = 1
 FOCUS = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "GE")
 WORLD_MIN_POPULATION = 100_000
 MAX_NAME_WORDS = 5
+SHORT_KEY_MIN_POPULATION = 10_000
 KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 0, "approximate": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
@@ -96,12 +97,14 @@ def _versions() -> str:
 
 
 def _good_alternate(name: str) -> bool:
-    """Skip IATA codes ("IEV"), other scripts, very short or long alternates."""
-    if not name or not _names.is_latin_or_cyrillic(name):
+    """Skip what would match ordinary words in a text: IATA codes ("IEV"), machine
+    romanisations of CJK/Arabic names, which GeoNames keeps in lower case ("ji fu",
+    "le-mani"), near-empty keys ("Heijo" -> "hi" = "He"), other scripts, long phrases."""
+    if not name or not _names.is_latin_or_cyrillic(name) or name == name.lower():
         return False
     if name.isupper() and len(name) <= 4:
         return False
-    if len(name) < 3 or len(_names.words(name)) > MAX_NAME_WORDS:
+    if len(key(name)) < 3 or len(exact_key(name)) < 4 or len(_names.words(name)) > MAX_NAME_WORDS:
         return False
     return True
 
@@ -124,14 +127,17 @@ class _Builder:
             self.cols[c].append(v)
         seen_e: set[str] = set()
         seen_l: set[str] = set()
+        # Folded keys of 2-3 letters collide with English words ("It" = Jieț, "He" = Geoje):
+        # only towns of the region that are big enough to make the news keep them.
+        min_loose = 2 if country in FOCUS and pop >= SHORT_KEY_MIN_POPULATION else 4
         for n in (name, *names):
             ek, lk = exact_key(n), key(n)
-            if len(lk) < 2:
+            if len(ek) < 2:
                 continue
             if ek not in seen_e:
                 seen_e.add(ek)
                 self.exact.setdefault(ek, []).append(i)
-            if lk not in seen_l:
+            if len(lk) >= min_loose and lk not in seen_l:
                 seen_l.add(lk)
                 self.loose.setdefault(lk, []).append(i)
             self.max_words = max(self.max_words, len(_names.words(n)))
@@ -446,6 +452,8 @@ class Gazetteer(Geocoder):
         self._fuzzy_buckets: dict[str, list[str]] | None = None
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
                               for n in c["names"] if n}
+        self._country_loose = {key(n): iso for iso, c in self._ix["countries"].items()
+                               for n in c["names"] if len(n) > 3}
 
     # -- places
     def _place(self, i: int) -> Place:
@@ -456,11 +464,26 @@ class Gazetteer(Geocoder):
         return p
 
     def lookup_key(self, key: str) -> list[Place]:
-        """Places whose name has exactly this :func:`geo._names.key` (largest first)."""
+        """Places whose name has exactly this :func:`geo._names.key`, best first: a country of
+        that name first ("Russia" is not Ruse, Bulgaria), then settlements ranked like
+        :meth:`candidates` (population, 4x for a primary-name match), approximate ones last."""
         ids = _ids(self._loose.get(key))
         if self._countries:
             ids = tuple(i for i in ids if self._cc[i] in self._countries)
-        return [self._place(i) for i in sorted(ids, key=lambda i: (self._note[i] != "", -self._pop[i]))]
+        out = [self._place(i) for i in sorted(ids, key=lambda i: self._rank(i, key, "", "translit"))]
+        iso = self._country_loose.get(key)
+        if iso and (cp := self.country(iso)) is not None:
+            out.insert(0, cp)
+        return out
+
+    def _rank(self, i: int, k: str, ek: str, m: str) -> tuple:
+        # Exact and key matches compete on population; an exact spelling counts double and a
+        # match on the current primary name 4x (Engels was "Pokrovsk" until 1931: an alternate).
+        if self._note[i]:
+            m = "approximate"
+        primary = key(self._name[i]) == k or exact_key(self._name[i]) == ek
+        w = max(self._pop[i], 1) * (4 if primary else 1) * (2 if m == "exact" else 1)
+        return (_TIER[m], -w, i)
 
     def region(self, code: str) -> Place | None:
         r = self._ix["regions"].get(code)
@@ -528,14 +551,7 @@ class Gazetteer(Geocoder):
         if code:
             inside = [(i, m) for i, m in found if self._a1[i] == code]
             found = inside or found
-        # Exact and key matches compete on population; an exact spelling counts double and a
-        # match on the current primary name 4x (Engels was "Pokrovsk" until 1931: an alternate).
-        def rank(im: tuple[int, str]) -> tuple:
-            i, m = im
-            primary = exact_key(self._name[i]) == ek or key(self._name[i]) == k
-            w = max(self._pop[i], 1) * (4 if primary else 1) * (2 if m == "exact" else 1)
-            return (_TIER[m], -w, i)
-        found.sort(key=rank)
+        found.sort(key=lambda im: self._rank(im[0], k, ek, im[1]))
         return [(self._place(i), m) for i, m in found]
 
     # -- geopy interface
