@@ -310,33 +310,65 @@ def _add_katottg(b: _Builder, resolve: Any, stats: dict) -> None:
     groups: dict[tuple[str, str], list[tuple]] = {}
     for s in settlements:
         groups.setdefault((oblast_code.get(s[3][0]) or "", exact_key(s[1])), []).append(s)
-    added = unplaced = known = 0
+    # Villages identified without doubt (one of that name in the oblast on both sides) give
+    # known positions inside their hromada: a fallback anchor, and a measure of the error.
+    members: dict[str, list[int]] = {}
     for (a1, ek), group in groups.items():
         gn = by_name.get((a1, ek), [])
+        if len(group) == 1 and len(gn) == 1:
+            members.setdefault(group[0][3][2], []).append(gn[0])
+    pos = lambda j: (b.cols["lat"][j], b.cols["lon"][j])  # noqa: E731
+    # Anchor: the medoid of >= 2 known villages of the hromada (measured slightly closer than
+    # the centre, see stats), else the hromada centre, else its one known village.
+    anchor: dict[str, tuple[int, str]] = {h: (c, "hromada centre") for h, c in centre_of.items() if c is not None}
+    for h, ms in members.items():
+        if len(ms) >= 2 or h not in anchor:
+            anchor[h] = (_medoid(ms, pos), "village of the same hromada")
+    err_centre, err_medoid = [], []
+    for h, ms in members.items():
+        for j in ms:
+            others = [m for m in ms if m != j]  # same villages for both measures
+            if len(others) >= 2 and centre_of.get(h) is not None and centre_of[h] != j:
+                err_centre.append(_km(*pos(centre_of[h]), *pos(j)))
+                err_medoid.append(_km(*pos(_medoid(others, pos)), *pos(j)))
+    added = unplaced = known = 0
+    for (a1, ek), group in groups.items():
         rest = list(group)
-        for j in gn:
+        for j in by_name.get((a1, ek), []):
             if not rest:
                 break
             def dist(s: tuple, j: int = j) -> float:
-                c = centre_of.get(s[3][2])
-                if c is None:
-                    return 1e9
-                return _km(b.cols["lat"][c], b.cols["lon"][c], b.cols["lat"][j], b.cols["lon"][j])
+                c = anchor.get(s[3][2])
+                return 1e9 if c is None else _km(*pos(c[0]), *pos(j))
             rest.remove(min(rest, key=dist))
             known += 1
         for sid, name, cat, anc in rest:
-            c = centre_of.get(anc[2])
+            c = anchor.get(anc[2])
             if c is None or not a1:
                 unplaced += 1
                 continue
-            latin = _names.romanise_uk(name)
-            b.add(-int(sid[2:]), latin, b.cols["lat"][c], b.cols["lon"][c], "UA", a1, 0,
-                  (name,), note=f"{sid}:{b.cols['name'][c]}")
+            b.add(-int(sid[2:]), _names.romanise_uk(name), *pos(c[0]), "UA", a1, 0,
+                  (name,), note=f"{sid}:{c[1]} {b.cols['name'][c[0]]}")
             added += 1
     stats.update(katottg_settlements=len(settlements), katottg_in_geonames=known,
                  katottg_added_approx=added, katottg_unplaced=unplaced,
                  katottg_hromadas=len(centre_of),
-                 katottg_hromada_centres_found=sum(v is not None for v in centre_of.values()))
+                 katottg_hromada_centres_found=sum(v is not None for v in centre_of.values()),
+                 katottg_hromadas_anchored=len(anchor),
+                 katottg_error_km_at_centre=_quantiles(err_centre),
+                 katottg_error_km_at_medoid=_quantiles(err_medoid))
+
+
+def _medoid(ids: list[int], pos: Any) -> int:
+    """The member with the smallest summed distance to the others (a real village, not a mean)."""
+    return min(ids, key=lambda i: sum(_km(*pos(i), *pos(j)) for j in ids))
+
+
+def _quantiles(xs: list[float]) -> dict[str, float]:
+    if not xs:
+        return {}
+    xs = sorted(xs)
+    return {f"p{q}": round(xs[int(q / 100 * (len(xs) - 1))], 1) for q in (50, 90, 99)} | {"n": len(xs)}
 
 
 def _km(la1: float, lo1: float, la2: float, lo2: float) -> float:
@@ -619,8 +651,8 @@ class Gazetteer(Geocoder):
         }
         if p.precision == "settlement" and p.geonameid < 0:
             i = self._gid_pos[p.geonameid]
-            sid, centre = self._note[i].split(":", 1)
-            raw.update(katottg=sid, approximate_from=f"hromada centre {centre}")
+            sid, anchor = self._note[i].split(":", 1)
+            raw.update(katottg=sid, approximate_from=anchor)
         address = ", ".join(x for x in (p.name, a1name, p.country) if x)
         return Location(address, (p.latitude, p.longitude), raw)
 
