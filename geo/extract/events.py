@@ -107,6 +107,7 @@ class Candidate:
     sentence: Sentence
     confidence: float
     approximate: bool = False
+    weak_type: bool = False          # typed from casualties only ("two people were wounded in X")
     evidence: list[str] = field(default_factory=list)
     sentences: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -141,7 +142,7 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     if L.TARGET_BEFORE.search(prefix):
         return "target"
     if _DIRECTION_OF.search(prefix):
-        return "rel"
+        return "ref" if _REF_POINT.search(prefix) else "rel"
     p = _OF_HEAD.sub("", prefix)
     p = _ADJS.sub("", p)
     if _DISTANCE.search(p):
@@ -170,10 +171,11 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
 
 # ---------------------------------------------------------------- classification
 
-def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool) -> tuple[str, str]:
+def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window: str = "") -> tuple[str, str]:
+    """Event type from the triggers governing the place (window) and the weapons named in the clause."""
     kinds = {t for _, _, t in trig}
     words = " ".join(text[a:b].lower() for a, b, _ in trig)
-    equipment = L.EQUIPMENT.search(text) and not (L.BUILDINGS.search(text) and not L.EQUIPMENT.search(text))
+    equipment = L.EQUIPMENT.search(window or text)
     if "damage" in kinds and equipment and (claimed or "strike" not in kinds):
         return "destroyed_equipment", words
     weaponish = any(n for n, rx in L.WEAPONS if rx.search(text) and n not in L.AIR_DEFENCE)
@@ -270,7 +272,8 @@ class Resolved:
     warning: str = ""
 
 
-def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) -> Resolved | None:
+def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
+            anchors: list[tuple[float, float]] = ()) -> Resolved | None:
     """Gazetteer place for a mention. *hint*: admin-1 named right beside the place (decides or rejects);
     *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions."""
     if m.region:
@@ -295,6 +298,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) 
     war = [(p, k) for p, k in cands if p.country in WAR and p.precision == "settlement"]
     if not war:
         return None
+
     if hint:
         inh = [(p, k) for p, k in war if p.admin1 == hint]
         if inh:
@@ -302,16 +306,22 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) 
         else:
             return Resolved("", m.name, 0, 0, "", "", "", 0,
                             warning=f"'{m.name}': no match in {name_of(hint) or hint}; not mapped")
-    else:
-        for code in prefer:
-            ind = [(p, k) for p, k in war if p.admin1 == code]
-            if ind:
-                war = ind
-                break
-    exact = [(p, k) for p, k in war if k in ("exact", "translit")]
-    pool = exact or war
-    pool.sort(key=lambda pk: -pk[0].population)
+    elif len(war) > 1 and not any(p.population >= 100_000 and key(p.name) == key(m.name) for p, _ in war):
+        # (a city of 100k+ by its own name is meant as itself; one once called so, like Engels/Pokrovsk, is not)
+        near = [(min(km((p.latitude, p.longitude), a) for a in anchors), p, k) for p, k in war] if anchors else []
+        near = [x for x in near if x[0] <= 80]
+        if near:                       # namesakes near the places the sentence/article is about
+            war = [(p, k) for d, p, k in near]
+        else:
+            for code in prefer:
+                ind = [(p, k) for p, k in war if p.admin1 == code]
+                if ind:
+                    war = ind
+                    break
+    rank = {"exact": 0, "translit": 1, "approximate": 2, "fuzzy": 3}
+    pool = sorted(war, key=lambda pk: (rank.get(pk[1], 4), -pk[0].population))
     place, kind = pool[0]
+    pool = [pk for pk in pool if pk[1] == kind]
     distinct = {(round(p.latitude, 1), round(p.longitude, 1)) for p, _ in pool}
     conf = {"exact": 0.9, "translit": 0.85, "approximate": 0.7, "fuzzy": 0.6}.get(kind, 0.6)
     warning = ""
@@ -327,9 +337,27 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool) 
 
 # ---------------------------------------------------------------- article
 
+_REF_POINT = re.compile(r"\b(?:(?:a|an|the)\s+(?:[\w\-]+\s+)?(?:village|town|settlement|city|area|place|hamlet|position)s?|"
+                        r"both|located|situated|lies|just|some|about|\d+\s*(?:km|kilomet\w+|miles?))\s+(?:[\w\-]+\s+){0,3}?"
+                        r"(?:north|south|east|west)[\w\-]*\s+of\s*$", re.I)
+_UNNAMED = re.compile(r"\b(?:without (?:naming|specifying|saying|giving)|did not (?:name|specify|say where)|"
+                      r"not (?:named|specified|disclosed))\b", re.I)
+_CONTINUES = re.compile(r"^(?:It|The (?:\w+ )?ministry|He|She|They|The statement|The military|The general staff)\s+(?:also\s+)?"
+                        r"(?:said|says|added|reported|claimed|stated)\b", re.I)
+_DATELINE = re.compile(r"[^—–]{0,40}\d{4}\s*[—–-]")
 _LIST_SEP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?$", re.I)
 _AXIS_AFTER = re.compile(r"^[\s’']*(?:direction|axis|sector|front)\b", re.I)
 _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
+
+
+def _anchor(m: Mention):
+    """The place a mention surely means (unique, or far bigger than its namesakes), for disambiguating others."""
+    ps = sorted((p for p in m.places if p.country in WAR and p.precision == "settlement"), key=lambda p: -p.population)
+    if not ps or m.possessive:
+        return None
+    if len(ps) == 1 or ps[0].population >= 10 * max(1, ps[1].population):
+        return (ps[0].latitude, ps[0].longitude)
+    return None
 
 
 def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
@@ -396,10 +424,16 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if near:
                     placed.setdefault(key(m.name), near[0])
     specific: list[tuple[int, str]] = []
+    prev_claim: tuple[bool, str, int] = (False, "", -9)
+    art_anchors = [a for a in (_anchor(m) for ms in mentions for m in ms) if a]
     for s, ms in zip(sentences, mentions):
         refs = find_dates(s.text, published)
         background = any(is_background(r, published) for r in refs if r.kind in ("event",))
         claimed, cside = claim_side(s.text, speakers)
+        if _CONTINUES.search(s.text) and prev_claim[0] and s.para - prev_claim[2] <= 1:
+            claimed, cside = True, cside or prev_claim[1]
+        if claimed:
+            prev_claim = (True, cside, s.para)
         local = [m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR]
         made = 0
         for spans in clauses(s.text):
@@ -422,7 +456,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     r = "axis"             # "the Kupiansk direction": a front sector, not a place hit
                 if m.places or m.region or not m.known:
                     prev_role, prev_end = r, m.end
-                if r not in ("locative", "target", "rel", "affiliation"):
+                if r not in ("locative", "target", "rel", "ref", "affiliation"):
                     continue
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     continue
@@ -434,7 +468,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     [x.region for x in ms if x.region] + local + dominant
                 strong = bool(re.search(r"\b(?:village|town|settlement|city|area|near|outside)\b[^,;]{0,25}$",
                                         clause[:m.start], re.I))
-                res = resolve(m, gaz, hint, prefer, strong)
+                anchors = [a for a in (_anchor(x) for x in ms if x is not m) if a] or art_anchors
+                res = resolve(m, gaz, hint, prefer, strong, anchors)
                 if res is None:
                     continue
                 if res.warning and not res.key:
@@ -444,19 +479,31 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     continue
                 if background:
                     continue
-                etype, orig = classify(clause, trig, claimed)
+                before = [t for t in trig if t[1] <= m.start]
+                if before:
+                    w0s = before[-1][0]
+                    nxt = [x.start for x in in_clause if x.start > m.end]
+                    window = (w0s, nxt[0] if nxt else len(clause))
+                else:
+                    after = [t for t in trig if t[0] >= m.end]
+                    window = (m.start, after[0][1] if after else len(clause))
+                local_trig = [t for t in trig if window[0] <= t[0] < window[1]] or trig
+                etype, orig = classify(clause, local_trig, claimed, clause[window[0]:window[1]])
                 wpn = weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
                 if etype == "strike" and wpn not in L.SPECIFIC:
                     near = [w for i, w in specific if 0 <= s.index - i <= 2]
                     wpn = near[-1] if near else wpn
-                dref = event_date(refs, published)
+                in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)]
+                dref = event_date(in_refs, published) or event_date(
+                    [x for x in refs if not _DATELINE.match(s.text[x.start:])], published)
                 conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)
                 c = Candidate(res.key, res.name, res.lat, res.lon, res.country, res.admin1, res.precision, etype, orig,
                               wpn, actor(clause, trig, wpn, cside, res.country, claimed, etype),
                               "claimed" if claimed else "reported", dref, s, round(conf, 2),
-                              approximate=(r == "rel" or res.precision == "region"),
+                              approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text], sentences=[s.index],
                               warnings=[res.warning] if res.warning else [])
+                c.weak_type = all(t[2] in ("casualty", "damage") for t in trig)
                 if dref is None and _SAME_TIME.search(s.text):
                     dated = [x for x in out if x.date is not None and x.date.kind == "event"]
                     c.date = dated[-1].date if dated else None
@@ -475,7 +522,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             if d and d.kind == "event" and not is_background(d, published) and _triggers(s.text):
                 pending_dates.append((s.index, d))
     _attach_dates(out, pending_dates)
-    return _merge_article(out), warnings
+    lead = next((x.index for x in sentences if x.kind == "body"), 0)
+    return _merge_article(out, lead), warnings
 
 
 def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:
@@ -505,7 +553,9 @@ def _better_date(a: DateRef | None, b: DateRef | None) -> DateRef | None:
 
 
 def _fold(into: Candidate, c: Candidate) -> None:
-    if TYPE_RANK[c.event_type] > TYPE_RANK[into.event_type]:
+    if into.weak_type and not c.weak_type:
+        into.event_type, into.original, into.weak_type = c.event_type, c.original, False
+    elif not c.weak_type and TYPE_RANK[c.event_type] > TYPE_RANK[into.event_type]:
         into.event_type, into.original = c.event_type, c.original
     if not into.weapon or (into.weapon not in L.SPECIFIC and c.weapon in L.SPECIFIC):
         into.weapon = c.weapon or into.weapon
@@ -521,11 +571,20 @@ def _fold(into: Candidate, c: Candidate) -> None:
     into.warnings += [w for w in c.warnings if w not in into.warnings]
 
 
-def _merge_article(cands: list[Candidate]) -> list[Candidate]:
+_GROUP = {"strike": "fire", "destroyed_equipment": "fire", "attack": "ground", "explosion": "any", "other": "any"}
+
+
+def _same_incident_type(a: str, b: str) -> bool:
+    ga, gb = _GROUP[a], _GROUP[b]
+    return ga == gb or "any" in (ga, gb)
+
+
+def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
         for m in merged:
-            if m.place_key == c.place_key and _compatible(m, c):
+            if m.place_key == c.place_key and _compatible(m, c) and (
+                    m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type)):
                 _fold(m, c)
                 break
         else:
@@ -538,8 +597,10 @@ def _merge_article(cands: list[Candidate]) -> list[Candidate]:
             for m in merged:
                 if m is c or m.approximate or not _compatible(m, c) or m.event_type != c.event_type:
                     continue
-                if c.precision == "region" and m.admin1 == c.admin1 or \
-                        c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= 25:
+                same = bool(set(m.sentences) & set(c.sentences)) or (
+                    min(c.sentences) == lead and not _UNNAMED.search(" ".join(c.evidence)))
+                if c.precision == "region" and m.admin1 == c.admin1 and same or \
+                        c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= (60 if same else 25):
                     host = m
                     break
         if host is None:

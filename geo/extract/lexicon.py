@@ -104,3 +104,11 @@ union german prime center centre martin start home top sign get world hundreds l
 shortly tearfully devastated employees pictures related stories picks download fourteen already commenting
 broadcaster people twenty twenty-five english french italian british polish chinese iranian
 """.split())
+
+# Words that never start a multi-word place name ("In Kherson", "Near Kurakhove"), unlike "New York".
+LEAD_STOP = frozenset("""
+the a an in on at of and or but for from to by with as after before since when while near outside around over
+across inside into this that these those it he she they we his her their its our some several many both all
+meanwhile later earlier overnight today yesterday throughout separately photo video credit
+monday tuesday wednesday thursday friday saturday sunday
+""".split())

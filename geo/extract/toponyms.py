@@ -10,14 +10,14 @@ import re
 from dataclasses import dataclass, field
 
 from geo._names import key
-from geo.extract.lexicon import STOP
+from geo.extract.lexicon import LEAD_STOP, STOP
 
 _TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")
 _REGION_WORD = re.compile(r"^\s+(?:(?:border|frontline|front-line|northern|southern|eastern|western)\s+)?"
                           r"(regions?|oblasts?|provinces?|krai|People[’']s Republic|Republic)\b", re.I)
 _GEOGRAPHY = re.compile(r"^\s+(?:River|river|Sea|Lake|Reservoir|Peninsula|Mountains|Valley|Bay|Strait|Gulf|Canal|Dam|Airport|"
                         r"Training|University|Institute|Center|Centre|Ministry|Council|Times|Post|Pravda|Independent|"
-                        r"Plant|Palace|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
+                        r"Plant|Palace|district|raion|nuclear|Nuclear|power plant|Power Plant|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
 _TITLE_AFTER = re.compile(r"^\s+(?:Mayor|Governor|Regional|City|Oblast Governor|mayor|governor)\b")
 
 
@@ -70,7 +70,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
             for n in range(min(gaz.max_words, len(run) - i), 0, -1):
                 toks = run[i:i + n]
                 words = [t.group(1) for t in toks]
-                if words[0].lower() in STOP or _is_stop(words):
+                if words[0].lower() in LEAD_STOP or _is_stop(words) or (n == 1 and words[0].lower() in STOP):
                     continue
                 start, end = toks[0].start(1), toks[-1].end(1)
                 name = sentence[start:end]
