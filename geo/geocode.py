@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 from geo.read import Reject
 
 #: confidence of a geocoded place by how its name matched (coordinates given in the input: 1.0).
+WAR_COUNTRIES = ("UA", "RU")
 MATCH_CONFIDENCE = {"exact": 0.9, "translit": 0.85, "approximate": 0.6, "fuzzy": 0.6}
 
 
@@ -103,8 +104,8 @@ def _lookup(geocoder, name: str, hint: str, resolve) -> tuple[Any, str]:
     code = resolve(hint) if (resolve and hint) else None
     if hint and resolve and code is None:
         return None, f"unknown region {hint!r} for place {name!r}"
-    try:
-        loc = geocoder.geocode(name, admin1=code or hint or None)
+    try:  # event tables are about the war: look in Ukraine and Russia only
+        loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)
     except TypeError:  # a plain geopy geocoder: pass the hint inside the query
         loc = geocoder.geocode(f"{name}, {hint}" if hint else name)
     if loc is None:
