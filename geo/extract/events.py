@@ -120,6 +120,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
     out = []
     if L.FUTURE.search(clause):
         return out
+    clause = L.NOT_TRIGGER.sub(lambda m: " " * len(m.group(0)), clause)
     for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
                     ("casualty", L.CASUALTY)):
         for m in rx.finditer(clause):
@@ -452,6 +453,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 r = role(clause, m, 0, len(clause))
                 if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", clause[prev_end:m.start])):
                     r = prev_role          # "shelled A, B and the village of C"
+                if r == "rel" and any(x is not m and (x.places or x.region) and
+                                      role(clause, x, 0, len(clause)) in ("locative", "target") for x in in_clause):
+                    r = "ref"              # "attacks southwest of X near A and B": X is the reference point
                 if _AXIS_AFTER.match(clause[m.end:]):
                     r = "axis"             # "the Kupiansk direction": a front sector, not a place hit
                 if m.places or m.region or not m.known:
@@ -479,14 +483,12 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     continue
                 if background:
                     continue
-                before = [t for t in trig if t[1] <= m.start]
-                if before:
-                    w0s = before[-1][0]
-                    nxt = [x.start for x in in_clause if x.start > m.end]
-                    window = (w0s, nxt[0] if nxt else len(clause))
-                else:
+                prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)]
+                nxt = [x.start for x in in_clause if x.start >= m.end and (x.places or x.region)]
+                window = (prev_ends[-1] if prev_ends else 0, nxt[0] if nxt else len(clause))
+                if not any(window[0] <= t[0] < window[1] for t in trig):
                     after = [t for t in trig if t[0] >= m.end]
-                    window = (m.start, after[0][1] if after else len(clause))
+                    window = (window[0], after[0][1] if after else len(clause))
                 local_trig = [t for t in trig if window[0] <= t[0] < window[1]] or trig
                 etype, orig = classify(clause, local_trig, claimed, clause[window[0]:window[1]])
                 wpn = weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
@@ -503,7 +505,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                               approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text], sentences=[s.index],
                               warnings=[res.warning] if res.warning else [])
-                c.weak_type = all(t[2] in ("casualty", "damage") for t in trig)
+                c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig)
                 if dref is None and _SAME_TIME.search(s.text):
                     dated = [x for x in out if x.date is not None and x.date.kind == "event"]
                     c.date = dated[-1].date if dated else None

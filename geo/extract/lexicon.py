@@ -112,3 +112,8 @@ across inside into this that these those it he she they we his her their its our
 meanwhile later earlier overnight today yesterday throughout separately photo video credit
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
+
+# Phrases that contain trigger words but report no incident.
+NOT_TRIGGER = re.compile(r"\bair[- ]raid (?:sirens?|alerts?|alarms?|warnings?)\b|\b(?:sirens?|alerts?) (?:over|about) (?:a |an )?"
+                         r"(?:missile|drone|air) (?:attacks?|strikes?|threat)\b|\battack drones\b(?= (?:were|was) (?:shot down|downed|intercepted))"
+                         r"|\bclaimed (?:the )?(?:lives|life)\b|\btook part\b|\bstrike (?:group|force|drones?)\b(?! (?:hit|struck))", _I)

@@ -77,6 +77,10 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 after = sentence[toks[-1].end():]
                 possessive = bool(toks[-1].group(2))
                 rm = None if possessive else _REGION_WORD.match(after)
+                if rm and re.match(r"^\s+(?:Military |Regional |State |City )?(?:Administration|Governor|Council|Police|"
+                                   r"Prosecutor|Court|Department|Directorate)\b", after[rm.end():]):
+                    found = Mention(start, toks[-1].end() + rm.end(), name)   # an organisation's name
+                    break
                 if rm:
                     code = gaz.resolve_admin1(f"{name} region")
                     if code:
