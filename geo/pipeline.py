@@ -11,12 +11,15 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from geo import _io
 from geo._errors import InputError
 from geo.read import TABLE_SUFFIXES, Reject, read_table
 from geo.schema import COLUMNS, event_id
+
+if TYPE_CHECKING:
+    from geo.frontline import Frontline
 
 ARTICLE_SUFFIXES = {".txt", ".text"}
 _INTERNAL = ("_file", "_line", "_raw")
@@ -62,7 +65,7 @@ def split_inputs(paths: list[str | Path]) -> tuple[list[Path], list[Path], Path 
 
 def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: str = "offline",
             published: date | None = None, articles_table: str | Path | None = None,
-            corrections: str | Path | None = None, frontline: str | Path | None = None,
+            corrections: str | Path | None = None, frontline: "Frontline | None" = None,
             progress: Callable[[str, int], Any] | None = None) -> BuildResult:
     """Everything but writing: returns events (our schema + extras) and rejects."""
     res = BuildResult()
@@ -110,10 +113,8 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         import pandas as pd
         from geo.regions import join_regions
         df = join_regions(pd.DataFrame(rows))
-        if frontline:
-            from geo.frontline import load_frontline
-            fl = load_frontline(frontline)
-            df["occupied"] = fl.occupied(df)
+        if frontline is not None:
+            df["occupied"] = frontline.occupied(df)
         rows = df.to_dict("records")
     res.events = [_tidy(r) for r in rows]
     return res
@@ -123,7 +124,11 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
           tiles: str | None = None, frontline: str | Path | None = None, **kw: Any) -> BuildResult:
     """Run the job and write ``index.html``, ``events.geojson`` and ``rejects.csv`` into *outdir*."""
     outdir = Path(outdir)
-    res = collect(paths, frontline=frontline, **kw)
+    fl = None
+    if frontline:
+        from geo.frontline import load_frontline
+        fl = load_frontline(frontline)
+    res = collect(paths, frontline=fl, **kw)
     outdir.mkdir(parents=True, exist_ok=True)
     res.outputs["events"] = outdir / "events.geojson"
     _io.write_text(res.outputs["events"], json.dumps(to_geojson(res.events), ensure_ascii=False))
@@ -133,13 +138,9 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     from geo.regions import basemap_geojson
     from geo.render import render_map
     df = pd.DataFrame(res.events, columns=_columns(res.events))
-    fl_json = None
-    if frontline:
-        from geo.frontline import load_frontline
-        fl_json = load_frontline(frontline).to_json()
     res.outputs["map"] = outdir / "index.html"
     render_map(df, res.outputs["map"], title=title, basemap=basemap_geojson(_bbox(res.events)),
-               frontline=fl_json, tiles=tiles)
+               frontline=fl.to_json() if fl else None, tiles=tiles)
     return res
 
 
@@ -185,10 +186,14 @@ def _columns(events: list[dict]) -> list[str]:
     return cols
 
 
-def _bbox(events: list[dict]) -> tuple[float, float, float, float] | None:
+#: Ukraine's extent (lon/lat degrees): the base map's area when there are no events to frame.
+UKRAINE_BBOX = (22.0, 44.0, 40.5, 52.5)
+
+
+def _bbox(events: list[dict]) -> tuple[float, float, float, float]:
     pts = [(e["longitude"], e["latitude"]) for e in events if e.get("latitude") is not None]
     if not pts:
-        return None
+        return UKRAINE_BBOX
     xs, ys = zip(*pts)
     return min(xs), min(ys), max(xs), max(ys)
 
