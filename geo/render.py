@@ -20,6 +20,7 @@ import pandas as pd
 from branca.element import Element, Figure, MacroElement
 
 from geo import _io, _vendor
+from geo._errors import InputError
 from geo.schema import COLUMNS, EVENT_TYPES
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -85,6 +86,8 @@ def events_blob(events: pd.DataFrame) -> tuple[dict, int]:
     Returns (blob, number of dropped rows).
     """
     df = events.reset_index(drop=True)
+    if "latitude" not in df and "geometry" in df and hasattr(df["geometry"], "y"):
+        df["latitude"], df["longitude"] = df["geometry"].y, df["geometry"].x   # a GeoDataFrame of points
     lat = pd.to_numeric(df["latitude"], errors="coerce") if "latitude" in df else pd.Series(dtype=float)
     lon = pd.to_numeric(df["longitude"], errors="coerce") if "longitude" in df else pd.Series(dtype=float)
     ok = lat.between(-90, 90) & lon.between(-180, 180)
@@ -179,6 +182,8 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
     fig = m.get_root()
     fig.title = html.escape(title)              # branca pastes the title raw
     if tiles:
+        if not is_web_url(tiles) or re.search(r"[\s\"'<>`\\]", tiles):
+            raise InputError("tiles", f"not an http(s) tile URL template: {tiles[:80]!r}")
         folium.TileLayer(tiles=tiles, attr="map tiles", name="tiles").add_to(m)
     InlineLeaflet().add_to(m)
     config = {"title": title, "types": TYPE_COLORS, "known_types": list(EVENT_TYPES),

@@ -88,6 +88,23 @@ def test_tiles_are_only_used_when_asked():
     assert "https://tile.example/{z}/{x}/{y}.png" in render_html(df, tiles="https://tile.example/{z}/{x}/{y}.png")
 
 
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "https://t/{z}\"</script>", "file:///tiles/{z}.png"])
+def test_tiles_must_be_a_plain_web_url(bad):
+    from geo._errors import InputError
+    with pytest.raises(InputError):
+        render_html(render.synthetic_events(3, 1), tiles=bad)
+
+
+def test_geodataframe_points_are_placed():
+    gpd = pytest.importorskip("geopandas")
+    df = render.synthetic_events(10, 2)
+    gdf = gpd.GeoDataFrame(df.drop(columns=["latitude", "longitude"]),
+                           geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=4326)
+    blob, dropped = events_blob(gdf)
+    assert dropped == 0 and blob["cols"]["latitude"] == df["latitude"].tolist()
+    assert "geometry" not in blob["order"]
+
+
 def test_empty_events_still_render():
     page = render_html(pd.DataFrame(columns=["event_date", "latitude", "longitude"]))
     assert _blob(page, "events")["n"] == 0
