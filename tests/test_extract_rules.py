@@ -1,0 +1,112 @@
+"""Event rules on short texts of our own: what is an event place, how it is typed, dated and merged."""
+from datetime import date
+
+import pytest
+
+from geo._names import key
+from geo.schema import COLUMNS
+
+gazetteer = pytest.importorskip("geo.gazetteer")
+from geo.extract import extract_paths, extract_text  # noqa: E402
+
+PUB = date(2024, 6, 7)   # a Friday
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return gazetteer.load_gazetteer()
+
+
+def ev(text, gaz, pub=PUB):
+    return extract_text(text, published=pub, source="test.txt", file="test.txt", gazetteer=gaz)
+
+
+def names(events):
+    """Place names by matching key (GeoNames spells Kupyansk, Balakliya)."""
+    return sorted(key(e["location_name"]) for e in events)
+
+
+def test_one_event_per_place_in_a_list(gaz):
+    es = ev("Russian artillery shelled Kupiansk, Izium and the village of Balakliia on Thursday, "
+            "regional officials said.", gaz)
+    assert names(es) == sorted(key(n) for n in ["Balakliia", "Izium", "Kupiansk"])
+    for e in es:
+        assert e["event_date"] == "2024-06-06" and e["date_precision"] == "day"
+        assert e["event_type"] == "strike" and e["weapon"] == "artillery" and e["actor"] == "RU"
+        assert e["admin1"] == "Kharkiv Oblast" and e["geo_precision"] == "settlement"
+        assert set(COLUMNS) <= set(e) and e["articles"] == ["test.txt"]
+
+
+@pytest.mark.parametrize("text", [
+    "Air raid sirens sounded in Kyiv for two hours on Thursday.",
+    "Moscow said the talks in Istanbul had failed.",
+    "The convoy stopped 40 km from Kherson before turning back.",
+    "President Zelensky visited Dnipro on Monday to meet commanders.",
+    "Officials warned that Russia could strike Odesa again in the coming days.",
+    "Hundreds of residents were evacuated from Vovchansk to Kharkiv.",
+    "Ukrainian pilots trained on the jets at a base in Arizona last year.",
+    "The city was captured by Russian forces in March 2022.",
+])
+def test_mentions_that_are_not_events(gaz, text):
+    assert ev(text, gaz) == []
+
+
+def test_region_event_and_russian_border_region(gaz):
+    es = ev("Ukrainian drones hit an oil depot in Russia's Bryansk region overnight, the governor said.", gaz)
+    assert len(es) == 1
+    e = es[0]
+    assert e["geo_precision"] == "region" and e["admin1"] == "Bryansk Oblast" and e["country"] == "RU"
+    assert e["event_date"] == "2024-06-06" and e["actor"] == "UA"
+
+
+def test_claim_and_destroyed_equipment(gaz):
+    es = ev("Russia's defence ministry said on Friday that its forces had destroyed a U.S.-made HIMARS launcher "
+            "near Kramatorsk.", gaz)
+    assert len(es) == 1
+    e = es[0]
+    assert (e["location_name"], e["event_type"], e["status"], e["actor"], e["weapon"]) == \
+        ("Kramatorsk", "destroyed_equipment", "claimed", "RU", "HIMARS")
+
+
+def test_context_decides_namesakes_and_undated_events(gaz):
+    es = ev("Russian forces attacked near Bilohorivka in Luhansk region.", gaz)
+    assert len(es) == 1 and es[0]["admin1"] == "Luhansk Oblast"
+    assert es[0]["event_date"] == PUB.isoformat() and es[0]["date_precision"] == "week"
+    es = ev("Russian forces attacked near Bilohorivka in Donetsk oblast.", gaz)
+    assert len(es) == 1 and es[0]["admin1"] == "Donetsk Oblast"
+
+
+def test_same_incident_told_twice_is_one_event_and_followup_dates_it(gaz):
+    es = ev("A missile struck a warehouse in Pavlohrad, local officials said.\n\n"
+            "The strike on Pavlohrad happened on Wednesday, the governor added. Two workers were hurt in Pavlohrad.", gaz)
+    assert len(es) == 1 and es[0]["event_date"] == "2024-06-05" and es[0]["evidence"].count("Pavlohrad") >= 2
+
+
+def test_misspelling_resolves_with_warning(gaz, tmp_path):
+    (tmp_path / "a.txt").write_text("date 2024-06-07 Shelling hit the village of Malotaranovka in Donetsk "
+                                    "Oblast on Thursday, killing one man.\n", encoding="utf-8")
+    res = extract_paths([tmp_path], gazetteer=gaz)
+    assert res.articles[0]["published_from"] == "first-line"
+    assert [e["location_name"] for e in res.events] == ["Malotaranivka"]
+
+
+def test_paths_publication_sources_and_cross_article_merge(gaz, tmp_path):
+    (tmp_path / "one.txt").write_text("Russian missiles struck Zaporizhzhia on Thursday, damaging a factory.\n",
+                                      encoding="utf-8")
+    (tmp_path / "two.txt").write_text("A factory in Zaporizhzhia was damaged on Thursday when Russian missiles "
+                                      "struck the city.\n", encoding="utf-8")
+    (tmp_path / "three.txt").write_text("Russian drones attacked Sumy, officials said.\n", encoding="utf-8")
+    (tmp_path / "articles.csv").write_text("file,published,url\none.txt,2024-06-07,https://news.test/one\n"
+                                           "two.txt,2024-06-07,\n", encoding="utf-8")
+    res = extract_paths([tmp_path], gazetteer=gaz)
+    by_file = {a["file"]: a for a in res.articles}
+    assert set(by_file) == {"one.txt", "two.txt", "three.txt"}
+    assert by_file["one.txt"]["published_from"] == "table"
+    assert by_file["three.txt"]["published_from"] == "none" and by_file["three.txt"]["warnings"]
+    zap = [e for e in res.events if key(e["location_name"]) == key("Zaporizhzhia")]
+    assert len(zap) == 1 and sorted(zap[0]["articles"]) == ["one.txt", "two.txt"]
+    assert zap[0]["source"] == "https://news.test/one | two.txt"
+    sumy = [e for e in res.events if e["location_name"] == "Sumy"]
+    assert sumy and sumy[0]["event_date"] == "" and sumy[0]["date_precision"] == "unknown"
+    res = extract_paths([tmp_path / "three.txt"], published=date(2024, 6, 1), gazetteer=gaz)
+    assert res.articles[0]["published_from"] == "argument" and res.events[0]["event_date"] == "2024-06-01"
