@@ -306,6 +306,17 @@ def test_export_csv_and_geojson_of_shown_events(page, events):
     assert f["geometry"]["coordinates"] == pytest.approx([row["longitude"], row["latitude"]])
 
 
+def test_the_network_guard_sees_tile_requests(offline_page, tmp_path, events):
+    """Proves the zero-requests assertions can fail: an online tile layer is requested (and blocked)."""
+    path = tmp_path / "tiles.html"
+    render_map(events.iloc[:20], path, tiles="https://tile.example/{z}/{x}/{y}.png")
+    p = offline_page().open(path)
+    p.page.wait_for_function("document.querySelectorAll('img.leaflet-tile').length > 0")
+    p.page.wait_for_timeout(200)
+    assert any(u.startswith("https://tile.example/") for u in p.requests)
+    assert p.errors == []
+
+
 # ---- hostile input --------------------------------------------------------------------------------
 
 PAYLOADS = ["<img src=x onerror=window.__x=1>", "</script><script>window.__x=1</script>",

@@ -344,15 +344,14 @@
       var bar = stop(el('div', 'fl-timebar'));
       ui.date = el('div', 'fl-date'); bar.appendChild(ui.date);
       var row = el('div', 'fl-row');
-      ui.play = button('▶', 'Play / pause', function () { togglePlay(); }, 'fl-play');
+      ui.play = button('▶ Play', 'Play / pause', function () { togglePlay(); }, 'fl-play');
       ui.speed = el('select', 'fl-speed');
       [0.5, 1, 2, 4, 8].forEach(function (s) {
         var o = el('option', null, s + '×'); o.value = s; if (s === 1) o.selected = true; ui.speed.appendChild(o);
       });
       ui.speed.addEventListener('change', function () { S.speed = +ui.speed.value; if (playTimer) { togglePlay(); togglePlay(); } });
-      ui.prev = button('◀', 'Previous day', function () { step(-1); }, 'fl-prev');
-      ui.next = button('▶|', 'Next day', function () { step(1); }, 'fl-next');
-      ui.next.textContent = '▶';
+      ui.prev = button('‹ day', 'Previous day', function () { step(-1); }, 'fl-prev');
+      ui.next = button('day ›', 'Next day', function () { step(1); }, 'fl-next');
       ui.slider = el('input', 'fl-slider'); ui.slider.type = 'range'; ui.slider.min = 0;
       ui.slider.max = Math.max(0, days.length - 1); ui.slider.step = 1;
       ui.slider.addEventListener('input', function () { stopPlay(); S.day = +ui.slider.value; redraw(); });
@@ -418,7 +417,7 @@
       ACTORS.forEach(function (a) { ui.actorBoxes[a]._cb.checked = !!S.actors[a]; });
       PRECS.forEach(function (p) { ui.precBoxes[p]._cb.checked = !!S.precs[p]; });
       ui.clusterBox._cb.checked = S.cluster; ui.heatBox._cb.checked = S.heat; ui.choroBox._cb.checked = S.choro;
-      ui.play.textContent = playTimer ? '⏸' : '▶';
+      ui.play.textContent = playTimer ? '⏸ Pause' : '▶ Play';
       drawStrip();
     }
 
