@@ -303,7 +303,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         return None
     top, _ = cands[0]
     if top.country not in WAR and top.population >= 100_000 and not hint and \
-            not any(p.country in WAR and p.admin1 in prefer[:3] for p, _ in cands):
+            not any(p.country in WAR and (p.admin1 in prefer[:3] or any(km((p.latitude, p.longitude), a) <= 80
+                                                                          for a in anchors)) for p, _ in cands):
         return None   # a well-known place abroad (Geneva, Washington)
     war = [(p, k) for p, k in cands if p.country in WAR and p.precision == "settlement"]
     if not war:
@@ -606,11 +607,14 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
         host = None
         if c.approximate:
             for m in merged:
-                if m is c or m.approximate or not _compatible(m, c) or m.event_type != c.event_type:
+                if m is c or m.approximate or not _compatible(m, c):
                     continue
-                same = bool(set(m.sentences) & set(c.sentences)) or (
-                    min(c.sentences) == lead and not _UNNAMED.search(" ".join(c.evidence)))
-                if c.precision == "region" and m.admin1 == c.admin1 and same or \
+                same = bool(set(m.sentences) & set(c.sentences))
+                summary = (c.sentence.kind == "title" or min(c.sentences) == lead) and \
+                    not _UNNAMED.search(" ".join(c.evidence))
+                if not (summary and c.precision == "region") and m.event_type != c.event_type:
+                    continue
+                if c.precision == "region" and m.admin1 == c.admin1 and (same or summary) or \
                         c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= (60 if same else 25):
                     host = m
                     break

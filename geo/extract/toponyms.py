@@ -116,7 +116,8 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     re.match(r"^\s*(?:[,:(—–-]|$)", sentence[found.end:]):
                 found.places, found.region = [], None          # dateline "KHARKIV, Ukraine, May 17 —"
             others = [t.group(1) for t in run if not (found.start <= t.start(1) < found.end)]
-            if found.region is None and any(w.lower() not in STOP and not w.isupper() for w in others):
+            if found.region is None and any(w.lower() not in STOP and w.lower() not in LEAD_STOP and not w.isupper()
+                                            for w in others):
                 found.places, found.known = [], True      # part of a person's or organisation's name
             out.append(found)
             # advance past the tokens covered
