@@ -53,17 +53,24 @@ _FOLDS: tuple[tuple[str, str], ...] = (
     ("ch", "c"), ("cz", "c"), ("ts", "c"), ("tz", "c"), ("zh", "z"), ("kh", "h"), ("ph", "f"),
     ("g", "h"), ("x", "h"), ("w", "v"), ("q", "k"),
 )
+_FOLD_MAP = dict(_FOLDS)
+_FOLD_RE = re.compile("|".join(re.escape(a) for a, _ in _FOLDS))  # longest digraphs listed first
 _VOWELS = re.compile(r"[iyeoj]+")
 _DOUBLES = re.compile(r"(.)\1+")
 _WORDS = re.compile(r"[^\W_]+(?:['’ʼ`´‘ʻ][^\W_]+)*", re.UNICODE)
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
 def _strip_marks(text: str) -> str:
-    """Lowercase, NFKD, drop combining marks (keeps Cyrillic й/ї intact)."""
+    """Lowercase, NFKD, drop combining marks (keeps Cyrillic й/ї/ё intact)."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFC", text).lower()
     # Protect Cyrillic letters whose decomposition would change them.
     text = text.replace("й", "\0").replace("ї", "\1").replace("ё", "\2")
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return text.replace("\0", "й").replace("\1", "ї").replace("\2", "ё")
 
 
@@ -79,18 +86,20 @@ def exact_key(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def _fold_sub(m: re.Match) -> str:
+    return _FOLD_MAP[m.group()]
+
+
 def _fold_word(word: str) -> str:
     w = word.translate(_TRANSLIT)
-    w = "".join(ch for ch in w if ch.isalnum())
+    if not w.isalnum():
+        w = "".join(ch for ch in w if ch.isalnum())
     if not w.isascii():  # other scripts: keep as is, they can only match themselves
         return w
-    for a, b in _FOLDS:
-        w = w.replace(a, b)
-    if w.endswith("aya") or w.endswith("aja"):
+    w = _FOLD_RE.sub(_fold_sub, w)
+    if w.endswith(("aya", "aja")):
         w = w[:-3] + "a"  # Russian feminine -aya ~ Ukrainian -a
-    w = _VOWELS.sub("i", w)
-    w = w.replace("ia", "i")
-    w = _VOWELS.sub("i", w)
+    w = _VOWELS.sub("i", w).replace("ia", "i")
     return _DOUBLES.sub(r"\1", w)
 
 
@@ -141,13 +150,12 @@ def is_ukrainian(text: str) -> bool:
     return any(ch in "іїєґІЇЄҐ" for ch in text)
 
 
+_OTHER_SCRIPT = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u0400-\u04ff\u1e00-\u1eff]")
+
+
 def is_latin_or_cyrillic(text: str) -> bool:
     """True if every letter is Latin or Cyrillic (other scripts are not indexed)."""
-    for ch in text:
-        if ch.isalpha() and not (ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u0400" <= ch <= "\u04ff"
-                                 or "\u1e00" <= ch <= "\u1eff"):
-            return False
-    return True
+    return _OTHER_SCRIPT.search(text) is None
 
 
 _VOWEL_SET = frozenset("aiu")

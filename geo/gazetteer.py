@@ -104,14 +104,10 @@ def _versions() -> str:
 def _good_alternate(name: str) -> bool:
     """Skip what would match ordinary words in a text: IATA codes ("IEV"), machine
     romanisations of CJK/Arabic names, which GeoNames keeps in lower case ("ji fu",
-    "le-mani"), near-empty keys ("Heijo" -> "hi" = "He"), other scripts, long phrases."""
-    if not name or not _names.is_latin_or_cyrillic(name) or name == name.lower():
+    "le-mani"), other scripts, long phrases (near-empty keys are dropped in ``_Builder.add``)."""
+    if not name or name == name.lower() or (name.isupper() and len(name) <= 4):
         return False
-    if name.isupper() and len(name) <= 4:
-        return False
-    if len(key(name)) < 3 or len(exact_key(name)) < 4 or len(_names.words(name)) > MAX_NAME_WORDS:
-        return False
-    return True
+    return _names.is_latin_or_cyrillic(name) and len(_names.words(name)) <= MAX_NAME_WORDS
 
 
 class _Builder:
@@ -137,8 +133,8 @@ class _Builder:
         min_loose = 2 if country in FOCUS and pop >= SHORT_KEY_MIN_POPULATION else 4
         for n in (name, *names):
             ek, lk = exact_key(n), key(n)
-            if len(ek) < 2:
-                continue
+            if len(ek) < 2 or (n is not name and (len(ek) < 4 or len(lk) < 3)):
+                continue  # an alternate this short ("Heijo" -> "hi") matches words, not places
             if ek not in seen_e:
                 seen_e.add(ek)
                 self.exact.setdefault(ek, []).append(i)
