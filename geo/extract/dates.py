@@ -60,7 +60,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("mdy", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
     ("weekday", re.compile(r"\b(last\s+|this\s+|on\s+|early\s+|late\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)),
     ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|today|this\s+morning|tonight|earlier\s+today|"
-                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|"
+                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|"
                        r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
                        r"last\s+month|earlier\s+this\s+month|this\s+month)\b", re.I)),
     ("month", re.compile(rf"\b(?:in|from|since|during|of|early|late|mid-?)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\s+\d)\b", re.I)),
@@ -89,7 +89,8 @@ def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
         w = " ".join(g[0].lower().split())
         if w in ("yesterday", "overnight", "last night"):
             return pub - timedelta(days=1), "day"
-        if w in ("today", "this morning", "tonight", "earlier today") or "24" in w or "twenty-four" in w:
+        if w in ("today", "this morning", "tonight", "earlier today") or "24" in w or "twenty-four" in w \
+                or w.endswith("past day") or w.endswith("last day"):
             return pub, "day"
         if w == "last week":
             return pub - timedelta(days=7), "week"

@@ -180,6 +180,8 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
     equipment = L.EQUIPMENT.search(window or text)
     if "damage" in kinds and equipment and (claimed or "strike" not in kinds):
         return "destroyed_equipment", words
+    if claimed and "strike" in kinds and L.EQUIP_STRICT.search(window or text):
+        return "destroyed_equipment", words     # "its forces hit a Russian S-400 system"
     weaponish = any(n for n, rx in L.WEAPONS if rx.search(text) and n not in L.AIR_DEFENCE)
     if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
         return "strike", words
@@ -201,7 +203,7 @@ def weapon(text: str, etype: str, trig_pos: int) -> str:
             continue  # the air-defence system hit, not the weapon used
         if etype == "explosion" and name in ("missile", "airstrike", "drone", "artillery"):
             continue
-        return name
+        return m.group(0) if name == "Iskander" and "-" in m.group(0) else name
     return ""
 
 
@@ -436,11 +438,17 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     placed.setdefault(key(m.name), near[0])
     specific: list[tuple[int, str]] = []
     prev_claim: tuple[bool, str, int] = (False, "", -9)
+    head = " ".join(x.text for x in sentences[:2])
+    art_claim = bool(re.search(r"\b(?:briefing|communiqu[ée]|daily report|statement|summary)\b", head, re.I)
+                     and L.MIL_SPEAKER.search(head))
+    art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "")
     art_anchors = [a for a in (_anchor(m) for ms in mentions for m in ms) if a]
     for s, ms in zip(sentences, mentions):
         refs = find_dates(s.text, published)
         background = any(is_background(r, published) for r in refs if r.kind in ("event",))
         claimed, cside = claim_side(s.text, speakers)
+        if art_claim and not claimed:
+            claimed, cside = True, art_side
         if _CONTINUES.search(s.text) and prev_claim[0] and s.para - prev_claim[2] <= 1:
             claimed, cside = True, cside or prev_claim[1]
         if claimed:
@@ -534,6 +542,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             if d and d.kind == "event" and not is_background(d, published) and _triggers(s.text):
                 pending_dates.append((s.index, d))
     _attach_dates(out, pending_dates)
+    _lead_date(out, sentences, published)
     lead = next((x.index for x in sentences if x.kind == "body"), 0)
     return _merge_article(out, lead), warnings
 
@@ -547,6 +556,17 @@ def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) ->
             for c in prior:
                 if c.sentences[0] == last:
                     c.date = d
+
+
+def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | None) -> None:
+    """A roundup's lead dates it ("over the past day", "on Saturday"): its undated events share that day."""
+    lead = [x for x in sentences if x.kind in ("title", "body")][:2]
+    refs = [r for x in lead for r in find_dates(x.text, pub) if r.kind == "event" and r.precision == "day"]
+    if len({r.date for r in refs}) != 1 or is_background(refs[0], pub):
+        return
+    for c in cands:
+        if c.date is None:
+            c.date = refs[0]
 
 
 def _compatible(a: Candidate, b: Candidate) -> bool:

@@ -30,6 +30,10 @@ EQUIPMENT = re.compile(
     r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs|depots?"
     r"|ammunition|pantsir|buk|patriot|iris-t|missile systems?|launch(?:er)? systems?|artillery systems?|vehicles?"
     r"|command posts?|positions?)\b", _I)
+EQUIP_STRICT = re.compile(
+    r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e systems?|howitzers?|armou?red vehicles?"
+    r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs|pantsir|buk|patriot"
+    r"|iris-t|tor|bradley|leopard|abrams|su-\d+\w*|mig-\d+|ka-\d+|mi-\d+|submarines?|landing ships?)\b", _I)
 BUILDINGS = re.compile(r"\b(?:houses?|homes?|buildings?|schools?|hospitals?|factor(?:y|ies)|apartments?|blocks?"
                        r"|infrastructure|windows|streets?|shopping|cent(?:er|re)s?|bridges?)\b", _I)
 
@@ -56,15 +60,15 @@ USED_TO = re.compile(r"\bused\s+(?:[\w\-’']+\s+){0,6}to\s+$", _I)
 
 WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for n, rx in (
     ("HIMARS", r"\bhimars\b|\bm142\b"), ("ATACMS", r"\batacms\b"), ("Storm Shadow", r"\bstorm shadow\b|\bscalp\b"),
-    ("Iskander", r"\biskander\w*"), ("Kinzhal", r"\bkinzhal\w*"), ("Kalibr", r"\bkalibr\w*"),
+    ("Iskander", r"\biskander(?:-[mk]\b)?"), ("Kinzhal", r"\bkinzhal\w*"), ("Kalibr", r"\bkalibr\w*"),
     ("Kh-101", r"\bkh-?101\b"), ("Kh-22", r"\bkh-?22\b"), ("Kh-59", r"\bkh-?59\b"), ("Onyx", r"\bonyx\b"),
     ("Tochka-U", r"\btochka\b"), ("Shahed", r"\bshahed\w*|\bgeran\w*"), ("Lancet", r"\blancet\b"),
     ("Bayraktar", r"\bbayraktar\b"), ("Neptune", r"\bneptune\b"),
     ("S-300/400", r"\bs-300/(?:s-)?400\b"), ("S-400", r"\bs-400\b"), ("S-300", r"\bs-300\b"),
     ("Grad", r"\bgrad\b"), ("Uragan", r"\buragan\b"), ("Smerch", r"\bsmerch\b"), ("Tornado-S", r"\btornado\b"),
-    ("glide bomb", r"\bglide[- ]bombs?\b|\bguided (?:aerial )?bombs?\b|\bkabs?\b"),
-    ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"), ("mortar", r"\bmortars?\b"),
-    ("artillery", r"\bartillery\b|\bshell(?:s|ed|ing)\b|\bhowitzers?\b"),
+    ("guided aerial bomb", r"\bglide[- ]bombs?\b|\bguided (?:aerial )?bombs?\b|\bkabs?\b"),
+    ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"),
+    ("artillery", r"\bartillery\b|\bshell(?:s|ed|ing)\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"),
     ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
@@ -72,14 +76,14 @@ AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
 SPECIFIC = {n for n, _ in WEAPONS} - {"artillery", "drone", "missile", "airstrike", "mortar", "MLRS"}
 WEAPON_SIDE = {"HIMARS": "UA", "ATACMS": "UA", "Storm Shadow": "UA", "Bayraktar": "UA", "Neptune": "UA",
                "Iskander": "RU", "Kinzhal": "RU", "Kalibr": "RU", "Kh-101": "RU", "Kh-22": "RU", "Kh-59": "RU",
-               "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "glide bomb": "RU"}
+               "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "guided aerial bomb": "RU"}
 
 SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagner|occupiers?|invaders?|occupation forces)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))", _I), "RU"),
         (re.compile(r"\b(?:ukraine|ukrainian|ukrainians|kyiv|kiev|afu|zsu|zelensk\w*|partisans?)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))", _I), "UA"))
 
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(
-    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|mod|general staff|spokes(?:man|person|woman)|armed forces|military|army"
+    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|military|army"
     r"|air force|navy|command)\b", _I)
 SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
