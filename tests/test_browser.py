@@ -66,11 +66,10 @@ def _days(df):
     return sorted(d for d in df["event_date"].unique() if d)
 
 
-def _screen_xy(p, event_id: str) -> tuple[float, float]:
-    """Page coordinates of an event's marker (to click it like a user)."""
-    return tuple(p.js("""id => { const m = frontline.markerOf(id), map = frontline.map;
-        const pt = map.latLngToContainerPoint(m.getLatLng()), r = map.getContainer().getBoundingClientRect();
-        return [r.left + pt.x, r.top + pt.y]; }""", event_id))
+def _screen_xy(p, lat: float, lon: float) -> tuple[float, float]:
+    """Page coordinates of a point on the map (to hover or click there like a user)."""
+    return tuple(p.js("""ll => { const map = frontline.map, pt = map.latLngToContainerPoint(ll),
+        r = map.getContainer().getBoundingClientRect(); return [r.left + pt.x, r.top + pt.y]; }""", [lat, lon]))
 
 
 # ---- milestone 1: offline render, per-date layers, popups ------------------------------------------
@@ -118,8 +117,11 @@ def test_clicking_a_marker_opens_a_full_popup(page, events):
     p = page
     row = events.iloc[10]
     p.js("d => frontline.setDate(d)", row["event_date"])
-    p.js("id => frontline.map.setView(frontline.markerOf(id).getLatLng(), 12, {animate: false}) && null", row["event_id"])
-    x, y = _screen_xy(p, row["event_id"])
+    p.js("ll => frontline.map.setView(ll, 12, {animate: false}) && null", [row["latitude"], row["longitude"]])
+    x, y = _screen_xy(p, row["latitude"], row["longitude"])
+    p.page.mouse.move(x, y)                                      # hover: tooltip with place and date
+    p.page.wait_for_selector(".leaflet-tooltip .fl-tip")
+    assert row["location_name"] in p.page.text_content(".leaflet-tooltip")
     p.page.mouse.click(x, y)
     p.page.wait_for_selector(".leaflet-popup-content .fl-popup")
     text = p.page.text_content(".leaflet-popup-content")
@@ -240,8 +242,7 @@ def test_region_choropleth_counts_and_hover(page, events):
         assert counts["UA.05"] == _count(events, d, admin1="Donetsk Oblast") > 0
         assert counts["UA.07"] == _count(events, d, admin1="Kharkiv Oblast") > 0
     p.js("frontline.map.setView([51.5, 32], 7, {animate: false}) && null")
-    xy = p.js("""() => { const pt = frontline.map.latLngToContainerPoint([51.5, 31.5]),
-        r = frontline.map.getContainer().getBoundingClientRect(); return [r.left + pt.x, r.top + pt.y]; }""")
+    xy = _screen_xy(p, 51.5, 31.5)
     p.page.mouse.move(*xy)
     p.page.wait_for_selector(".leaflet-tooltip")
     tip = p.page.text_content(".leaflet-tooltip")
@@ -351,8 +352,7 @@ def test_xss_payloads_stay_text(offline_page, tmp_path):
         assert r["location_name"] in tip
         p.js("id => { frontline.markerOf(id).closeTooltip(); }", r["event_id"])
     p.js("frontline.map.setView([51.5, 31.5], 7, {animate: false}) && null")
-    xy = p.js("""() => { const pt = frontline.map.latLngToContainerPoint([51.5, 31.5]),
-        r = frontline.map.getContainer().getBoundingClientRect(); return [r.left + pt.x, r.top + pt.y]; }""")
+    xy = _screen_xy(p, 51.5, 31.5)
     p.page.mouse.move(*xy)
     p.page.wait_for_function("t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))",
                              arg=PAYLOADS[3])              # the region's name, as text

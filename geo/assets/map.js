@@ -107,11 +107,31 @@
       if (m) return m;
       m = L.circleMarker([lat[i], lon[i]], L.extend({renderer: renderer}, styleFor(i, true)));
       m._fl = i;
-      m.bindPopup(function () { return popupContent(i); }, {maxWidth: 380});
-      m.bindTooltip(function () { return tooltipContent(i); }, {sticky: false});
       markers[i] = m;
       return m;
     }
+    // Popups and tooltips are bound on first use (delegated from the layer group): binding them
+    // for 100k markers up front costs more than drawing them.
+    function bound(m) {
+      if (!m._flBound) {
+        var i = m._fl;
+        m.bindPopup(function () { return popupContent(i); }, {maxWidth: 380});
+        m.bindTooltip(function () { return tooltipContent(i); }, {sticky: false});
+        m._flBound = true;
+      }
+      return m;
+    }
+    function delegate(group) {
+      group.on('click', function (e) {
+        var m = e.layer || e.propagatedFrom;
+        if (m && m._fl !== undefined && !m._flBound) { bound(m).closeTooltip(); m.openPopup(); }
+      });
+      group.on('mouseover', function (e) {
+        var m = e.layer || e.propagatedFrom;
+        if (m && m._fl !== undefined && !m._flBound) bound(m).openTooltip();
+      });
+    }
+    delegate(evLayer);
     function dateText(i) {
       var d = str(C.event_date[i]), pr = str(C.date_precision && C.date_precision[i]);
       return (d || 'undated') + (pr ? ' (' + pr + ')' : '');
@@ -189,6 +209,7 @@
       if (useCluster) {
         clusterLayer = L.markerClusterGroup({chunkedLoading: true, disableClusteringAtZoom: 10,
           zoomToBoundsOnClick: false, showCoverageOnHover: false, spiderfyOnMaxZoom: true});
+        delegate(clusterLayer);
         clusterLayer.on('clusterclick', function (e) {
           var b = e.layer.getBounds();
           if (map.getZoom() >= 8 || b.getNorthEast().equals(b.getSouthWest(), 1e-4)) e.layer.spiderfy();
@@ -472,7 +493,7 @@
         if (S.day !== null) { S.day = dayOf[i] >= 0 ? dayOf[i] : null; }
         redraw();
       }
-      var m = marker(i);
+      var m = bound(marker(i));
       map.flyTo(m.getLatLng(), Math.max(map.getZoom(), 9), {duration: 0.6});
       map.once('moveend', function () {
         if (clusterLayer) clusterLayer.zoomToShowLayer(m, function () { m.openPopup(); });
@@ -591,7 +612,7 @@
       shownCount: function () { return sel.length; },
       shownIds: function () { return sel.map(function (i) { return C.event_id ? C.event_id[i] : i; }); },
       drawnCount: drawnCount,
-      markerOf: function (id) { var k = C.event_id ? C.event_id.indexOf(id) : -1; return k >= 0 ? marker(k) : null; },
+      markerOf: function (id) { var k = C.event_id ? C.event_id.indexOf(id) : -1; return k >= 0 ? bound(marker(k)) : null; },
       regionCounts: function () { var o = {}; regionLayers.forEach(function (l) { o[l.feature.properties.code || l.feature.properties.name] = l._flCount; }); return o; },
       frontlineDate: function () { return frontShown !== null && frontShown >= 0 ? front.dates[frontShown] : null; },
       csvText: csvText, geojson: geojsonObj, play: togglePlay, state: S,
