@@ -124,7 +124,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
     for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
                     ("casualty", L.CASUALTY)):
         for m in rx.finditer(clause):
-            before = clause[:m.start()]
+            before = clause[max(0, m.start() - 80):m.start()]
             if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before) \
                     or L.NEGATION.search(before):
                 continue
@@ -134,8 +134,8 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 
 def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     """How the sentence uses the place: locative | target | near | affiliation | away | distance | metonym | none."""
-    prefix = sentence[cstart:m.start]
-    after = sentence[m.end:cend]
+    prefix = sentence[max(cstart, m.start - 160):m.start]      # the governing words are close by
+    after = sentence[m.end:min(cend, m.end + 120)]
     if m.possessive:
         return "metonym"
     if _DISTANCE.search(prefix):
@@ -444,6 +444,20 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "")
     art_anchors = [a for a in (_anchor(m) for ms in mentions for m in ms) if a]
     for s, ms in zip(sentences, mentions):
+        if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named
+            if L.SPEECH.search(s.text):
+                c_, sd_ = claim_side(s.text, speakers)
+                if c_:
+                    prev_claim = (True, sd_, s.para)
+            trig0 = _triggers(s.text)
+            if trig0:
+                w0 = weapon(s.text, "strike", trig0[0][0])
+                if w0 in L.SPECIFIC:
+                    specific.append((s.index, w0))
+                d = event_date(find_dates(s.text, published), published)
+                if d and d.kind == "event" and not is_background(d, published):
+                    pending_dates.append((s.index, d))
+            continue
         refs = find_dates(s.text, published)
         background = any(is_background(r, published) for r in refs if r.kind in ("event",))
         claimed, cside = claim_side(s.text, speakers)
@@ -456,6 +470,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
         local = [m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR]
         made = 0
         for spans in clauses(s.text):
+            in_clause = [m for m in ms if any(a <= m.start < b for a, b in spans)]
+            if not any(m.places or m.region or not m.known for m in in_clause):
+                continue
             clause = _mask(s.text, spans)
             trig = _triggers(clause)
             if not trig:
@@ -463,7 +480,6 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             w0 = weapon(clause, "strike", trig[0][0])
             if w0 in L.SPECIFIC:
                 specific.append((s.index, w0))
-            in_clause = [m for m in ms if any(a <= m.start < b for a, b in spans)]
             settlements_here = []
             prev_role = None
             prev_end = -1
