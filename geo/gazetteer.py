@@ -45,6 +45,7 @@ FOCUS = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "GE")
 WORLD_MIN_POPULATION = 100_000
 MAX_NAME_WORDS = 5
 SHORT_KEY_MIN_POPULATION = 10_000
+NEAR_HINT_KM = 60.0
 KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 0, "approximate": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
@@ -56,7 +57,7 @@ _REGION_WORDS = frozenset({
     "автономная", "voivodeship", "wojewodztwo", "judet", "county", "megye", "mkhare",
 })
 _CITY_WORDS = frozenset({"city", "misto", "місто", "город", "gorod", "m", "g", "м", "г"})
-_FILLER_WORDS = frozenset({"of", "the", "and"})
+_FILLER_WORDS = frozenset({"of", "the", "and", "people", "peoples", "s", "народна", "народная"})
 #: Native names of the focus countries (countries.json has English names only).
 _COUNTRY_NAMES = {
     "UA": ("Ukraine", "Україна", "Украина", "Ukraina", "the Ukraine"),
@@ -187,7 +188,7 @@ def _read_regions() -> dict[str, dict]:
 
 def _core_words(text: str) -> tuple[list[str], bool, bool]:
     """Words of an admin-1 hint without generic words; flags: city word seen, region word seen."""
-    ws = [w.lower().strip("'’.") for w in _names.words(text.replace(".", " "))]
+    ws = [re.sub(r"['’]s$", "", w.lower()).strip("'’.") for w in _names.words(text.replace(".", " "))]
     city = any(w in _CITY_WORDS for w in ws)
     is_region = [w in _REGION_WORDS or w.startswith(("obl", "облас", "regio")) for w in ws]
     core = [w for w, r in zip(ws, is_region) if not r and w not in _CITY_WORDS and w not in _FILLER_WORDS]
@@ -628,16 +629,23 @@ class Gazetteer(Geocoder):
         name, hints = parts[0], parts[1:]
         code = self.resolve_admin1(admin1) if admin1 else None
         countries = country_codes
+        near: Place | None = None
         for h in hints:
             c = self.resolve_admin1(h)
-            if c and not code:
-                code = c
-            elif not c and (cp := self.country(h)) is not None and countries is None:
-                countries = [cp.country]
-        places = self._answer(name, code, countries)
+            if c:
+                code = code or c
+            elif (cp := self.country(h)) is not None:
+                countries = countries if countries is not None else [cp.country]
+            elif near is None:  # "Bilohorivka, near Soledar": a town nearby
+                h = re.sub(r"^(near|outside|by|close to|біля|возле|около|под)\s+", "", h, flags=re.I)
+                near = next((p for p, _ in self.candidates(h, fuzzy=False)), None)
+        places = self._answer(name, code, countries, near)
         if not places:
             return None
         locs = [self._location(p, m, amb, n) for p, m, amb, n in places]
+        for loc in locs:
+            loc.raw["admin1_hint"] = code or ""
+            loc.raw["hint_matched"] = bool(code) and loc.raw["admin1"] == code
         if len(places) > 1:  # does the best answer dwarf every namesake (a city vs villages)?
             top = places[0][0].population
             locs[0].raw["dominant"] = places[0][1] != "approximate" and all(
@@ -646,7 +654,8 @@ class Gazetteer(Geocoder):
             locs[0].raw["dominant"] = True
         return locs[0] if exactly_one else locs
 
-    def _answer(self, name: str, code: str | None, countries: Any) -> list[tuple[Place, str, bool, int]]:
+    def _answer(self, name: str, code: str | None, countries: Any,
+                near: Place | None = None) -> list[tuple[Place, str, bool, int]]:
         core, city, region_word = _core_words(name)
         if region_word:
             c = self.resolve_admin1(name)
@@ -660,6 +669,10 @@ class Gazetteer(Geocoder):
             cands = self.candidates(" ".join(core), admin1=code, countries=countries, fuzzy=False)
         if not cands:
             cands = self.candidates(name, admin1=code, countries=countries)
+        if near is not None and cands:  # a nearby-town hint: keep namesakes within reach, nearest first
+            d = {id(p): _km(p.latitude, p.longitude, near.latitude, near.longitude) for p, _ in cands}
+            close = sorted((pm for pm in cands if d[id(pm[0])] <= NEAR_HINT_KM), key=lambda pm: d[id(pm[0])])
+            cands = close or cands
         if cands:
             n = len(cands)
             return [(p, m, n > 1, n) for p, m in cands]

@@ -280,3 +280,34 @@ def test_lookup_key_and_region(gz):
 def test_country_codes_filter(gz):
     loc = gz.geocode("Odessa", country_codes="US")
     assert loc.raw["country"] == "US"
+
+
+def test_nearby_town_hint_picks_the_namesake_close_to_it(gz):
+    assert gz.geocode("Bilohorivka, near Kreminna").raw["geonameid"] == 712588
+    assert gz.geocode("Bilohorivka, Soledar").raw["admin1"] == "UA.05"
+    assert gz.geocode("Lyman, Kramatorsk").raw["geonameid"] == 704204
+    many = gz.geocode("Shevchenkove, Kupiansk", exactly_one=False)  # a dozen namesakes around
+    assert all(x.raw["admin1"] == "UA.07" for x in many) and many[0].raw["ambiguous"]
+
+
+def test_hint_matched_flag_and_city_words(gz):
+    raw = gz.geocode("Bilohorivka, Luhansk region").raw
+    assert raw["admin1_hint"] == "UA.14" and raw["hint_matched"]
+    assert gz.geocode("Bakhmut, Lviv Oblast").raw["hint_matched"] is False
+    assert gz.geocode("Kyiv City").raw["geonameid"] == 703448
+    assert gz.geocode("City of Kharkiv").raw["geonameid"] == 706483
+    assert gz.resolve_admin1("Donetsk People's Republic") == "UA.05"
+
+
+def test_approximate_raw_says_where_it_came_from(gz):
+    raw = gz.geocode("Robotyne").raw
+    assert raw["match"] == "approximate" and raw["geonameid"] < 0
+    assert raw["katottg"].startswith("UA") and "hromada" in raw["approximate_from"]
+
+
+def test_lookup_key_prefers_countries_and_skips_short_words(gz):
+    assert gz.lookup_key(key("Russia"))[0].precision == "country"
+    assert gz.lookup_key(key("Georgia"))[0].country == "GE"
+    for word in ("It", "He", "We", "One"):
+        assert gz.lookup_key(key(word)) == [], word
+    assert gz.lookup_key(key("Geneva"))[0].country == "CH"
