@@ -126,7 +126,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
         for m in rx.finditer(clause):
             before = clause[max(0, m.start() - 80):m.start()]
             if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before) \
-                    or L.NEGATION.search(before):
+                    or L.NEGATION.search(before) or L.MODAL_AFTER.match(clause[m.end():m.end() + 40]):
                 continue
             out.append((m.start(), m.end(), typ))
     return sorted(out)
@@ -214,6 +214,10 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
     text = re.sub(r"\b\w+-(?:operated|made|supplied|provided|built|backed|installed|appointed|controlled|held|occupied)\b",
                   lambda m: " " * len(m.group(0)), text)
     for a, b, _ in trig:
+        rep = re.match(r"\s+(?:\w+\s+){0,3}?(russian|ukrainian)\b", text[b:b + 50], re.I) \
+            if re.match(r"repel|repuls", text[a:b], re.I) else None
+        if rep:                        # "Ukrainian forces repelled Russian assaults": the assaults' side
+            return "RU" if rep.group(1).lower() == "russian" else "UA"
         back = text[max(0, a - 70):a]
         best = None
         for rx, side in L.SIDE:

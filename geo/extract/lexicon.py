@@ -22,7 +22,7 @@ ATTACK = re.compile(
     r"|(?:tried|attempted|attempts?|attempting)(?: \w+)? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack)\b", _I)
-DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
+DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
@@ -56,6 +56,7 @@ IRREALIS = re.compile(
     r"|planning to|intends? to|intended to|permission to|allowed to|allow(?:s|ed|ing)? \w+ to|ready to|able to|wants? to|wanted to"
     r"|warn(?:s|ed)? (?:of|that)|risk of|threat of|fears? of)\s+(?:\w+\s+){0,2}$|\b(?:to|for)\s+$", _I)
 BACKGROUND_TRIGGER = re.compile(r"\b(?:following|in the wake of|since)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:\w+\s+){0,1}$", _I)
+MODAL_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:could|would|will|may|might|is expected|are expected|is likely|are likely)\b", _I)
 USED_TO = re.compile(r"\bused\s+(?:[\w\-’']+\s+){0,6}to\s+$", _I)
 
 WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for n, rx in (
