@@ -186,6 +186,8 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
     if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
         return "strike", words
     if "explosion" in kinds:
+        if L.STRIKE.search(text):      # a blast with a reported strike is the strike
+            return "strike", words
         return "explosion", words
     if "attack" in kinds:
         return "attack", words
@@ -225,6 +227,8 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
                 if best is None or m.start() > best[0]:
                     best = (m.start(), side)
         if best:
+            if re.match(r"shot down|intercept|downed", text[a:b], re.I):
+                return "RU" if best[1] == "UA" else "UA"     # the side shooting down is not the attacker
             return best[1]
         by = re.match(r"\s+by\s+(?:the\s+)?(\w+)", text[b:b + 40])
         if by:
@@ -525,8 +529,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 nxt = [x.start for x in in_clause if x.start >= m.end and (x.places or x.region)]
                 window = (prev_ends[-1] if prev_ends else 0, nxt[0] if nxt else len(clause))
                 if not any(window[0] <= t[0] < window[1] for t in trig):
+                    before_t = [t for t in trig if t[1] <= m.start]
                     after = [t for t in trig if t[0] >= m.end]
-                    window = (window[0], after[0][1] if after else len(clause))
+                    window = (before_t[-1][0], window[1]) if before_t else \
+                        (window[0], after[0][1] if after else len(clause))
                 local_trig = [t for t in trig if window[0] <= t[0] < window[1]] or trig
                 etype, orig = classify(clause, local_trig, claimed, clause[window[0]:window[1]])
                 wpn = weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))

@@ -8,7 +8,7 @@ _I = re.I
 # Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
-    r"|pound(?:ed|ing)|hit(?:s|ting)?|barrages?|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
+    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
     r"|fired|launched|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
 CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
@@ -39,7 +39,7 @@ BUILDINGS = re.compile(r"\b(?:houses?|homes?|buildings?|schools?|hospitals?|fact
 
 # Verbs or nouns that make the place right after them the target ("hitting X", "shelling of X").
 TARGET_BEFORE = re.compile(
-    r"\b(?:struck|strike on|strikes on|hit|hitting|hits|shelled|shelling|shelling of|shelling on|bombed|bombing of"
+    r"\b(?:struck|strike on|strikes on|hit|hitting|hits|rocked|rocks|shook|shelled|shelling|shelling of|shelling on|bombed|bombing of"
     r"|bombard(?:ed|ing)?|pounded|pounding|attacked|attacking|attack on|attacks on|assault on|assault of|targeted"
     r"|targeting|captured|capture of|seized|stormed|storming|raided|raid on|battle for|battle of|fight for|fighting for"
     r"|fighting in|push on|offensive on|offensive toward|offensive towards|counteroffensive toward|counteroffensive towards"
@@ -79,8 +79,8 @@ WEAPON_SIDE = {"HIMARS": "UA", "ATACMS": "UA", "Storm Shadow": "UA", "Bayraktar"
                "Iskander": "RU", "Kinzhal": "RU", "Kalibr": "RU", "Kh-101": "RU", "Kh-22": "RU", "Kh-59": "RU",
                "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "guided aerial bomb": "RU"}
 
-SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagner|occupiers?|invaders?|occupation forces)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))", _I), "RU"),
-        (re.compile(r"\b(?:ukraine|ukrainian|ukrainians|kyiv|kiev|afu|zsu|zelensk\w*|partisans?)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))", _I), "UA"))
+SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagner|occupiers?|invaders?|occupation forces)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))(?!\s?[’']s\s+[A-Z][\w\-]*\s+(?:region|oblast|province|krai|border))", _I), "RU"),
+        (re.compile(r"\b(?:ukraine|ukrainian|ukrainians|kyiv|kiev|afu|zsu|zelensk\w*|partisans?)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))(?!\s?[’']s\s+[A-Z][\w\-]*\s+(?:region|oblast|province|border))", _I), "UA"))
 
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(

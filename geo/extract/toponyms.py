@@ -89,7 +89,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                         break
                 if n == 1 or True:
                     places = gaz.lookup_key(key(name))
-                    pair = re.match(r"^\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
+                    pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
                     if pair and gaz.resolve_admin1(f"{name} region"):
                         found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
                         break
