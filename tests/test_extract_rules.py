@@ -46,6 +46,9 @@ def test_one_event_per_place_in_a_list(gaz):
     "Hundreds of residents were evacuated from Vovchansk to Kharkiv.",
     "Ukrainian pilots trained on the jets at a base in Arizona last year.",
     "The city was captured by Russian forces in March 2022.",
+    "Russian troops are massing near Kupiansk, officials warned, and an assault could come within days.",
+    "Shelling damaged houses 12 km south of Kramatorsk on Thursday.",
+    "The Sumy Oblast Military Administration reported 40 explosions on Thursday.",
 ])
 def test_mentions_that_are_not_events(gaz, text):
     assert ev(text, gaz) == []
@@ -110,3 +113,16 @@ def test_paths_publication_sources_and_cross_article_merge(gaz, tmp_path):
     assert sumy and sumy[0]["event_date"] == "" and sumy[0]["date_precision"] == "unknown"
     res = extract_paths([tmp_path / "three.txt"], published=date(2024, 6, 1), gazetteer=gaz)
     assert res.articles[0]["published_from"] == "argument" and res.events[0]["event_date"] == "2024-06-01"
+
+
+def test_since_is_not_background_and_blast_with_strike_is_strike(gaz):
+    es = ev("Explosions rocked Melitopol, occupied by Russia since 2022, after a drone attack on Monday.", gaz)
+    assert [(e["location_name"], e["event_type"], e["event_date"]) for e in es] == \
+        [("Melitopol", "strike", "2024-06-03")]
+
+
+def test_list_of_regions_and_shootdown_actor(gaz):
+    es = ev("Ukraine's air force said it shot down 20 drones launched overnight over the Mykolaiv, Odesa and "
+            "Kherson regions.", gaz)
+    assert sorted(e["admin1"] for e in es) == ["Kherson Oblast", "Mykolaiv Oblast", "Odesa Oblast"]
+    assert {(e["geo_precision"], e["actor"], e["status"]) for e in es} == {("region", "RU", "claimed")}

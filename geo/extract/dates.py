@@ -133,7 +133,7 @@ def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
             if res is None:
                 continue
             before = sentence[max(0, m.start() - 30):m.start()].lower()
-            if re.search(r"\bsince\s+(?:the\s+)?$", before):
+            if re.search(r"\bsince\s+(?:the\s+)?$", before) or m.group(0).lower().startswith("since"):
                 dk = "since"
             elif re.search(rf"\b{_SPEECH}\s+(?:on\s+|late\s+|early\s+)?$", before) or \
                     re.match(rf"[\s,]*(?:morning|evening|afternoon)?[\s,]*(?:that\s+)?[A-Z]?[\w’'.\- ]{{0,40}}?\b{_SPEECH}\b", sentence[m.end():]) and m.start() < 4:
