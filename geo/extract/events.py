@@ -197,6 +197,13 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
 
 
 def weapon(text: str, etype: str, trig_pos: int) -> str:
+    if etype == "destroyed_equipment":      # the equipment named ("Ka-52", "Bradley", "HIMARS")
+        for name, rx in L.WEAPONS:
+            if name in L.SPECIFIC and rx.search(text):
+                return name
+        mm = L.MODEL_NAME.search(text)
+        if mm:
+            return mm.group(0)
     for name, rx in L.WEAPONS:
         m = rx.search(text)
         if not m:
@@ -213,6 +220,10 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
           claimed: bool, etype: str = "") -> str:
     if claimed and speaker_side and etype == "destroyed_equipment":
         return speaker_side
+    if etype == "destroyed_equipment":     # "two Russian helicopters were destroyed": the other side did it
+        vic = re.search(r"\b(russian|ukrainian)\s+(?:[\w\-/]+\s+){0,3}?" + L.EQUIP_STRICT.pattern[2:], text, re.I)
+        if vic:
+            return "UA" if vic.group(1).lower() == "russian" else "RU"
     text = re.sub(r"\b\w+-(?:operated|made|supplied|provided|built|backed|installed|appointed|controlled|held|occupied)\b",
                   lambda m: " " * len(m.group(0)), text)
     for a, b, _ in trig:
@@ -224,6 +235,8 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
         best = None
         for rx, side in L.SIDE:
             for m in rx.finditer(back):
+                if L.REPORTER_AFTER.match(back[m.end():]):
+                    continue
                 if best is None or m.start() > best[0]:
                     best = (m.start(), side)
         if best:

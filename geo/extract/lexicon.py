@@ -13,7 +13,7 @@ STRIKE = re.compile(
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
 CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
 EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
-                       r"|explosive devices?|fires? (?:broke out|at)|set (?:on )?fire|setting fire)\b", _I)
+                       r"|explosive devices?|fires? (?:broke out|at))\b", _I)
 NEGATION = re.compile(r"\b(?:not|no|never|n[’']t|without)\s+(?:\w+\s+){0,1}$", _I)
 FUTURE = re.compile(r"\b(?:in the coming (?:days|weeks|months)|is expected to|are expected to|likely to|preparing to|prepares to)\b", _I)
 ATTACK = re.compile(
@@ -21,7 +21,7 @@ ATTACK = re.compile(
     r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
     r"|(?:tried|attempted|attempts?|attempting)(?: \w+)? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
-    r"|advance[ds]?|killed in an attack)\b", _I)
+    r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
 DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
@@ -85,7 +85,7 @@ SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagne
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(
     r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|military|army"
-    r"|air force|navy|command)\b", _I)
+    r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b", _I)
 SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
 
@@ -122,3 +122,9 @@ monday tuesday wednesday thursday friday saturday sunday
 NOT_TRIGGER = re.compile(r"\bair[- ]raid (?:sirens?|alerts?|alarms?|warnings?)\b|\b(?:sirens?|alerts?) (?:over|about) (?:a |an )?"
                          r"(?:missile|drone|air) (?:attacks?|strikes?|threat)\b|\battack drones\b(?= (?:were|was) (?:shot down|downed|intercepted))"
                          r"|\bclaimed (?:the )?(?:lives|life)\b|\btook part\b|\bstrike (?:group|force|drones?)\b(?! (?:hit|struck))", _I)
+
+# A side adjective naming who speaks, not who acts ("Ukrainian officials reported that a drone struck...").
+REPORTER_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:officials?|authorities|media|sources|journalists|outlets|milbloggers|bloggers"
+                            r"|channels|governor|mayor|president|police|emergency|rescuers|news|prosecutors?)\b", _I)
+MODEL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]{0,3}-\d+[\w\-/]*|Bradley|Leopard|Abrams|Challenger|Marder|HIMARS|Patriot|IRIS-T"
+                        r"|Pantsir|Buk|Tor|Krasukha|Caesar|Krab|Archer|Paladin|Bayraktar)\b")
