@@ -306,6 +306,10 @@
       lab.appendChild(cb); lab.appendChild(document.createTextNode(' ' + label));
       lab._cb = cb; return lab;
     }
+    function legendLine(cls, text) {
+      var d = el('div', 'fl-key'); d.appendChild(el('span', 'fl-keyicon ' + cls)); d.appendChild(document.createTextNode(' ' + text));
+      return d;
+    }
     function buildPanel() {
       var panel = stop(el('div', 'fl-panel'));
       panel.appendChild(el('div', 'fl-title', cfg.title || 'frontline-map'));
@@ -354,6 +358,8 @@
       [ui.clusterBox, ui.heatBox, ui.choroBox].forEach(function (x) { lr.appendChild(x); });
       panel.appendChild(lr);
       ui.clusterNote = el('div', 'fl-note'); panel.appendChild(ui.clusterNote);
+      if (regionLayers.length) panel.appendChild(legendLine('fl-key-regions', 'regions: darker = more events shown'));
+      if (frontDays.length) panel.appendChild(legendLine('fl-key-front', 'occupied area on the date (front line)'));
       var ex = el('div', 'fl-row');
       ex.appendChild(button('CSV', 'Download shown events as CSV', function () { exportCSV(); }, 'fl-export-csv'));
       ex.appendChild(button('GeoJSON', 'Download shown events as GeoJSON', function () { exportGeoJSON(); }, 'fl-export-geojson'));
@@ -428,7 +434,7 @@
       ui.date.textContent = !r ? 'All dates' : r[0] === r[1] ? days[r[1]] : days[r[0]] + ' – ' + days[r[1]];
       ui.count.textContent = sel.length + ' of ' + n + ' events shown';
       ui.slider.value = S.day === null ? ui.slider.max : S.day;
-      ui.slider.disabled = S.day === null || !days.length;
+      ui.slider.disabled = !days.length;     // moving it leaves "all dates"
       ui.all._cb.checked = S.day === null;
       ui.winBox._cb.checked = S.win > 0;
       if (S.win > 0) ui.winN.value = S.win;
