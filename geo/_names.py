@@ -145,11 +145,6 @@ def is_cyrillic(text: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
-def is_ukrainian(text: str) -> bool:
-    """Cyrillic with letters only Ukrainian uses (і ї є ґ)."""
-    return any(ch in "іїєґІЇЄҐ" for ch in text)
-
-
 _OTHER_SCRIPT = re.compile(r"[^\W\d_a-zA-Z\u00c0-\u024f\u0400-\u04ff\u1e00-\u1eff]")
 
 

@@ -432,8 +432,9 @@ def load_index(cache_dir: str | Path | None = None) -> dict:
     index = build_index()
     try:
         write_bytes(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        week_ago = time.time() - 7 * 86400  # other checkouts may still use a recent one
         for old in d.glob("gazetteer-*.pickle"):
-            if old != path:
+            if old != path and old.stat().st_mtime < week_ago:
                 old.unlink(missing_ok=True)
     except OSError as exc:  # read-only home: work from memory
         print(f"gazetteer: cannot cache index in {d}: {exc}", file=sys.stderr)
