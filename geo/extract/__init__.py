@@ -56,7 +56,7 @@ def _record(c: Candidate, published: date | None, source: str, file: str) -> dic
         "articles": [file] if file else [],
     }
     rec["event_id"] = event_id(rec)
-    return rec
+    return {**{c: rec[c] for c in COLUMNS}, "articles": rec["articles"]}
 
 
 def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:
@@ -106,7 +106,8 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
         if p.is_dir():
             out += sorted(q for q in p.rglob("*.txt") if q.is_file() and not q.name.startswith("."))
         elif p.is_file():
-            out.append(p)
+            if p.suffix.lower() == ".txt":      # articles.csv, corrections etc. beside them are not articles
+                out.append(p)
         else:
             raise InputError(str(p), "no such file or folder")
     return out

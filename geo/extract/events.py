@@ -323,6 +323,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         if len(_CANDIDATES) > 50_000:
             _CANDIDATES.clear()
     if not cands:
+        if fuzzy:
+            return Resolved("", m.name, 0, 0, "", "", "", 0, warning=f"'{m.name}': place not found in the gazetteer")
         return None
     top, _ = cands[0]
     if top.country not in WAR and top.population >= 100_000 and not hint and \
@@ -331,6 +333,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         return None   # a well-known place abroad (Geneva, Washington)
     war = [(p, k) for p, k in cands if p.country in WAR and p.precision == "settlement"]
     if not war:
+        if fuzzy:
+            return Resolved("", m.name, 0, 0, "", "", "", 0, warning=f"'{m.name}': place not found in the gazetteer")
         return None
 
     if hint:

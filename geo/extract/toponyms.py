@@ -85,30 +85,28 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     code = gaz.resolve_admin1(f"{name} region")
                     if code:
                         found = Mention(start, toks[-1].end() + rm.end(), name, region=code)
-                        # "the Kherson and Kharkiv regions": the first region of a pair
                         break
-                if n == 1 or True:
-                    places = gaz.lookup_key(key(name))
-                    pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
-                    if pair and gaz.resolve_admin1(f"{name} region"):
-                        found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
+                places = gaz.lookup_key(key(name))
+                # "the Mykolaiv, Odesa and Kherson regions": the first names of a list of regions
+                pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
+                if pair and gaz.resolve_admin1(f"{name} region"):
+                    found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
+                    break
+                if places:
+                    if _GEOGRAPHY.match(after) or "-" in name and name.split("-")[-1][:1].islower():
+                        found = Mention(start, end, name)      # a river, plant, street...: not a settlement
                         break
-                    if places:
-                        if _GEOGRAPHY.match(after) or "-" in name and name.split("-")[-1][:1].islower():
-                            found = Mention(start, end, name, places=[], known=True)
-                            found.places = []
-                            break
-                        found = Mention(start, toks[-1].end(), name, places=places, possessive=possessive,
-                                        titled=bool(_TITLE_AFTER.match(after)))
+                    found = Mention(start, toks[-1].end(), name, places=places, possessive=possessive,
+                                    titled=bool(_TITLE_AFTER.match(after)))
+                    break
+                if n == 1:
+                    code = _ADMIN1_KEYS.get(key(name))
+                    if code:
+                        found = Mention(start, toks[-1].end(), name, region=code, possessive=possessive)
                         break
-                    if n == 1:
-                        code = _ADMIN1_KEYS.get(key(name))
-                        if code:
-                            found = Mention(start, toks[-1].end(), name, region=code, possessive=possessive)
-                            break
-                        if not _GEOGRAPHY.match(after) and len(name) >= 5 and "-" not in name[1:2]:
-                            found = Mention(start, toks[-1].end(), name, possessive=possessive, known=False)
-                            break
+                    if not _GEOGRAPHY.match(after) and len(name) >= 5 and "-" not in name[1:2]:
+                        found = Mention(start, toks[-1].end(), name, possessive=possessive, known=False)
+                        break
             if found is None:
                 i += 1
                 continue
