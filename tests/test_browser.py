@@ -363,3 +363,23 @@ def test_xss_payloads_stay_text(offline_page, tmp_path):
     assert p.js("typeof window.__x") == "undefined"
     assert p.page.query_selector("img[src=x], .leaflet-popup svg[onload]") is None
     assert p.errors == [] and p.requests == []
+
+
+def test_minimal_table_renders_and_is_usable(offline_page, tmp_path):
+    """Only coordinates and a date: popups, tooltips, search and export still work."""
+    df = pd.DataFrame({"latitude": [48.0, 49.0, 50.0], "longitude": [35.0, 36.0, 37.0],
+                       "event_date": ["2024-02-01", "2024-02-03", ""]})
+    path = tmp_path / "min.html"
+    render_map(df, path)
+    p = offline_page().open(path)
+    assert p.js("frontline.days") == ["2024-02-01", "2024-02-02", "2024-02-03"]
+    assert p.js("frontline.drawnCount()") == 1
+    p.js("frontline.setDate(null)")
+    assert p.js("frontline.drawnCount()") == 3
+    text = p.js("frontline.markerOf(0).openPopup().getPopup().getElement().textContent")
+    assert "2024-02-01" in text
+    assert "undated" in p.js("frontline.markerOf(2).openTooltip().getTooltip().getElement().textContent")
+    p.page.fill(".fl-search", "zz")
+    p.page.wait_for_selector(".fl-hit-count")
+    assert len(p.js("frontline.csvText()").strip().split("\r\n")) == 4
+    assert p.errors == [] and p.requests == []

@@ -46,6 +46,8 @@
     var basemap = readJSON('fl-basemap'), front = readJSON('fl-frontline');
     var n = blob.n, C = {};
     blob.order.concat(['_link']).forEach(function (c) { C[c] = decode(blob.cols[c]) || []; });
+    ['event_date', 'date_precision', 'event_type', 'actor', 'geo_precision', 'location_name', 'evidence',
+      'source', '_link'].forEach(function (c) { if (!C[c] || C[c].length !== n) C[c] = new Array(n).fill(''); });
     var lat = C.latitude, lon = C.longitude, types = Object.keys(cfg.types || {});
     var typeOf = new Array(n), actorOf = new Array(n), precOf = new Array(n), dayOf = new Int32Array(n);
 
@@ -618,7 +620,10 @@
       shownCount: function () { return sel.length; },
       shownIds: function () { return sel.map(function (i) { return C.event_id ? C.event_id[i] : i; }); },
       drawnCount: drawnCount,
-      markerOf: function (id) { var k = C.event_id ? C.event_id.indexOf(id) : -1; return k >= 0 ? bound(marker(k)) : null; },
+      markerOf: function (id) {   // by event_id, or by row number when the table has no ids
+        var k = C.event_id ? C.event_id.indexOf(id) : typeof id === 'number' && id < n ? id : -1;
+        return k >= 0 ? bound(marker(k)) : null;
+      },
       regionCounts: function () { var o = {}; regionLayers.forEach(function (l) { o[l.feature.properties.code || l.feature.properties.name] = l._flCount; }); return o; },
       frontlineDate: function () { return frontShown !== null && frontShown >= 0 ? front.dates[frontShown] : null; },
       csvText: csvText, geojson: geojsonObj, play: togglePlay, state: S,
