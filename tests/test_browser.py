@@ -383,3 +383,18 @@ def test_minimal_table_renders_and_is_usable(offline_page, tmp_path):
     p.page.wait_for_selector(".fl-hit-count")
     assert len(p.js("frontline.csvText()").strip().split("\r\n")) == 4
     assert p.errors == [] and p.requests == []
+
+
+def test_choropleth_with_the_real_basemap(offline_page, tmp_path):
+    """Events joined by geo.regions land in the matching basemap features (codes and names agree)."""
+    regions = pytest.importorskip("geo.regions")
+    df = regions.join_regions(synthetic_events(300, 3, seed=5))
+    bm = regions.basemap_geojson((30.5, 46.3, 38.5, 50.3))
+    path = tmp_path / "real.html"
+    render_map(df, path, basemap=bm)
+    p = offline_page().open(path)
+    p.js("frontline.setDate(null)")
+    counts = {k: v for k, v in p.js("frontline.regionCounts()").items() if v}
+    want = df[df["admin1_code"] != ""].groupby("admin1_code").size().to_dict()
+    assert counts == want and sum(want.values()) > 250
+    assert p.errors == [] and p.requests == []
