@@ -30,7 +30,7 @@ _ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged
         r"ukrainian-held|russian-held|town|city|village|settlement|port|its|their|his|her)")
 _HEADS = frozenset("city cities town towns village villages settlement settlements port district districts area areas "
                    "outskirts suburb suburbs centre center capital hromada hromadas community communities vicinity "
-                   "environs streets region oblast province".split())
+                   "environs streets region oblast province part parts coast bank shore side".split())
 _MODS_LOWER = re.compile(rf"^(?:{_ADJ}|[\w\-]+(?:ern|ian|ed))$", re.I)
 _PREPS = frozenset("in at near on of from to toward towards into and or by with over across outside around inside "
                    "within off against upon onto".split())
@@ -74,6 +74,7 @@ _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|
 _AWAY = re.compile(r"\b(?:from|toward|towards|to|for|via|through|headed for|heading for|bound for|leading to|back to|"
                    r"out of|left|flee|fled|fleeing|evacuated from|visit(?:ed|ing)?|trip to)\s*$", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|at|near|nearby|on|outside|around|over|across|inside|within|onto|into|upon|off|against|"
+                       r"including|such as|among them|notably|"
                        r"close to|in front of|not far from|on the outskirts of|just outside)\s*$", re.I)
 _AFFIL = re.compile(r"\b(?:mayor|governor|head|chief|leader|deputy|administration|authorities|official|officials|residents?|"
                     r"people|council|prosecutor|minister|commander|police|governments?)\s+(?:\w+\s+)?(?:of|in|for)\s*$", re.I)
@@ -510,7 +511,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             prev_end = -1
             for m in in_clause:
                 r = role(clause, m, 0, len(clause))
-                if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", clause[prev_end:m.start])):
+                gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "", clause[prev_end:m.start])
+                if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", gap)):
                     r = prev_role          # "shelled A, B and the village of C"
                 if r == "rel" and any(x is not m and (x.places or x.region) and
                                       role(clause, x, 0, len(clause)) in ("locative", "target") for x in in_clause):
