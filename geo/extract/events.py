@@ -187,7 +187,8 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
     if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
         return "strike", words
     if "explosion" in kinds:
-        if L.STRIKE.search(text):      # a blast with a reported strike is the strike
+        if L.STRIKE.search(text) or re.search(r"\b(?:missiles?|rockets?|drones?|shells?)\b", text, re.I):
+            # a blast with a reported strike (or a weapon in flight) is the strike
             return "strike", words
         return "explosion", words
     if "attack" in kinds:
@@ -225,8 +226,9 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
         vic = re.search(r"\b(russian|ukrainian)\s+(?:[\w\-/]+\s+){0,3}?" + L.EQUIP_STRICT.pattern[2:], text, re.I)
         if vic:
             return "UA" if vic.group(1).lower() == "russian" else "RU"
-    text = re.sub(r"\b\w+-(?:operated|made|supplied|provided|built|backed|installed|appointed|controlled|held|occupied)\b",
-                  lambda m: " " * len(m.group(0)), text)
+    text = re.sub(r"\b\w+-(?:operated|made|supplied|provided|built|backed|installed|appointed|controlled|held|occupied)\b"
+                  r"|\b(?:russia|ukraine|russian|ukrainian)-(?:russia|ukraine|russian|ukrainian)\b",
+                  lambda m: " " * len(m.group(0)), text, flags=re.I)
     for a, b, _ in trig:
         rep = re.match(r"\s+(?:\w+\s+){0,3}?(russian|ukrainian)\b", text[b:b + 50], re.I) \
             if re.match(r"repel|repuls", text[a:b], re.I) else None
@@ -249,6 +251,10 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
             for rx, side in L.SIDE:
                 if rx.fullmatch(by.group(1)):
                     return side
+    own = re.search(r"\b(russian|ukrainian)\s+(?:[\w\-]+\s+){0,2}?(?:missiles?|drones?|rockets?|artillery|shelling|"
+                    r"strikes?|attacks?|forces|troops|aircraft|jets|bombs?|army|military|units?|soldiers)\b", text, re.I)
+    if own:                            # "as air defences engaged Russian missiles"
+        return "RU" if own.group(1).lower() == "russian" else "UA"
     if claimed and speaker_side:
         return speaker_side
     if weapon_name in L.WEAPON_SIDE:
