@@ -5,6 +5,13 @@ strings into HTML/JS unescaped. So we keep folium for the page skeleton and the 
 global, but inline every asset and ship the data as escaped ``application/json`` blobs that
 ``assets/map.js`` reads and renders with ``textContent`` only (canvas circle markers; one
 ``folium.Marker`` per event is ~5x bigger and ~10x slower).
+
+The page exposes ``window.frontline`` for scripts and tests: ``map`` (the Leaflet map, also the
+global ``map_<id>``), ``days``, ``setDate(iso|null)``, ``getDate()``, ``setWindow(n)`` (0 = one day),
+``setTypes([...])``, ``setFilter("actor"|"prec"|"type", [...])``, ``setLayers({cluster, heat, choro})``,
+``shownCount()``, ``shownIds()``, ``drawnCount()``, ``markerOf(event_id)``, ``regionCounts()``,
+``frontlineDate()``, ``csvText()``, ``geojson()``, ``play()``. View state lives in the URL hash
+(``#date=YYYY-MM-DD|all&win=N&types=a,b&actors=UA,unknown&prec=settlement&z=Z&c=lat,lon``).
 """
 from __future__ import annotations
 
