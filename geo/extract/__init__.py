@@ -41,8 +41,8 @@ def _gaz(gazetteer):
 def _record(c: Candidate, published: date | None, source: str, file: str) -> dict:
     if c.date is not None and c.date.kind == "event":
         ev_date, prec = c.date.date.isoformat(), c.date.precision
-    elif c.date is not None:                       # only a speech date: the event happened by then
-        ev_date, prec = c.date.date.isoformat(), UNDATED_PRECISION
+    elif c.date is not None:          # "the ministry said on Saturday it had destroyed...": dated by the report
+        ev_date, prec = c.date.date.isoformat(), c.date.precision
     elif published is not None:
         ev_date, prec = published.isoformat(), UNDATED_PRECISION
     else:

@@ -565,6 +565,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     near = [w for i, w in specific if 0 <= s.index - i <= 2]
                     wpn = near[-1] if near else wpn
                 in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)]
+                tpos = [t[0] for t in local_trig]
+                in_refs.sort(key=lambda x: min(abs(x.start - p) for p in tpos))   # the date nearest the trigger
                 dref = event_date(in_refs, published) or event_date(
                     [x for x in refs if not _DATELINE.match(s.text[x.start:])], published)
                 conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)

@@ -72,6 +72,7 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("guided aerial bomb", r"\bglide[- ]bombs?\b|\bguided (?:aerial )?bombs?\b|\bkabs?\b"),
     ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"),
     ("artillery", r"\bartillery\b|\bshell(?:s|ed|ing)\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"),
+    ("naval drone", r"\b(?:naval|sea|maritime|surface) drones?\b|\bunmanned surface vessels?\b|\busvs?\b"),
     ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
@@ -87,7 +88,7 @@ SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagne
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(
     r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|military|army"
-    r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b", _I)
+    r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b(?!\s+(?:administration|governor|officials))", _I)
 SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
 
