@@ -77,7 +77,7 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
 AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
-SPECIFIC = {n for n, _ in WEAPONS} - {"artillery", "drone", "missile", "airstrike", "mortar", "MLRS"}
+SPECIFIC = {n for n, _ in WEAPONS} - {"artillery", "drone", "naval drone", "missile", "airstrike", "mortar", "MLRS"}
 WEAPON_SIDE = {"HIMARS": "UA", "ATACMS": "UA", "Storm Shadow": "UA", "Bayraktar": "UA", "Neptune": "UA",
                "Iskander": "RU", "Kinzhal": "RU", "Kalibr": "RU", "Kh-101": "RU", "Kh-22": "RU", "Kh-59": "RU",
                "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "guided aerial bomb": "RU"}
