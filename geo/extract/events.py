@@ -136,7 +136,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     """How the sentence uses the place: locative | target | near | affiliation | away | distance | metonym | none."""
     prefix = sentence[max(cstart, m.start - 160):m.start]      # the governing words are close by
-    after = sentence[m.end:min(cend, m.end + 120)]
+    after = _APPOSITION.sub("", sentence[m.end:min(cend, m.end + 120)], count=1)
     if m.possessive:
         return "metonym"
     if _DISTANCE.search(prefix):
@@ -390,6 +390,8 @@ _UNNAMED = re.compile(r"\b(?:without (?:naming|specifying|saying|giving)|did not
 _CONTINUES = re.compile(r"^(?:It|The (?:\w+ )?ministry|He|She|They|The statement|The military|The general staff)\s+(?:also\s+)?"
                         r"(?:said|says|added|reported|claimed|stated)\b", re.I)
 _DATELINE = re.compile(r"[^—–]{0,40}\d{4}\s*[—–-]")
+_APPOSITION = re.compile(r"^\s*(?:,\s*(?:in\s+)?(?:the\s+)?[A-Z][\w’'\-]+\s+(?:Oblast|oblast|region|Region|province|Krai|krai)\s*,"
+                         r"|\s*\([^()]*\))")
 _LIST_SEP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?$", re.I)
 _AXIS_AFTER = re.compile(r"^[\s’']*(?:direction|axis|sector|front)\b", re.I)
 _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
@@ -517,7 +519,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             prev_end = -1
             for m in in_clause:
                 r = role(clause, m, 0, len(clause))
-                gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "", clause[prev_end:m.start])
+                gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "",
+                             re.sub(r"\([^()]*\)", "", s.text[prev_end:m.start]))
                 if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", gap)):
                     r = prev_role          # "shelled A, B and the village of C"
                 if r == "rel" and any(x is not m and (x.places or x.region) and

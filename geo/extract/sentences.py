@@ -15,10 +15,10 @@ _CAPTION_MARK = re.compile(
     r"\((?:[^()]*\b(?:AFP|AP|Getty|Reuters|EPA|Photo|Image|image|photo|File|Anadolu|Shutterstock|Telegram)\b[^()]*)\)"
     r"|\b(?:Credit|Photo|Photograph|Picture|Image)\s*:|\bscreengrab\b|\bvia (?:AP|AFP|Reuters|Getty)\b|\bGetty Images\b")
 # Clause boundaries: a place and a trigger must share a clause to make an event.
-_CLAUSE = re.compile(r"\s*(?:;|\s[–—-]\s|\(|\)|,\s*(?:while|but|although|though|and that|and said)\b"
+_CLAUSE = re.compile(r"\s*(?:;|\s[–—-]\s|,\s*(?:while|but|although|though|and that|and said)\b"
                      r"|\s(?:while|whereas|although)\s|,\s+(?=according to\b))\s*")
 # Relative clauses (", which ... ,") interrupt the main clause, which resumes after them.
-_RELATIVE = re.compile(r"(?:,\s*(?:which|who|whom|whose|where|after which)\b|\s(?:where)\s)[^,;()–—]*(?:,|$)")
+_RELATIVE = re.compile(r"(?:,\s*(?:which|who|whom|whose|where|after which)\b|\s(?:where)\s)[^,;()–—]*(?:,|$)|\([^()]*\)")
 
 
 @dataclass(frozen=True)
