@@ -521,7 +521,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 r = role(clause, m, 0, len(clause))
                 gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "",
                              re.sub(r"\([^()]*\)", "", s.text[prev_end:m.start]))
-                if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", gap)):
+                if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", gap)) and \
+                        not _METONYM_AFTER.match(clause[m.end:]):
                     r = prev_role          # "shelled A, B and the village of C"
                 if r == "rel" and any(x is not m and (x.places or x.region) and
                                       role(clause, x, 0, len(clause)) in ("locative", "target") for x in in_clause):

@@ -17,7 +17,9 @@ _REGION_WORD = re.compile(r"^\s+(?:(?:border|frontline|front-line|northern|south
                           r"(regions?|oblasts?|provinces?|krai|People[’']s Republic|Republic)\b", re.I)
 _GEOGRAPHY = re.compile(r"^\s+(?:River|river|Sea|Lake|Reservoir|Peninsula|Mountains|Valley|Bay|Strait|Gulf|Canal|Dam|Airport|"
                         r"Training|University|Institute|Center|Centre|Ministry|Council|Times|Post|Pravda|Independent|"
-                        r"Plant|Palace|district|raion|nuclear|Nuclear|power plant|Power Plant|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
+                        r"Plant|Palace|Regiment|Brigade|Battalion|Corps|Group|Airlines|Institute|Museum|Film|Studio|Stadium|Theatre|Theater|"
+                        r"Cathedral|Church|Refinery|Works|Factory|Mayor|Governor|district|raion|nuclear|Nuclear|power plant|Power Plant|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
+_ORG_AFTER = re.compile(r"^\s+(?:group|brigade|regiment|battalion|corps|operational|command|grouping)\b")
 _TITLE_AFTER = re.compile(r"^\s+(?:Mayor|Governor|Regional|City|Oblast Governor|mayor|governor)\b")
 
 
@@ -93,7 +95,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
                     break
                 if places:
-                    if _GEOGRAPHY.match(after) or "-" in name and name.split("-")[-1][:1].islower():
+                    if _GEOGRAPHY.match(after) or _ORG_AFTER.match(after) or "-" in name and name.split("-")[-1][:1].islower():
                         found = Mention(start, end, name)      # a river, plant, street...: not a settlement
                         break
                     found = Mention(start, toks[-1].end(), name, places=places, possessive=possessive,
