@@ -110,21 +110,13 @@ def _build(args) -> int:
 
 def _extract(args) -> int:
     from geo import _io
-    from geo.pipeline import _columns, split_inputs
-    from geo.schema import event_id
+    from geo.pipeline import _columns, article_events, split_inputs
     _tables, articles, found = split_inputs(args.inputs)
     if _tables:
         raise InputError(str(_tables[0]), "extract reads articles (.txt), not tables; use build for tables")
     from geo.extract import extract_paths
     ex = extract_paths(articles, published=args.published, articles_table=args.articles_table or found)
-    events = []
-    for ev in ex.events:
-        ev = dict(ev)
-        arts = ev.pop("articles", None)
-        if arts:
-            ev["articles"] = " | ".join(arts) if isinstance(arts, (list, tuple)) else str(arts)
-        ev.setdefault("event_id", event_id(ev))
-        events.append(ev)
+    events = article_events(ex.events)
     if args.corrections:
         from geo.corrections import apply_corrections, read_corrections
         events, warns = apply_corrections(events, read_corrections(args.corrections))

@@ -97,13 +97,7 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         for a in ex.articles:
             for w in a.get("warnings", []):
                 res.warnings.append(f"{a.get('file', '')}: {w}")
-        for ev in ex.events:
-            ev = dict(ev)
-            arts = ev.pop("articles", None)
-            if arts:
-                ev["articles"] = " | ".join(arts) if isinstance(arts, (list, tuple)) else str(arts)
-            ev.setdefault("event_id", event_id(ev))
-            rows.append(ev)
+        rows += article_events(ex.events)
     _unique_ids(rows)
     if corrections:
         from geo.corrections import apply_corrections, read_corrections
@@ -142,6 +136,19 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     render_map(df, res.outputs["map"], title=title, basemap=basemap_geojson(_bbox(res.events)),
                frontline=fl.to_json() if fl else None, tiles=tiles)
     return res
+
+
+def article_events(events: list[dict]) -> list[dict]:
+    """Extracted events as flat rows: the list of articles becomes one ' | '-joined text field."""
+    out = []
+    for ev in events:
+        ev = dict(ev)
+        arts = ev.pop("articles", None)
+        if arts:
+            ev["articles"] = " | ".join(arts) if isinstance(arts, (list, tuple)) else str(arts)
+        ev.setdefault("event_id", event_id(ev))
+        out.append(ev)
+    return out
 
 
 def _unique_ids(rows: list[dict]) -> None:
