@@ -1,5 +1,5 @@
 /* frontline-map viewer: reads the JSON blobs written by geo/render.py and draws them.
- * Security rule: data reaches the DOM only through textContent / createElement (never innerHTML),
+ * Security rule: data reaches the DOM only through textContent / createElement (never as parsed markup),
  * and only http(s) sources become links. */
 (function () {
   'use strict';
