@@ -126,3 +126,17 @@ def test_list_of_regions_and_shootdown_actor(gaz):
             "Kherson regions.", gaz)
     assert sorted(e["admin1"] for e in es) == ["Kherson Oblast", "Mykolaiv Oblast", "Odesa Oblast"]
     assert {(e["geo_precision"], e["actor"], e["status"]) for e in es} == {("region", "RU", "claimed")}
+
+
+def test_semicolon_lists_and_reference_points(gaz):
+    es = ev("Russian forces attacked northwest of Avdiivka near Berdychi and Semenivka; west of Avdiivka near "
+            "Orlivka; and southwest of Avdiivka near Nevelske on Thursday.", gaz)
+    assert names(es) == sorted(key(n) for n in ["Berdychi", "Semenivka", "Orlivka", "Nevelske"])
+    assert {(e["event_type"], e["event_date"], e["admin1"]) for e in es} == {("attack", "2024-06-06", "Donetsk Oblast")}
+
+
+def test_appositive_region_and_parenthesised_namesakes(gaz):
+    es = ev("Shelling hit Mykolaivka (Donetsk Oblast) and Mykolaivka (Sumy Oblast) on Monday.", gaz)
+    assert sorted(e["admin1"] for e in es) == ["Donetsk Oblast", "Sumy Oblast"]
+    es = ev("The village of Bilohorivka, Luhansk Oblast, came under heavy artillery fire on Tuesday.", gaz)
+    assert [(e["admin1"], e["event_date"]) for e in es] == [("Luhansk Oblast", "2024-06-04")]

@@ -392,6 +392,7 @@ _CONTINUES = re.compile(r"^(?:It|The (?:\w+ )?ministry|He|She|They|The statement
 _DATELINE = re.compile(r"[^—–]{0,40}\d{4}\s*[—–-]")
 _APPOSITION = re.compile(r"^\s*(?:,\s*(?:in\s+)?(?:the\s+)?[A-Z][\w’'\-]+\s+(?:Oblast|oblast|region|Region|province|Krai|krai)\s*,"
                          r"|\s*\([^()]*\))")
+_CONTINUATION = re.compile(r"^(?:and\s+|as well as\s+|also\s+)?(?:near|in|at|around|outside|on|(?:north|south|east|west)\w*\b)", re.I)
 _LIST_SEP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?$", re.I)
 _AXIS_AFTER = re.compile(r"^[\s’']*(?:direction|axis|sector|front)\b", re.I)
 _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
@@ -503,8 +504,15 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             prev_claim = (True, cside, s.para)
         local = [m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR]
         made = 0
+        prev_spans: list[tuple[int, int]] = []
         for spans in clauses(s.text):
             in_clause = [m for m in ms if any(a <= m.start < b for a, b in spans)]
+            own = _mask(s.text, spans)
+            own_trig = _triggers(own)
+            if not own_trig and prev_spans and _CONTINUATION.match(own.strip()):
+                spans = prev_spans + spans     # "...; west of A near B; and south of C": the list goes on
+            elif own_trig:
+                prev_spans = spans
             if not any(m.places or m.region or not m.known for m in in_clause):
                 continue
             clause = _mask(s.text, spans)
