@@ -110,7 +110,12 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         if frontline is not None:
             df["occupied"] = frontline.occupied(df)
         rows = df.to_dict("records")
-    res.events = [_tidy(r) for r in rows]
+    for r in rows:  # the map can only show located events; the rest must not vanish silently
+        if r.get("latitude") is None or r.get("longitude") is None:
+            res.rejects.append(Reject(str(r.get("_file") or r.get("articles") or r.get("source", "")),
+                                      r.get("_line", ""), "latitude", "no coordinates after geocoding",
+                                      str(r.get("_raw") or r.get("evidence", ""))[:2000]))
+    res.events = [_tidy(r) for r in rows if r.get("latitude") is not None and r.get("longitude") is not None]
     return res
 
 
