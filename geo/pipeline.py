@@ -111,11 +111,11 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             df["occupied"] = frontline.occupied(df)
         rows = df.to_dict("records")
     for r in rows:  # the map can only show located events; the rest must not vanish silently
-        if r.get("latitude") is None or r.get("longitude") is None:
+        if not _located(r):
             res.rejects.append(Reject(str(r.get("_file") or r.get("articles") or r.get("source", "")),
                                       r.get("_line", ""), "latitude", "no coordinates after geocoding",
                                       str(r.get("_raw") or r.get("evidence", ""))[:2000]))
-    res.events = [_tidy(r) for r in rows if r.get("latitude") is not None and r.get("longitude") is not None]
+    res.events = [_tidy(r) for r in rows if _located(r)]
     return res
 
 
@@ -165,6 +165,10 @@ def _unique_ids(rows: list[dict]) -> None:
         seen[i] = n + 1
         if n:
             r["event_id"] = f"{i}-{n + 1}"
+
+
+def _located(r: dict[str, Any]) -> bool:
+    return _plain(r.get("latitude")) is not None and _plain(r.get("longitude")) is not None
 
 
 def _tidy(r: dict[str, Any]) -> dict[str, Any]:
