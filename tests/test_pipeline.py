@@ -133,3 +133,21 @@ def test_uawardata_every_row_accounted_for(tmp_path):
     rejects = list(csv.DictReader((tmp_path / "rejects.csv").open()))
     assert len(events) + len(rejects) == 2269
     assert all(e["properties"]["country_input"] in ("ru", "ua") for e in events)
+
+
+def test_unlocated_extracted_event_is_a_reject_not_a_silent_loss(tmp_path, monkeypatch):
+    import geo.extract
+    from geo.pipeline import collect
+
+    class Ex:
+        events = [{"event_date": "2024-05-01", "event_type": "strike", "location_name": "Nowhere",
+                   "latitude": None, "longitude": None, "evidence": "It was shelled.", "articles": ["a.txt"]},
+                  {"event_date": "2024-05-01", "event_type": "strike", "location_name": "Kherson",
+                   "latitude": 46.6354, "longitude": 32.6169, "evidence": "Kherson was shelled.",
+                   "articles": ["a.txt"]}]
+        articles = [{"file": "a.txt", "warnings": []}]
+    monkeypatch.setattr(geo.extract, "extract_paths", lambda *a, **k: Ex())
+    (tmp_path / "a.txt").write_text("irrelevant")
+    res = collect([tmp_path / "a.txt"])
+    assert res.n_in == 2 and len(res.events) == 1 and len(res.rejects) == 1
+    assert res.rejects[0].field == "latitude" and res.rejects[0].file == "a.txt"
