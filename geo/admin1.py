@@ -32,7 +32,7 @@ UKRAINE: tuple[Admin1, ...] = (
     _ua("02", "Chernihiv Oblast", "Chernihiv", "Chernigov", "Chernihivska", "Chernigovskaya", "Чернігівська", "Черниговская"),
     _ua("03", "Chernivtsi Oblast", "Chernivtsi", "Chernovtsy", "Chernivetska", "Chernovitskaya", "Bukovina", "Чернівецька", "Черновицкая"),
     _ua("04", "Dnipropetrovsk Oblast", "Dnipropetrovsk", "Dnipropetrovs'k", "Dnepropetrovsk", "Dnipropetrovska", "Dnepropetrovskaya", "Dnipro", "Дніпропетровська", "Днепропетровская"),
-    _ua("05", "Donetsk Oblast", "Donetsk", "Donets'k", "Donetska", "Donets'ka", "Donetskaya", "Donbas", "Донецька", "Донецкая"),
+    _ua("05", "Donetsk Oblast", "Donetsk", "Donets'k", "Donetska", "Donets'ka", "Donetskaya", "Донецька", "Донецкая"),
     _ua("06", "Ivano-Frankivsk Oblast", "Ivano-Frankivsk", "Ivano-Frankivs'k", "Ivano-Frankovsk", "Ivano-Frankivska", "Ивано-Франковская", "Івано-Франківська"),
     _ua("07", "Kharkiv Oblast", "Kharkiv", "Kharkov", "Kharkivska", "Kharkovskaya", "Харківська", "Харьковская"),
     _ua("08", "Kherson Oblast", "Kherson", "Khersonska", "Khersonskaya", "Херсонська", "Херсонская"),
