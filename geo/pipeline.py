@@ -128,18 +128,20 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
         from geo.frontline import load_frontline
         fl = load_frontline(frontline)
     res = collect(paths, frontline=fl, **kw)
-    outdir.mkdir(parents=True, exist_ok=True)
-    res.outputs["events"] = outdir / "events.geojson"
-    _io.write_text(res.outputs["events"], json.dumps(to_geojson(res.events), ensure_ascii=False))
-    res.outputs["rejects"] = outdir / "rejects.csv"
-    _io.write_text(res.outputs["rejects"], rejects_csv(res.rejects))
     import pandas as pd
     from geo.regions import basemap_geojson
-    from geo.render import render_map
+    from geo.render import render_html
+    # Everything is rendered in memory first, so a failure leaves all previous outputs untouched.
     df = pd.DataFrame(res.events, columns=_columns(res.events))
-    res.outputs["map"] = outdir / "index.html"
-    render_map(df, res.outputs["map"], title=title, basemap=basemap_geojson(_bbox(res.events)),
-               frontline=fl.to_json() if fl else None, tiles=tiles)
+    html = render_html(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
+                       frontline=fl.to_json() if fl else None, tiles=tiles)
+    texts = {"events": json.dumps(to_geojson(res.events), ensure_ascii=False), "rejects": rejects_csv(res.rejects),
+             "map": html}
+    names = {"events": "events.geojson", "rejects": "rejects.csv", "map": "index.html"}
+    outdir.mkdir(parents=True, exist_ok=True)
+    for k, text in texts.items():
+        res.outputs[k] = outdir / names[k]
+        _io.write_text(res.outputs[k], text)
     return res
 
 

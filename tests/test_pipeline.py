@@ -93,15 +93,15 @@ def test_crash_leaves_previous_map_intact(sample_build, tmp_path, monkeypatch):
     out, _, _ = sample_build
     target = tmp_path / "m"
     assert main(["build", str(SAMPLE), "-o", str(target)]) == 0
-    before = (target / "index.html").read_bytes()
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
     import geo.render
 
     def boom(*a, **k):
         raise RuntimeError("simulated crash while rendering")
-    monkeypatch.setattr(geo.render, "render_map", boom)
+    monkeypatch.setattr(geo.render, "render_html", boom)
     with pytest.raises(RuntimeError):
         main(["build", str(SAMPLE), "-o", str(target)])
-    assert (target / "index.html").read_bytes() == before
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before   # all three outputs untouched
     assert not [p for p in target.iterdir() if p.name.endswith(".tmp")]
 
 
