@@ -114,11 +114,40 @@ def events_blob(events: pd.DataFrame) -> tuple[dict, int]:
     return {"n": len(df), "cols": cols, "order": [c for c in order if c != "geometry"]}, int((~ok).sum())
 
 
+#: Front-line coordinates are stored as integers of 1e-4 degree (about 10 m), delta-encoded.
+FRONT_SCALE = 10_000
+
+
+def _pack_geometry(geom: dict | None) -> Any:
+    """(Multi)Polygon → {"p": polygons → rings → flat [dx, dy, ...] integer deltas}; others unchanged.
+
+    A year of daily front lines is mostly coordinates; as deltas of 1e-4° they take about a third
+    of the bytes of decimal GeoJSON. The viewer decodes them back (``unpackGeometry`` in map.js).
+    """
+    if not geom or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    packed = []
+    for poly in polys:
+        rings = []
+        for ring in poly:
+            flat: list[int] = []
+            px = py = 0
+            for x, y, *_ in ring:
+                ix, iy = round(x * FRONT_SCALE), round(y * FRONT_SCALE)
+                flat += (ix - px, iy - py)
+                px, py = ix, iy
+            rings.append(flat)
+        packed.append(rings)
+    return {"p": packed}
+
+
 def _frontline_blob(frontline: dict | None) -> dict | None:
     if not frontline:
         return None
     pairs = sorted(zip(frontline.get("dates", []), frontline.get("geometries", [])), key=lambda p: str(p[0]))
-    return {"dates": [str(d)[:10] for d, _ in pairs], "geometries": [g for _, g in pairs]}
+    return {"dates": [str(d)[:10] for d, _ in pairs], "scale": FRONT_SCALE,
+            "geometries": [_pack_geometry(g) for _, g in pairs]}
 
 
 class _Raw(Element):

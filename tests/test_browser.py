@@ -256,6 +256,11 @@ def test_front_line_follows_the_date(page, events):
         p.js("d => frontline.setDate(d)", d)
         assert p.js("frontline.frontlineDate()") == fl
         assert len(p.page.query_selector_all(".leaflet-fl-front-pane path")) == (0 if fl is None else 1)
+    # the packed polygon decodes to the input's extent (second snapshot: lon 36..38, lat 47..48.5)
+    bounds = p.js("""(() => { let b = null; frontline.map.eachLayer(l => {
+        if (l.options && l.options.pane === 'fl-front' && l.getBounds) b = l.getBounds(); });
+        return b && [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()""")
+    assert bounds == [36, 47, 38, 48.5]
 
 
 def test_search_lists_matches_and_flies_there(page, events):

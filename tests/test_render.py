@@ -115,3 +115,19 @@ def test_synthetic_events_are_valid():
     assert (df["event_date"] == "").sum() == 4
     assert df["latitude"].between(44, 53).all() and not any(math.isnan(x) for x in df["longitude"])
     assert df["event_id"].is_unique
+
+
+def test_front_line_is_packed_as_integer_deltas():
+    from geo.render import FRONT_SCALE, _pack_geometry
+    poly = {"type": "Polygon", "coordinates": [[[37.12345, 47.5], [38.0, 47.5], [38.0, 48.25], [37.12345, 47.5]]]}
+    packed = _pack_geometry(poly)["p"]
+    flat = packed[0][0]
+    xs, ys, x, y = [], [], 0, 0
+    for dx, dy in zip(flat[::2], flat[1::2]):
+        x, y = x + dx, y + dy
+        xs.append(x / FRONT_SCALE)
+        ys.append(y / FRONT_SCALE)
+    assert xs == [37.1234, 38.0, 38.0, 37.1234] or xs == [37.1235, 38.0, 38.0, 37.1235]
+    assert ys == [47.5, 47.5, 48.25, 47.5]
+    assert all(isinstance(v, int) for v in flat)
+    assert _pack_geometry({"type": "Point", "coordinates": [1, 2]}) == {"type": "Point", "coordinates": [1, 2]}

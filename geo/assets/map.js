@@ -41,6 +41,18 @@
   function iso(d) { return new Date(d * DAY).toISOString().slice(0, 10); }
   function str(v) { return v === null || v === undefined ? '' : String(v); }
 
+  // Inverse of render.py's _pack_geometry: integer deltas → GeoJSON MultiPolygon.
+  function unpackGeometry(g, scale) {
+    if (!g || !g.p) return g;
+    return {type: 'MultiPolygon', coordinates: g.p.map(function (poly) {
+      return poly.map(function (flat) {
+        var x = 0, y = 0, ring = [];
+        for (var i = 0; i + 1 < flat.length; i += 2) { x += flat[i]; y += flat[i + 1]; ring.push([x / scale, y / scale]); }
+        return ring;
+      });
+    })};
+  }
+
   function frontlineViewer(map) {
     var cfg = readJSON('fl-config') || {}, blob = readJSON('fl-events') || {n: 0, cols: {}, order: []};
     var basemap = readJSON('fl-basemap'), front = readJSON('fl-frontline');
@@ -288,7 +300,7 @@
       frontShown = best;
       if (best < 0) return;
       if (!frontLayers[best]) {
-        frontLayers[best] = L.geoJSON(front.geometries[best], {renderer: frontRenderer, pane: 'fl-front',
+        frontLayers[best] = L.geoJSON(unpackGeometry(front.geometries[best], front.scale), {renderer: frontRenderer, pane: 'fl-front',
           interactive: false, style: {color: '#8b0000', weight: 2.5, fillColor: '#c0392b', fillOpacity: 0.18}});
         frontLayers[best]._flDate = front.dates[best];
       }
