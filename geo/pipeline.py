@@ -146,14 +146,18 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
 
 
 def article_events(events: list[dict]) -> list[dict]:
-    """Extracted events as flat rows: the list of articles becomes one ' | '-joined text field."""
+    """Extracted events as flat rows: the list of articles becomes one ' | '-joined text field.
+
+    Their ids come from the incident (date, type, place), not the text, so corrections keyed by id
+    survive when later articles add sources to the same incident.
+    """
     out = []
     for ev in events:
         ev = dict(ev)
         arts = ev.pop("articles", None)
         if arts:
             ev["articles"] = " | ".join(arts) if isinstance(arts, (list, tuple)) else str(arts)
-        ev.setdefault("event_id", event_id(ev))
+        ev["event_id"] = event_id(ev, with_text=False)
         out.append(ev)
     return out
 

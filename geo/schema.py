@@ -17,11 +17,13 @@ ACTORS = ("UA", "RU", "")
 STATUSES = ("reported", "claimed")
 
 
-def event_id(rec: Mapping[str, Any]) -> str:
+def event_id(rec: Mapping[str, Any], *, with_text: bool = True) -> str:
     """Stable id from the event's content (date, type, place, source, evidence), not its row number.
 
     Rebuilding from the same inputs yields the same ids, so corrections keyed by id survive.
-    Coordinates are rounded to ~100 m so that float noise does not change the id.
+    Coordinates are rounded to ~100 m so that float noise does not change the id. Events
+    extracted from articles use ``with_text=False`` (incident only: date, type, place), so an id
+    survives when a new article about the same incident adds a source and evidence.
     """
     def r(v: Any) -> str:
         try:
@@ -32,6 +34,7 @@ def event_id(rec: Mapping[str, Any]) -> str:
         str(rec.get("event_date") or ""), str(rec.get("event_type") or ""),
         str(rec.get("location_name") or "").strip().lower(),
         r(rec.get("latitude")), r(rec.get("longitude")),
-        str(rec.get("source") or "").strip(), " ".join(str(rec.get("evidence") or "").split()),
     ]
+    if with_text:
+        parts += [str(rec.get("source") or "").strip(), " ".join(str(rec.get("evidence") or "").split())]
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -151,3 +151,16 @@ def test_unlocated_extracted_event_is_a_reject_not_a_silent_loss(tmp_path, monke
     res = collect([tmp_path / "a.txt"])
     assert res.n_in == 2 and len(res.events) == 1 and len(res.rejects) == 1
     assert res.rejects[0].field == "latitude" and res.rejects[0].file == "a.txt"
+
+
+def test_article_event_id_survives_a_new_source(tmp_path):
+    from geo.pipeline import collect
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("date 2024-03-12\nRussian forces shelled Nikopol on Monday, damaging a school and two houses, "
+                 "the regional governor said.\n")
+    b.write_text("date 2024-03-12\nA school and two houses were damaged when Russian artillery shelled Nikopol "
+                 "on Monday, local officials reported.\n")
+    first = collect([a]).events
+    both = collect([a, b]).events
+    assert len(first) == len(both) == 1 and both[0]["source"] == "a.txt | b.txt"
+    assert both[0]["event_id"] == first[0]["event_id"]         # a correction keyed by it still applies
