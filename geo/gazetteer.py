@@ -488,6 +488,76 @@ class _Offline(BaseSyncAdapter):
     get_text = get_json
 
 
+class _FuzzyIndex:
+    """Keys by first letter, sorted by length, with letter counts and padded character codes, so
+    a fuzzy lookup is a few vectorised steps: letter counts give a lower bound of
+    :func:`geo._names.edit_distance` that drops most keys, and the same weighted Levenshtein runs
+    on the rest at once (well under a millisecond instead of tens of ms of Python per lookup)."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        import numpy as np
+        self._np = np
+        groups: dict[str, list[str]] = {}
+        for k in keys:
+            groups.setdefault(k[:1], []).append(k)
+        self._groups: dict[str, tuple] = {}
+        for first, ks in groups.items():
+            ks.sort(key=len)
+            lens = np.array([len(k) for k in ks], dtype=np.int64)
+            codes = np.full((len(ks), int(lens.max())), -1, dtype=np.int32)
+            counts = np.zeros((len(ks), _N_SLOTS), dtype=np.int16)
+            for r, k in enumerate(ks):
+                codes[r, :len(k)] = [ord(ch) for ch in k]
+                for ch in k:
+                    counts[r, _SLOT.get(ch, _N_SLOTS - 1)] += 1
+            self._groups[first] = (ks, lens, codes, counts)
+
+    def distances(self, k: str, limit: float) -> list[tuple[float, str]]:
+        """(distance, key) for the keys with the same first letter within *limit* of *k*."""
+        g = self._groups.get(k[:1])
+        if g is None:
+            return []
+        np = self._np
+        ks, lens, codes, counts = g
+        a = int(np.searchsorted(lens, len(k) - limit, side="left"))
+        b = int(np.searchsorted(lens, len(k) + limit, side="right"))
+        if a >= b:
+            return []
+        qc = np.zeros(_N_SLOTS, dtype=np.int16)
+        for ch in k:
+            qc[_SLOT.get(ch, _N_SLOTS - 1)] += 1
+        diff = counts[a:b] - qc
+        # an edit of cost 1 changes (consonant counts L1 + vowel total) by at most 2 and the
+        # vowel total by at most 1; a vowel-for-vowel swap (cost 0.5) changes neither
+        cons = np.abs(diff[:, _N_VOWELS:]).sum(axis=1)
+        vtot = np.abs(diff[:, :_N_VOWELS].sum(axis=1))
+        rows = a + np.flatnonzero(np.maximum((cons + vtot) / 2, vtot) <= limit)
+        if not len(rows):
+            return []
+        m = int(lens[rows].max())
+        c = codes[rows, :m]
+        cv = np.isin(c, _VOWEL_CODES)
+        q = [ord(ch) for ch in k]
+        cols = np.arange(m + 1, dtype=np.float64)
+        prev = np.broadcast_to(cols, (len(rows), m + 1)).copy()
+        for i, qi in enumerate(q):
+            sub = np.where(c == qi, 0.0, np.where(cv, 0.5, 1.0) if qi in _VOWEL_CODES else 1.0)
+            cur = np.empty_like(prev)
+            cur[:, 0] = i + 1
+            np.minimum(prev[:, 1:] + 1, prev[:, :-1] + sub, out=cur[:, 1:])
+            # insertions: cur[j] = min over j' <= j of cur[j'] + (j - j')
+            prev = np.minimum.accumulate(cur - cols, axis=1) + cols
+        d = prev[np.arange(len(rows)), lens[rows]]     # each key's own length (padding lies beyond it)
+        return [(float(d[r]), ks[rows[r]]) for r in np.flatnonzero(d <= limit)]
+
+
+_VOWEL_CODES = sorted(ord(ch) for ch in _names._VOWEL_SET)
+_VOWELS_FIRST = "".join(sorted(_names._VOWEL_SET))
+_SLOT = {ch: i for i, ch in enumerate(_VOWELS_FIRST + "bcdefghjklmnopqrstvwxyz0123456789")}
+_N_VOWELS = len(_VOWELS_FIRST)
+_N_SLOTS = len(_SLOT) + 1      # the last slot: any other character (merging only lowers the bound)
+
+
 class Gazetteer(Geocoder):
     """Offline geocoder with geopy's interface (``geocode`` returns ``geopy.location.Location``)."""
 
@@ -503,7 +573,7 @@ class Gazetteer(Geocoder):
         self.max_words: int = self._ix["max_words"]
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
-        self._fuzzy_buckets: dict[tuple[str, int], list[str]] | None = None
+        self._fuzzy_buckets: _FuzzyIndex | None = None
         self._fuzzy_memo: dict[str, list[int]] = {}
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
                               for n in c["names"] if n}
@@ -568,7 +638,8 @@ class Gazetteer(Geocoder):
     # -- matching
     def _fuzzy(self, k: str) -> list[int]:
         """Places of the one key within a small edit distance of *k* (same first letter);
-        nothing when two different keys are equally close. Tens of ms: memoised per key."""
+        nothing when two different keys are equally close. Under a millisecond (after a one-off
+        ~0.3 s index build on first use); memoised per key."""
         hit = self._fuzzy_memo.get(k)
         if hit is None:
             hit = self._fuzzy_memo[k] = self._fuzzy_scan(k)
@@ -577,17 +648,12 @@ class Gazetteer(Geocoder):
     def _fuzzy_scan(self, k: str) -> list[int]:
         if len(k) < 5:
             return []
-        if self._fuzzy_buckets is None:  # same first letter, same length: built on first use
-            self._fuzzy_buckets = {}
-            for lk in self._loose:
-                self._fuzzy_buckets.setdefault((lk[:1], len(lk)), []).append(lk)
+        if self._fuzzy_buckets is None:
+            self._fuzzy_buckets = _FuzzyIndex(self._loose)
         limit = 1 if len(k) <= 7 else 2 if len(k) <= 12 else 3
         found: dict[float, list[str]] = {}
-        for n in range(len(k) - limit, len(k) + limit + 1):
-            for cand in self._fuzzy_buckets.get((k[:1], n), ()):
-                d = _names.edit_distance(k, cand, limit)
-                if d <= limit:
-                    found.setdefault(d, []).append(cand)
+        for d, cand in self._fuzzy_buckets.distances(k, limit):
+            found.setdefault(d, []).append(cand)
         if not found:
             return []
         best = found[min(found)]
