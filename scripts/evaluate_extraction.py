@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score the article → events extractor against the hand-annotated set in tests/fixtures/articles/.
 
-Usage: scripts/evaluate_extraction.py [--split dev|heldout|all] [--json] [--verbose]
+Usage: scripts/evaluate_extraction.py [--split dev|heldout|heldout2|...|all] [--json] [--verbose]
                                       [--predictions FILE.json] [--min-recall R] [--min-precision P]
 
 Matching is per article (a prediction belongs to every article listed in its ``articles``), greedy,
@@ -72,7 +72,12 @@ def load_split(split_dir: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def split_dirs(split: str, root: Path = FIXTURES) -> list[Path]:
-    return [root / s for s in (("dev", "heldout") if split == "all" else (split,))]
+    """One split folder under ``root`` by name; ``all`` is every folder that has an articles.csv."""
+    if split == "all":
+        return sorted(d for d in root.iterdir() if (d / "articles.csv").is_file())
+    if not (root / split / "articles.csv").is_file():
+        raise InputError(str(root / split), "no such split (want a folder with articles.csv, or 'all')")
+    return [root / split]
 
 
 # ---------- pure matching and scoring ----------
@@ -353,7 +358,8 @@ def evaluate(split: str, predictions: Path | None = None, root: Path = FIXTURES)
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    ap.add_argument("--split", default="dev",
+                    help="a folder under tests/fixtures/articles/ (dev, heldout, heldout2, ...) or 'all'")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("--verbose", action="store_true", help="per-article table")
     ap.add_argument("--predictions", type=Path, help="score saved events (JSON list or {'events': [...]})")

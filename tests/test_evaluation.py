@@ -14,6 +14,7 @@ ev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ev)
 
 KHERSON = (46.63695, 32.61458)
+SPLITS = ("dev", "heldout", "heldout2")  # shipped annotated splits under tests/fixtures/articles/
 
 
 def gold(place="Kherson", lat=KHERSON[0], lon=KHERSON[1], prec="settlement", admin1="Kherson Oblast",
@@ -158,10 +159,19 @@ def test_bad_gold_file_is_a_one_line_error(tmp_path, capsys):
     assert "gold.csv:2: field 'latitude'" in err
 
 
+def test_split_names_are_folders_and_all_takes_every_split(tmp_path, capsys):
+    assert [d.name for d in ev.split_dirs("all")] == sorted(SPLITS)
+    assert ev.split_dirs("heldout2") == [ev.FIXTURES / "heldout2"]
+    _write_split(tmp_path / "mine", [gold()])
+    assert ev.split_dirs("all", tmp_path) == [tmp_path / "mine"]
+    assert ev.main(["--fixtures", str(tmp_path), "--split", "nope"]) == 2
+    assert "no such split" in capsys.readouterr().err
+
+
 def test_fixture_set_is_complete_and_consistent():
     """The shipped annotations load, have the promised size, and every trap quotes its article."""
     total = 0
-    for split in ("dev", "heldout"):
+    for split in SPLITS:
         d = ev.FIXTURES / split
         s = ev.load_split(d)
         total += len(s["gold"])
@@ -184,7 +194,7 @@ def test_gold_as_predictions_scores_perfectly_and_coordinates_agree_with_admin1(
     """A perfect extractor must score 1.0; admin1 is recomputed from the gold coordinates, so a
     reference whose coordinates lie outside its stated admin-1 unit would fail here."""
     pytest.importorskip("geo.regions")
-    for split in ("dev", "heldout"):
+    for split in SPLITS:
         s = ev.load_split(ev.FIXTURES / split)
         preds = ev.fill_admin1([_as_prediction(g) for g in s["gold"]])
         assert [p["admin1"] for p in preds] == [g["admin1"] for g in s["gold"]]
