@@ -164,3 +164,15 @@ def test_article_event_id_survives_a_new_source(tmp_path):
     both = collect([a, b]).events
     assert len(first) == len(both) == 1 and both[0]["source"] == "a.txt | b.txt"
     assert both[0]["event_id"] == first[0]["event_id"]         # a correction keyed by it still applies
+
+
+def test_extract_writes_a_table_that_build_reads_back(tmp_path):
+    table = tmp_path / "events.csv"
+    assert main(["extract", str(ROOT / "data" / "articles"), "-o", str(table)]) == 0
+    rows = list(csv.DictReader(table.open()))
+    assert rows and all(r["source"].startswith("https://") for r in rows)   # urls from articles.csv
+    assert main(["build", str(table), "-o", str(tmp_path / "m")]) == 0
+    props = [f["properties"] for f in json.loads((tmp_path / "m" / "events.geojson").read_text())["features"]]
+    assert [p["event_id"] for p in props] == [r["event_id"] for r in rows]
+    for k in ("event_date", "date_precision", "event_type", "status", "geo_precision", "admin1"):
+        assert [str(p[k]) for p in props] == [r[k] for r in rows], k
