@@ -645,6 +645,16 @@ class Gazetteer(Geocoder):
             hit = self._fuzzy_memo[k] = self._fuzzy_scan(k)
         return hit
 
+    def _transposed(self, name: str) -> list[int]:
+        """Places of the one key reached by swapping two adjacent letters ("Marhanest"): a common
+        typo that costs two edits on keys, where equally close other names make it ambiguous."""
+        w = (name or "").strip()
+        if len(w) < 5 or " " in w:
+            return []
+        keys = {key(w[:i] + w[i + 1] + w[i] + w[i + 2:]) for i in range(1, len(w) - 1) if w[i] != w[i + 1]}
+        hits = [kk for kk in keys if kk in self._loose and kk != key(w)]
+        return list(_ids(self._loose[hits[0]])) if len(hits) == 1 else []
+
     def _fuzzy_scan(self, k: str) -> list[int]:
         if len(k) < 5:
             return []
@@ -678,7 +688,7 @@ class Gazetteer(Geocoder):
         if allowed is not None:
             found = [(i, m) for i, m in found if self._cc[i] in allowed]
         if not found and fuzzy:
-            found = [(i, "fuzzy") for i in self._fuzzy(k)]
+            found = [(i, "fuzzy") for i in self._transposed(name) or self._fuzzy(k)]
             if allowed is not None:
                 found = [(i, m) for i, m in found if self._cc[i] in allowed]
         code = self.resolve_admin1(admin1) if admin1 else None

@@ -140,3 +140,52 @@ def test_appositive_region_and_parenthesised_namesakes(gaz):
     assert sorted(e["admin1"] for e in es) == ["Donetsk Oblast", "Sumy Oblast"]
     es = ev("The village of Bilohorivka, Luhansk Oblast, came under heavy artillery fire on Tuesday.", gaz)
     assert [(e["admin1"], e["event_date"]) for e in es] == [("Luhansk Oblast", "2024-06-04")]
+
+
+# ---- possessive locatives, misspellings in locative slots, namesakes (own sentences)
+
+def test_possessive_naming_a_part_of_the_place_is_a_location(gaz):
+    es = ev("Russian drones hit Kharkiv's Saltivskyi district on Thursday, the mayor said.", gaz)
+    assert [(e["location_name"], e["event_type"], e["actor"]) for e in es] == [("Kharkiv", "strike", "RU")]
+    es = ev("Shelling damaged houses on Nikopol's southern outskirts overnight, the governor said.", gaz)
+    assert names(es) == [key("Nikopol")]
+
+
+@pytest.mark.parametrize("text", [
+    "Moscow's claims that it shelled the port could not be verified.",
+    "Kyiv's response to the shelling of the port was swift.",
+])
+def test_possessive_metonyms_stay_metonyms(gaz, text):
+    assert ev(text, gaz) == []
+
+
+def test_misspelling_in_a_locative_slot_resolves_near_the_other_places(gaz):
+    es = ev("Russian artillery shelled Kramatrosk and Sloviansk on Thursday.", gaz)
+    assert names(es) == sorted([key("Kramatorsk"), key("Slovyansk")])
+    assert all(e["admin1"] == "Donetsk Oblast" for e in es)
+    kr = next(e for e in es if key(e["location_name"]) == key("Kramatorsk"))
+    assert kr["confidence"] < next(e for e in es if e is not kr)["confidence"]     # a guess is less sure
+    es = ev("Russian forces shelled Pokrovsk and Myrnohrod on Thursday.", gaz)
+    assert names(es) == sorted([key("Pokrovsk"), key("Myrnohrad")])
+    assert all(e["admin1"] == "Donetsk Oblast" for e in es)        # Pokrovsk itself, not Engels (once Pokrovsk)
+
+
+def test_misspelling_far_from_the_article_is_a_warning_not_an_event(gaz, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Ukrainian drones struck Belgorod and Malotaranovi on Thursday.", encoding="utf-8")
+    res = extract_paths([f], published=PUB, gazetteer=gaz)
+    assert names(res.events) == [key("Belgorod")]
+    assert any("Malotaranovi" in w for w in res.articles[0]["warnings"])
+
+
+def test_namesakes_scored_by_size_region_and_distance(gaz):
+    # two Lymans lie ~80 km from Kupiansk: the town of 20,000 is meant, not the village
+    es = ev("Russia's defence ministry said its forces had advanced near Kupiansk and destroyed a depot "
+            "near Lyman.", gaz)
+    ly = [e for e in es if key(e["location_name"]) == key("Lyman")]
+    assert len(ly) == 1 and ly[0]["admin1"] == "Donetsk Oblast"
+    # the article is about Luhansk region: its Rovenky, not a Russian village spelt alike closer to Svatove
+    es = ev("Partisans blew up a rail bridge near Svatove in Luhansk region. A depot was struck in Rovenky "
+            "on Thursday.", gaz)
+    ro = [e for e in es if key(e["location_name"]) == key("Rovenky")]
+    assert len(ro) == 1 and ro[0]["admin1"] == "Luhansk Oblast" and ro[0]["country"] == "UA"

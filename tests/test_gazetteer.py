@@ -311,3 +311,15 @@ def test_lookup_key_prefers_countries_and_skips_short_words(gz):
     for word in ("It", "He", "We", "One"):
         assert gz.lookup_key(key(word)) == [], word
     assert gz.lookup_key(key("Geneva"))[0].country == "CH"
+
+
+def test_fuzzy_adjacent_transposition_and_speed(gz):
+    import time
+    assert [(p.name, m) for p, m in gz.candidates("Marhanest")[:1]] == [("Marhanets", "fuzzy")]
+    gz.candidates("Kramatrosk")                       # builds the fuzzy index once
+    words = [f"{c}alo{d}ovkaia" for c in "KSPBMHVTNL" for d in "bdfgkmprtz"]   # big first-letter groups
+    t = time.perf_counter()
+    for w in words:
+        gz.candidates(w)
+    per_call = (time.perf_counter() - t) / len(words)
+    assert per_call < 0.005, f"fuzzy lookup {per_call * 1000:.1f} ms"   # was ~35 ms before the index

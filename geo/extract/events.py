@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from math import asin, cos, radians, sin, sqrt
+from math import asin, cos, log10, radians, sin, sqrt
 
 from geo._names import key
 from geo.admin1 import name_of
@@ -76,6 +76,14 @@ _AWAY = re.compile(r"\b(?:from|toward|towards|to|for|via|through|headed for|head
 _LOCATIVE = re.compile(r"\b(?:in|at|near|nearby|on|outside|around|over|across|inside|within|onto|into|upon|off|against|"
                        r"including|such as|among them|notably|"
                        r"close to|in front of|not far from|on the outskirts of|just outside)\s*$", re.I)
+# "X's <part of X>": a possessive naming a district, outskirts, port... of the place is a location
+_POSS_PART = re.compile(
+    r"^\s*(?:(?:[A-Z][\w\-’']*|(?i:and|northern|southern|eastern|western|central|north-?eastern|north-?western"
+    r"|south-?eastern|south-?western|residential|industrial|coastal|historic|old|outlying|seaside|riverside|left-bank"
+    r"|right-bank|city|main|sea|river|railway|train|bus))\s+){0,3}"
+    r"(?i:districts?|raions?|outskirts|suburbs?|port|seaport|harbou?r|industrial (?:zone|area|district|park)|zones?"
+    r"|oblast|region|neighbou?rhoods?|microdistricts?|quarters?|cent(?:re|er)|downtown|embankment|waterfront|riverfront"
+    r"|airport|airfield|stations?|villages?|areas?|streets?|outlying)\b")
 _AFFIL = re.compile(r"\b(?:mayor|governor|head|chief|leader|deputy|administration|authorities|official|officials|residents?|"
                     r"people|council|prosecutor|minister|commander|police|governments?)\s+(?:\w+\s+)?(?:of|in|for)\s*$", re.I)
 _METONYM_AFTER = re.compile(r"^\s*(?:has |have |had |was |is )?(?:said|says|say|denied|denies|claimed|claims|warned|warns|"
@@ -138,7 +146,10 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     prefix = sentence[max(cstart, m.start - 160):m.start]      # the governing words are close by
     after = _APPOSITION.sub("", sentence[m.end:min(cend, m.end + 120)], count=1)
     if m.possessive:
-        return "metonym"
+        part = _POSS_PART.match(sentence[m.end:min(cend, m.end + 120)])
+        if part is None:
+            return "metonym"           # "Moscow's claims", "Kyiv's position"
+        after = sentence[m.end + part.end():min(cend, m.end + 120)]   # "Kherson's Korabelnyi district was shelled"
     if _DISTANCE.search(prefix):
         return "distance"
     if L.TARGET_BEFORE.search(prefix):
@@ -308,9 +319,13 @@ class Resolved:
 
 
 def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
-            anchors: list[tuple[float, float]] = ()) -> Resolved | None:
+            anchors: list[tuple[float, float]] = (), dominant: list[str] = (), explicit: list[str] = ()
+            ) -> Resolved | None:
     """Gazetteer place for a mention. *hint*: admin-1 named right beside the place (decides or rejects);
-    *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions."""
+    *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions;
+    *explicit*: regions the text ties the name to (a region phrase in the sentence, "X in Y region"
+    earlier); *anchors*: coordinates of the places the sentence (or article) surely means.
+    Namesakes are scored (see _namesake_score), not filtered by a fixed radius."""
     if m.region:
         p = gaz.region(m.region)
         if p is None:
@@ -321,8 +336,6 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
     if m.known and not m.places:
         return None
     fuzzy = not m.known
-    if fuzzy and not strong:
-        return None
     ck = (id(gaz), m.name, hint, fuzzy)
     cands = _CANDIDATES.get(ck)
     if cands is None:       # fuzzy lookups cost ~0.1-0.3 s in the gazetteer: ask once per name
@@ -344,6 +357,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
             return Resolved("", m.name, 0, 0, "", "", "", 0, warning=f"'{m.name}': place not found in the gazetteer")
         return None
 
+    ranked = False
     if hint:
         inh = [(p, k) for p, k in war if p.admin1 == hint]
         if inh:
@@ -353,18 +367,23 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
                             warning=f"'{m.name}': no match in {name_of(hint) or hint}; not mapped")
     elif len(war) > 1 and not any(p.population >= 100_000 and key(p.name) == key(m.name) for p, _ in war):
         # (a city of 100k+ by its own name is meant as itself; one once called so, like Engels/Pokrovsk, is not)
-        near = [(min(km((p.latitude, p.longitude), a) for a in anchors), p, k) for p, k in war] if anchors else []
-        near = [x for x in near if x[0] <= 80]
-        if near:                       # namesakes near the places the sentence/article is about
-            war = [(p, k) for d, p, k in near]
-        else:
-            for code in prefer:
-                ind = [(p, k) for p, k in war if p.admin1 == code]
-                if ind:
-                    war = ind
-                    break
+        scored = sorted(war, key=lambda pk: -_namesake_score(pk[0], pk[1], anchors, dominant, explicit,
+                                                             key(pk[0].name) == key(m.name)))
+        war, ranked = scored[:1] + [pk for pk in scored[1:] if pk[1] == scored[0][1]], True
+    if fuzzy and not strong and not hint:
+        # a misspelling in a locative slot without "village/town/near": only when the guess lies in
+        # the region the sentence/article is about, else a warning (never a far namesake silently)
+        ok = [(p, k) for p, k in war if p.admin1 in prefer[:4] or
+              any(km((p.latitude, p.longitude), a) <= 60 for a in anchors)]
+        if not ok:
+            p0 = war[0][0]
+            return Resolved("", m.name, 0, 0, "", "", "", 0,
+                            warning=f"'{m.name}': nearest spelling {p0.name} ({name_of(p0.admin1)}) lies outside "
+                                    f"the article's region; not mapped")
+        war = ok
     rank = {"exact": 0, "translit": 1, "approximate": 2, "fuzzy": 3}
-    pool = sorted(war, key=lambda pk: (rank.get(pk[1], 4), -pk[0].population))
+    # (otherwise the gazetteer's order: population, with a match on the current primary name first)
+    pool = war if ranked else sorted(war, key=lambda pk: rank.get(pk[1], 4))
     place, kind = pool[0]
     pool = [pk for pk in pool if pk[1] == kind]
     distinct = {(round(p.latitude, 1), round(p.longitude, 1)) for p, _ in pool}
@@ -378,6 +397,17 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         warning = f"'{m.name}' read as {place.name} ({name_of(place.admin1)}) by fuzzy match"
     return Resolved(f"g:{place.geonameid}", place.name, place.latitude, place.longitude, place.country,
                     place.admin1, "settlement", conf, warning)
+
+
+def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) -> float:
+    """How likely a namesake is meant: match kind, a region the text names or is about, closeness
+    to the places the text surely means (smoothly, no hard radius), and size (a 20k town is meant
+    more often than a 500-people village at the same distance)."""
+    d = min((km((p.latitude, p.longitude), a) for a in anchors), default=1e9)
+    return ({"exact": 0.0, "translit": -0.3, "approximate": -1.5}.get(kind, 0.0)
+            + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
+            + 2.0 * max(0.0, 1 - d / 150) + 0.4 * log10(p.population + 1)
+            + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
 
 
 # ---------------------------------------------------------------- article
@@ -403,6 +433,11 @@ def _anchor(m: Mention):
     ps = sorted((p for p in m.places if p.country in WAR and p.precision == "settlement"), key=lambda p: -p.population)
     if not ps or m.possessive:
         return None
+    primary = [p for p in ps if key(p.name) == key(m.name)]
+    if primary and len(primary) < len(ps):      # a town by its current name, not one once called so
+        ps = primary
+        if len(ps) == 1 or ps[0].population >= 5 * max(1, ps[1].population):
+            return (ps[0].latitude, ps[0].longitude)
     if len(ps) == 1 or ps[0].population >= 10 * max(1, ps[1].population):
         return (ps[0].latitude, ps[0].longitude)
     return None
@@ -461,12 +496,14 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     pending_dates: list[tuple[int, DateRef]] = []
     # a name placed by its context once ("X in Y region") keeps that place in the whole article
     placed: dict[str, str] = {}
+    hinted: set[str] = set()           # ... placed by a region phrase, not only by a neighbour in a sentence
     for ms in mentions:
         local = {m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR}
         for m in ms:
             h = _adjacent_hint(m, ms)
             if h and m.places:
                 placed.setdefault(key(m.name), h)
+                hinted.add(key(m.name))
             elif len(m.places) > 1:
                 near = [p.admin1 for p in m.places if p.admin1 in local]
                 if near:
@@ -552,7 +589,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 strong = bool(re.search(r"\b(?:village|town|settlement|city|area|near|outside)\b[^,;]{0,25}$",
                                         clause[:m.start], re.I))
                 anchors = [a for a in (_anchor(x) for x in ms if x is not m) if a] or art_anchors
-                res = resolve(m, gaz, hint, prefer, strong, anchors)
+                explicit = ([placed[key(m.name)]] if key(m.name) in hinted else []) + [x.region for x in ms if x.region]
+                res = resolve(m, gaz, hint, prefer, strong, anchors, dominant, explicit)
                 if res is None:
                     continue
                 if res.warning and not res.key:
