@@ -189,3 +189,40 @@ def test_namesakes_scored_by_size_region_and_distance(gaz):
             "on Thursday.", gaz)
     ro = [e for e in es if key(e["location_name"]) == key("Rovenky")]
     assert len(ro) == 1 and ro[0]["admin1"] == "Luhansk Oblast" and ro[0]["country"] == "UA"
+
+
+# ---- incidents at one place, tallies since a day, what a lead's date covers (own sentences)
+
+def test_two_incidents_at_one_place_stay_separate(gaz):
+    es = ev("Russian forces launched a major assault on Avdiivka on Tuesday, attacking the town with tanks and "
+            "infantry. Ukraine's military said it had destroyed 30 Russian tanks around Avdiivka since Tuesday.", gaz)
+    got = sorted((e["event_type"], e["actor"], e["status"], e["date_precision"]) for e in es)
+    assert got == [("attack", "RU", "reported", "day"), ("destroyed_equipment", "UA", "claimed", "week")]
+    assert all(e["event_date"] == "2024-06-04" for e in es)
+
+
+def test_lead_date_covers_a_roundup_not_a_single_incident(gaz):
+    es = ev("Russian forces struck 12 communities in Sumy Oblast over the past day, the military administration "
+            "said. Shelling was recorded in Krasnopillia and Myropillia.", gaz)
+    assert {e["date_precision"] for e in es if e["geo_precision"] == "settlement"} == {"day"}
+    es = ev("A Russian missile strike on Sumy on Wednesday killed five people. Russian forces also shelled "
+            "Krasnopillia with mortars, the regional administration said.", gaz)
+    by = {key(e["location_name"]): e for e in es}
+    assert by[key("Sumy")]["date_precision"] == "day" and by[key("Sumy")]["event_date"] == "2024-06-05"
+    assert by[key("Krasnopillia")]["date_precision"] == "week"
+
+
+def test_text_saying_it_gives_no_date_is_not_dated_by_the_lead(gaz):
+    es = ev("Russian forces carried out 40 strikes on Tuesday, officials said. Russian troops also attacked "
+            "near Synkivka, the General Staff said, without giving a date.", gaz)
+    assert len(es) == 1 and es[0]["date_precision"] == "week"
+    es = ev("Russian forces carried out 40 strikes on Tuesday, officials said. Russian troops also attacked "
+            "near Synkivka, the General Staff said.", gaz)
+    assert len(es) == 1 and (es[0]["event_date"], es[0]["date_precision"]) == ("2024-06-04", "day")
+
+
+def test_namesake_without_population_near_the_article_places(gaz):
+    # a village known only from KATOTTG (no population) near Kupiansk beats a bigger namesake 470 km away
+    es = ev("Russian troops attacked near Kupiansk on Tuesday. Russian troops also attacked near Synkivka.", gaz)
+    sy = [e for e in es if key(e["location_name"]) != key("Kupyansk")]
+    assert len(sy) == 1 and sy[0]["admin1"] == "Kharkiv Oblast"

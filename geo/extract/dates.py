@@ -165,4 +165,7 @@ def event_date(refs: list[DateRef], pub: date | None) -> DateRef | None:
         for r in refs:
             if r.kind == kind:
                 return r
+    for r in refs:      # "destroyed 40 tanks since Tuesday": a tally over the days from then, week-precise
+        if r.kind == "since" and r.precision == "day" and pub is not None and 0 <= (pub - r.date).days <= 7:
+            return DateRef(r.date, "week", "event", r.start, r.text)
     return None

@@ -402,11 +402,12 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
 def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) -> float:
     """How likely a namesake is meant: match kind, a region the text names or is about, closeness
     to the places the text surely means (smoothly, no hard radius), and size (a 20k town is meant
-    more often than a 500-people village at the same distance)."""
+    more often than a 500-people village at the same distance; KATOTTG-only villages have no population
+    figure, counted as a small village)."""
     d = min((km((p.latitude, p.longitude), a) for a in anchors), default=1e9)
-    return ({"exact": 0.0, "translit": -0.3, "approximate": -1.5}.get(kind, 0.0)
+    return ({"exact": 0.0, "translit": -0.3, "approximate": -0.8}.get(kind, 0.0)
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
-            + 2.0 * max(0.0, 1 - d / 150) + 0.4 * log10(p.population + 1)
+            + 3.0 * max(0.0, 1 - d / 200) + 0.4 * log10(max(p.population, 300 if kind == "approximate" else 0) + 1)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
 
 
@@ -415,6 +416,8 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) ->
 _REF_POINT = re.compile(r"\b(?:(?:a|an|the)\s+(?:[\w\-]+\s+)?(?:village|town|settlement|city|area|place|hamlet|position)s?|"
                         r"both|located|situated|lies|just|some|about|\d+\s*(?:km|kilomet\w+|miles?))\s+(?:[\w\-]+\s+){0,3}?"
                         r"(?:north|south|east|west)[\w\-]*\s+of\s*$", re.I)
+_UNDATED = re.compile(r"\b(?:without (?:giving|saying|specifying) (?:a |the )?(?:date|when)|did not say when|"
+                      r"(?:date|timing) (?:was|is) (?:not|un)(?:clear|known|specified))\b", re.I)
 _UNNAMED = re.compile(r"\b(?:without (?:naming|specifying|saying|giving)|did not (?:name|specify|say where)|"
                       r"not (?:named|specified|disclosed))\b", re.I)
 _CONTINUES = re.compile(r"^(?:It|The (?:\w+ )?ministry|He|She|They|The statement|The military|The general staff)\s+(?:also\s+)?"
@@ -514,7 +517,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     art_claim = bool(re.search(r"\b(?:briefing|communiqu[ée]|daily report|statement|summary)\b", head, re.I)
                      and L.MIL_SPEAKER.search(head))
     art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "")
-    art_anchors = [a for a in (_anchor(m) for ms in mentions for m in ms) if a]
+    art_anchors = [(key(m.name), a) for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a]
     for s, ms in zip(sentences, mentions):
         if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named
             if L.SPEECH.search(s.text):
@@ -588,7 +591,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     [x.region for x in ms if x.region] + local + dominant
                 strong = bool(re.search(r"\b(?:village|town|settlement|city|area|near|outside)\b[^,;]{0,25}$",
                                         clause[:m.start], re.I))
-                anchors = [a for a in (_anchor(x) for x in ms if x is not m) if a] or art_anchors
+                anchors = [a for a in (_anchor(x) for x in ms if x is not m) if a] or \
+                    [a for k, a in art_anchors if k != key(m.name)]      # (never the name itself)
                 explicit = ([placed[key(m.name)]] if key(m.name) in hinted else []) + [x.region for x in ms if x.region]
                 res = resolve(m, gaz, hint, prefer, strong, anchors, dominant, explicit)
                 if res is None:
@@ -626,7 +630,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                               approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text], sentences=[s.index],
                               warnings=[res.warning] if res.warning else [])
-                c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig)
+                c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig) and etype != "destroyed_equipment"
                 if dref is None and _SAME_TIME.search(s.text):
                     dated = [x for x in out if x.date is not None and x.date.kind == "event"]
                     c.date = dated[-1].date if dated else None
@@ -662,14 +666,31 @@ def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) ->
 
 
 def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | None) -> None:
-    """A roundup's lead dates it ("over the past day", "on Saturday"): its undated events share that day."""
-    lead = [x for x in sentences if x.kind in ("title", "body")][:2]
-    refs = [r for x in lead for r in find_dates(x.text, pub) if r.kind == "event" and r.precision == "day"]
-    if len({r.date for r in refs}) != 1 or is_background(refs[0], pub):
+    """A roundup's lead dates it ("Russian forces struck nine towns over the past day"): its undated
+    events share that day. Day-precise when the dated lead sentence itself reports incidents, else
+    (a bulletin header "briefing, August 4") only week-precise: the text does not date them."""
+    titles = [x for x in sentences if x.kind == "title"]
+    body = [x for x in sentences if x.kind == "body"][:1]
+    found = [(x, r) for x in titles + body for r in find_dates(x.text, pub) if r.kind == "event" and r.precision == "day"]
+    if len({r.date for _, r in found}) != 1 or is_background(found[0][1], pub):
         return
+    x, r = next(((x, r) for x, r in found if _triggers(x.text)), found[0])
+    week = DateRef(r.date, "week", "event", r.start, r.text)
+    # a lead about one place ("a missile strike on X on Wednesday") dates that incident, not the others
+    single = any(x.index in c.sentences and c.precision == "settlement" for c in cands)
+    side = _lead_side(x.text) if _triggers(x.text) and not single else None
     for c in cands:
         if c.date is None:
-            c.date = refs[0]
+            # the lead's incidents are one side's; another side's incident, or one the text says it
+            # does not date, only shares the lead's week
+            same = side is not None and (not side or not c.actor or c.actor == side)
+            c.date = r if same and not _UNDATED.search(" ".join(c.evidence)) else week
+
+
+def _lead_side(text: str) -> str:
+    """The side a lead sentence says acted ("Russian forces struck..."), "" when it names none."""
+    hits = [(m.start(), sd) for rx, sd in L.SIDE for m in rx.finditer(text) if not L.REPORTER_AFTER.match(text[m.end():])]
+    return min(hits)[1] if hits else ""
 
 
 def _compatible(a: Candidate, b: Candidate) -> bool:
@@ -718,7 +739,7 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
         for m in merged:
-            if m.place_key == c.place_key and _compatible(m, c) and (
+            if m.place_key == c.place_key and _compatible(m, c) and (not m.actor or not c.actor or m.actor == c.actor) and (
                     m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type)):
                 _fold(m, c)
                 break

@@ -9,7 +9,7 @@ _I = re.I
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
     r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
-    r"|fired|launched|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
+    r"|fired|launched(?!\s+(?:[\w\-]+\s+){0,3}?(?:assaults?|offensives?|counter-?offensives?|ground|incursions?|raids?)\b)|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
 CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
 EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
