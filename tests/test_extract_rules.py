@@ -226,3 +226,20 @@ def test_namesake_without_population_near_the_article_places(gaz):
     es = ev("Russian troops attacked near Kupiansk on Tuesday. Russian troops also attacked near Synkivka.", gaz)
     sy = [e for e in es if key(e["location_name"]) != key("Kupyansk")]
     assert len(sy) == 1 and sy[0]["admin1"] == "Kharkiv Oblast"
+
+
+# ---- claimed vs reported: a side's own success is a claim, its word on the enemy's deeds a report
+
+@pytest.mark.parametrize("text,want", [
+    ("Russian troops attacked near Chasiv Yar on Thursday, Ukraine's General Staff said.",
+     ("attack", "RU", "reported")),
+    ("Ukraine's General Staff said its forces had repelled Russian assaults near Chasiv Yar on Thursday.",
+     ("attack", "RU", "claimed")),
+    ("Ukrainian forces struck a Russian command post in Melitopol on Thursday, Russian military bloggers claimed.",
+     ("strike", "UA", "reported")),
+    ("Ukraine's Southern Defence Forces said they had destroyed a Russian ammunition depot near Nova Kakhovka "
+     "on Thursday.", ("strike", "UA", "claimed")),          # a depot is a site struck, not equipment
+])
+def test_claimed_only_for_the_speakers_own_success(gaz, text, want):
+    es = ev(text, gaz)
+    assert [(e["event_type"], e["actor"], e["status"]) for e in es] == [want]

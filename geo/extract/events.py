@@ -416,6 +416,14 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) ->
 _REF_POINT = re.compile(r"\b(?:(?:a|an|the)\s+(?:[\w\-]+\s+)?(?:village|town|settlement|city|area|place|hamlet|position)s?|"
                         r"both|located|situated|lies|just|some|about|\d+\s*(?:km|kilomet\w+|miles?))\s+(?:[\w\-]+\s+){0,3}?"
                         r"(?:north|south|east|west)[\w\-]*\s+of\s*$", re.I)
+# a belligerent's word on the enemy's ground attacks ("Russian troops attacked near X, the General Staff
+# said") reports them; its own success (repelled, captured, destroyed, struck) is a claim
+_OWN_SUCCESS = re.compile(r"\b(?:repel\w*|repuls\w*|captur\w*|seiz\w*|took|taken|liberat\w*|recaptur\w*|destroy\w*|"
+                          r"eliminat\w*|advance[ds]?|sabotage\w*|blew|blown|struck|hit|raid\w*|ambush\w*|storm\w*|"
+                          r"break through|broke through|assassinat\w*|incursion|losing|lost|losses)\b", re.I)
+# the claimant's success against the other side's attack: the attacker acts, the claim stays a claim
+_DEFENCE_SUCCESS = re.compile(r"\b(?:repel\w*|repuls\w*|intercept\w*|shot down|downed|destroy\w*|eliminat\w*|"
+                              r"losing|lost|losses|thwart\w*|foiled)\b", re.I)
 _UNDATED = re.compile(r"\b(?:without (?:giving|saying|specifying) (?:a |the )?(?:date|when)|did not say when|"
                       r"(?:date|timing) (?:was|is) (?:not|un)(?:clear|known|specified))\b", re.I)
 _UNNAMED = re.compile(r"\b(?:without (?:naming|specifying|saying|giving)|did not (?:name|specify|say where)|"
@@ -613,7 +621,11 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     window = (before_t[-1][0], window[1]) if before_t else \
                         (window[0], after[0][1] if after else len(clause))
                 local_trig = [t for t in trig if window[0] <= t[0] < window[1]] or trig
-                etype, orig = classify(clause, local_trig, claimed, clause[window[0]:window[1]])
+                # the other side's deed told by one side ("Ukrainian forces struck X, Russian bloggers claimed")
+                # is reported, not that side's claim of success
+                own = claimed and (not cside or _DEFENCE_SUCCESS.search(clause) is not None or
+                                   actor(clause, trig, "", "", "", False) in ("", cside))
+                etype, orig = classify(clause, local_trig, own, clause[window[0]:window[1]])
                 wpn = weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
                 if etype == "strike" and wpn not in L.SPECIFIC:
                     near = [w for i, w in specific if 0 <= s.index - i <= 2]
@@ -624,9 +636,11 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 dref = event_date(in_refs, published) or event_date(
                     [x for x in refs if not _DATELINE.match(s.text[x.start:])], published)
                 conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)
+                who = actor(clause, trig, wpn, cside if own else "", res.country, own, etype)
+                own_claim = own and not (etype == "attack" and (not cside or who != cside) and
+                                             not _OWN_SUCCESS.search(clause))
                 c = Candidate(res.key, res.name, res.lat, res.lon, res.country, res.admin1, res.precision, etype, orig,
-                              wpn, actor(clause, trig, wpn, cside, res.country, claimed, etype),
-                              "claimed" if claimed else "reported", dref, s, round(conf, 2),
+                              wpn, who, "claimed" if own_claim else "reported", dref, s, round(conf, 2),
                               approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text], sentences=[s.index],
                               warnings=[res.warning] if res.warning else [])

@@ -28,11 +28,11 @@ DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|sunk|sank|sinking|damag(?:ed|ing
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"
-    r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs|depots?"
-    r"|ammunition|pantsir|buk|patriot|iris-t|missile systems?|launch(?:er)? systems?|artillery systems?|vehicles?"
+    r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs"
+    r"|pantsir|buk|patriot|iris-t|missile systems?|launch(?:er)? systems?|artillery systems?|vehicles?"
     r"|command posts?|positions?)\b", _I)
 EQUIP_STRICT = re.compile(
-    r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e systems?|howitzers?|armou?red vehicles?"
+    r"\b(?:tanks?|himars|launchers?|radars?(?! stations?)|s-[34]00\w*|air[- ]defen[cs]e systems?|howitzers?|armou?red vehicles?"
     r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs|pantsir|buk|patriot"
     r"|iris-t|tor|bradley|leopard|abrams|su-\d+\w*|mig-\d+|ka-\d+|mi-\d+|submarines?|landing ships?)\b", _I)
 BUILDINGS = re.compile(r"\b(?:houses?|homes?|buildings?|schools?|hospitals?|factor(?:y|ies)|apartments?|blocks?"
@@ -87,7 +87,7 @@ SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagne
 
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(
-    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|military|army"
+    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|defen[cs]e forces|military|army"
     r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b(?!\s+(?:administration|governor|officials))", _I)
 SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
