@@ -243,3 +243,25 @@ def test_namesake_without_population_near_the_article_places(gaz):
 def test_claimed_only_for_the_speakers_own_success(gaz, text, want):
     es = ev(text, gaz)
     assert [(e["event_type"], e["actor"], e["status"]) for e in es] == [want]
+
+
+# ---- actors: passive reports take the article's attribution; foiled attacks are the attackers'
+
+def test_passive_reports_take_the_articles_attribution(gaz):
+    es = ev("Russian forces shelled 11 settlements in Kharkiv Oblast, the governor said. Shelling was recorded "
+            "in Kupiansk and Vovchansk. Missiles hit an energy facility in Lozova.", gaz)
+    assert sorted((key(e["location_name"]), e["actor"]) for e in es if e["geo_precision"] == "settlement") == \
+        sorted([(key("Kupyansk"), "RU"), (key("Vovchansk"), "RU"), (key("Lozova"), "RU")])
+    # both sides named as attackers alike: no guess
+    es = ev("Russian drones and Ukrainian artillery were active overnight. Shelling was recorded in Vovchansk.", gaz)
+    assert [e["actor"] for e in es] == [""]
+
+
+def test_foiled_attack_belongs_to_the_attackers_and_bulletin_side_to_its_claims(gaz):
+    es = ev("Russia's Defence Ministry said its troops had destroyed a Ukrainian sabotage group that tried to "
+            "cross the border near Tyotkino.", gaz)
+    assert [(e["event_type"], e["actor"], e["status"]) for e in es] == [("attack", "UA", "claimed")]
+    es = ev("Russian Defence Ministry briefing, June 6. Near Kurakhovo, a U.S.-made Bradley infantry fighting "
+            "vehicle was destroyed, the ministry said.", gaz)
+    assert [(e["event_type"], e["actor"], e["status"], e["weapon"]) for e in es] == \
+        [("destroyed_equipment", "RU", "claimed", "Bradley")]

@@ -424,6 +424,9 @@ _OWN_SUCCESS = re.compile(r"\b(?:repel\w*|repuls\w*|captur\w*|seiz\w*|took|taken
 # the claimant's success against the other side's attack: the attacker acts, the claim stays a claim
 _DEFENCE_SUCCESS = re.compile(r"\b(?:repel\w*|repuls\w*|intercept\w*|shot down|downed|destroy\w*|eliminat\w*|"
                               r"losing|lost|losses|thwart\w*|foiled)\b", re.I)
+_FOILED = re.compile(r"\b(?:repel\w*|repuls\w*|destroyed|eliminated|thwarted|foiled|stopped)\s+(?:[\w\-]+\s+){0,3}?"
+                     r"(russian|ukrainian)\s+(?:[\w\-]+\s+){0,2}?(?:sabotage|mobile|assault|reconnaissance|infantry|groups?"
+                     r"|units?|troops|forces|attempts?|attacks?|assaults?|offensives?)\b", re.I)
 _UNDATED = re.compile(r"\b(?:without (?:giving|saying|specifying) (?:a |the )?(?:date|when)|did not say when|"
                       r"(?:date|timing) (?:was|is) (?:not|un)(?:clear|known|specified))\b", re.I)
 _UNNAMED = re.compile(r"\b(?:without (?:naming|specifying|saying|giving)|did not (?:name|specify|say where)|"
@@ -546,6 +549,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
         claimed, cside = claim_side(s.text, speakers)
         if art_claim and not claimed:
             claimed, cside = True, art_side
+        elif art_claim and claimed and not cside:
+            cside = art_side          # "..., the ministry said" in a Russian defence ministry briefing
         if _CONTINUES.search(s.text) and prev_claim[0] and s.para - prev_claim[2] <= 1:
             claimed, cside = True, cside or prev_claim[1]
         if claimed:
@@ -637,6 +642,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     [x for x in refs if not _DATELINE.match(s.text[x.start:])], published)
                 conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)
                 who = actor(clause, trig, wpn, cside if own else "", res.country, own, etype)
+                foiled = _FOILED.search(clause) if etype == "attack" else None
+                if foiled:   # "destroyed a Ukrainian sabotage group that tried to cross near X": the attackers
+                    who = "RU" if foiled.group(1).lower().startswith("russia") else "UA"
                 own_claim = own and not (etype == "attack" and (not cside or who != cside) and
                                              not _OWN_SUCCESS.search(clause))
                 c = Candidate(res.key, res.name, res.lat, res.lon, res.country, res.admin1, res.precision, etype, orig,
@@ -663,9 +671,38 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             if d and d.kind == "event" and not is_background(d, published) and _triggers(s.text):
                 pending_dates.append((s.index, d))
     _attach_dates(out, pending_dates)
+    _article_actor(out, sentences)
     _lead_date(out, sentences, published)
     lead = next((x.index for x in sentences if x.kind == "body"), 0)
     return _merge_article(out, lead), warnings
+
+
+_ATTRIBUTION = re.compile(
+    r"\b(russian|russia[’']s|russia|ukrainian|ukraine[’']s|ukraine)\s+(?:[\w\-]+\s+){0,2}?(?:forces|troops|army|military"
+    r"|missiles?|drones?|shelling|strikes?|attacks?|artillery|aircraft|jets|warplanes|bombs?|units|soldiers|assaults?"
+    r"|shells|rockets?)\b(?!\s+(?:said|says|reported|claimed|stated|announced|officials?|spokes\w+))"
+    r"|\b(russia|ukraine|moscow|kyiv)\s+(?:fired|launched|attacked|struck|shelled|hit|pounded|bombarded|targeted)\b", re.I)
+
+
+def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
+    """'Shelling was recorded in X', 'Missiles hit Y': a passive report names no side; the article's
+    attributions ("Russian forces", "Russian shelling", "Ukrainian drones") do, when one side clearly
+    dominates them (2:1); strikes and attacks only (a depot blast may have no attacker)."""
+    votes: Counter[str] = Counter()
+    for x in sentences:
+        if not _triggers(x.text):
+            continue
+        for m in _ATTRIBUTION.finditer(x.text):
+            w = (m.group(1) or m.group(2)).lower()
+            votes["RU" if w.startswith(("russia", "moscow")) else "UA"] += 1
+    if not votes:
+        return
+    (side, n), *rest = votes.most_common()
+    if rest and n < 2 * rest[0][1]:
+        return
+    for c in cands:
+        if not c.actor and c.event_type in ("strike", "attack"):
+            c.actor = side
 
 
 def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:
