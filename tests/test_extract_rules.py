@@ -265,3 +265,28 @@ def test_foiled_attack_belongs_to_the_attackers_and_bulletin_side_to_its_claims(
             "vehicle was destroyed, the ministry said.", gaz)
     assert [(e["event_type"], e["actor"], e["status"], e["weapon"]) for e in es] == \
         [("destroyed_equipment", "RU", "claimed", "Bradley")]
+
+
+# ---- weapons: the instrument named, the equipment by its place, specific names never replaced by classes
+
+@pytest.mark.parametrize("text,want", [
+    ("Russian forces shelled Bilopillia with mortars on Thursday, the governor said.", {"Bilopillia": "mortar"}),
+    ("Shelling, mortar fire and drone strikes were recorded in Bilopillia on Thursday.", {"Bilopillia": "artillery"}),
+    ("The ministry said on Thursday its forces had destroyed a HIMARS launcher near Kostiantynivka and two Leopard "
+     "tanks near Toretsk.", {"Kostiantynivka": "HIMARS", "Toretsk": "Leopard"}),
+    ("Near Siversk, a Bradley fighting vehicle was destroyed on Thursday, and an S-300 launcher was destroyed near "
+     "Kramatorsk, the Russian defence ministry said.", {"Siversk": "Bradley", "Kramatorsk": "S-300"}),
+    ("Ukrainian forces said they destroyed two Russian howitzers near Oleshky on Thursday.", {"Oleshky": "howitzer"}),
+    ("A Russian Iskander-M missile hit the port of Odesa on Thursday. The strike on Odesa's port was the third "
+     "this month. Russia has used Shahed drones against Mykolaiv.", {"Odesa": "Iskander-M"}),
+    ("A Russian Iskander missile hit a factory in Zaporizhzhia on Thursday. Russian artillery also shelled "
+     "Kherson on Thursday.", {"Zaporizhzhia": "Iskander", "Kherson": "artillery"}),
+])
+def test_weapons(gaz, text, want):
+    got = {key(e["location_name"]): e["weapon"] for e in ev(text, gaz)}
+    assert {k: got.get(key(k)) for k in want} == want
+
+
+def test_destroyed_equipment_only_one_side_fields_names_the_other_as_actor(gaz):
+    es = ev("The ministry said on Thursday its forces had destroyed a HIMARS launcher near Kostiantynivka.", gaz)
+    assert [(e["actor"], e["status"]) for e in es] == [("RU", "claimed")]

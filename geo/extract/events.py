@@ -217,6 +217,10 @@ def weapon(text: str, etype: str, trig_pos: int) -> str:
         mm = L.MODEL_NAME.search(text)
         if mm:
             return mm.group(0)
+        eq = L.EQUIP_STRICT.search(text)
+        if eq:                                     # "two howitzers" → "howitzer"
+            return re.sub(r"(?<=[a-z])s$", "", eq.group(0).lower())
+    generic: list[tuple[int, int, str]] = []
     for name, rx in L.WEAPONS:
         m = rx.search(text)
         if not m:
@@ -225,8 +229,27 @@ def weapon(text: str, etype: str, trig_pos: int) -> str:
             continue  # the air-defence system hit, not the weapon used
         if etype == "explosion" and name in ("missile", "airstrike", "drone", "artillery"):
             continue
-        return m.group(0) if name == "Iskander" and "-" in m.group(0) else name
-    return ""
+        if name in L.SPECIFIC:
+            return m.group(0) if name == "Iskander" and "-" in m.group(0) else name
+        instrument = re.search(r"\b(?:with|using|by)\s+(?:\w+\s+){0,2}$", text[max(0, m.start() - 30):m.start()])
+        generic.append((0 if instrument else 1, m.start(), name))
+    # classes only: the one named as the instrument ("shelled X with mortars"), else the first named
+    return min(generic)[2] if generic else ""
+
+
+def _equipment_near(text: str, start: int, end: int, lo: int = 0) -> str:
+    """The named equipment of the place: the last one between the previous place (*lo*) and it ("a HIMARS
+    near X and two Leopards near Y"), else the first after it ("Near X, a Bradley was destroyed")."""
+    found: list[tuple[int, str]] = []
+    for name, rx in L.WEAPONS:
+        if name in L.SPECIFIC:
+            found += [(m.start(), m.group(0) if name == "Iskander" and "-" in m.group(0) else name) for m in rx.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in L.MODEL_NAME.finditer(text)]
+    if not found:
+        return ""
+    before = [f for f in found if lo <= f[0] < start]
+    after = [f for f in found if f[0] >= end]
+    return max(before)[1] if before else min(after)[1] if after else ""
 
 
 def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker_side: str, country: str,
@@ -237,6 +260,9 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
         vic = re.search(r"\b(russian|ukrainian)\s+(?:[\w\-/]+\s+){0,3}?" + L.EQUIP_STRICT.pattern[2:], text, re.I)
         if vic:
             return "UA" if vic.group(1).lower() == "russian" else "RU"
+        own = L.EQUIPMENT_SIDE.search(weapon_name or "")
+        if own:                            # a Leopard destroyed: Russia did it
+            return "RU" if own.group(1) else "UA"
     text = re.sub(r"\b\w+-(?:operated|made|supplied|provided|built|backed|installed|appointed|controlled|held|occupied)\b"
                   r"|\b(?:russia|ukraine|russian|ukrainian)-(?:russia|ukraine|russian|ukrainian)\b",
                   lambda m: " " * len(m.group(0)), text, flags=re.I)
@@ -631,9 +657,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 own = claimed and (not cside or _DEFENCE_SUCCESS.search(clause) is not None or
                                    actor(clause, trig, "", "", "", False) in ("", cside))
                 etype, orig = classify(clause, local_trig, own, clause[window[0]:window[1]])
-                wpn = weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
-                if etype == "strike" and wpn not in L.SPECIFIC:
-                    near = [w for i, w in specific if 0 <= s.index - i <= 2]
+                wpn = (etype == "destroyed_equipment" and _equipment_near(clause, m.start, m.end, window[0])) or \
+                    weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
+                if etype == "strike" and not L.specific(wpn):
+                    near = [w for i, w in specific if 0 <= s.index - i <= 2 and (not wpn or L.GENERIC_OF.get(w) == wpn)]
                     wpn = near[-1] if near else wpn
                 in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)]
                 tpos = [t[0] for t in local_trig]
@@ -764,7 +791,7 @@ def _fold(into: Candidate, c: Candidate) -> None:
         into.event_type, into.original, into.weak_type = c.event_type, c.original, False
     elif not c.weak_type and TYPE_RANK[c.event_type] > TYPE_RANK[into.event_type]:
         into.event_type, into.original = c.event_type, c.original
-    if not into.weapon or (into.weapon not in L.SPECIFIC and c.weapon in L.SPECIFIC):
+    if not into.weapon or (not L.specific(into.weapon) and L.specific(c.weapon)):
         into.weapon = c.weapon or into.weapon
     into.actor = into.actor or c.actor
     if c.status == "claimed" and into.status != "claimed" and into.event_type == "destroyed_equipment":

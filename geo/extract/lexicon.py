@@ -71,13 +71,29 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("Grad", r"\bgrad\b"), ("Uragan", r"\buragan\b"), ("Smerch", r"\bsmerch\b"), ("Tornado-S", r"\btornado\b"),
     ("guided aerial bomb", r"\bglide[- ]bombs?\b|\bguided (?:aerial )?bombs?\b|\bkabs?\b"),
     ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"),
-    ("artillery", r"\bartillery\b|\bshell(?:s|ed|ing)\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"),
+    ("artillery", r"\bartillery\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"), ("artillery", r"\bshell(?:s|ed|ing)\b"),
     ("naval drone", r"\b(?:naval|sea|maritime|surface) drones?\b|\bunmanned surface vessels?\b|\busvs?\b"),
     ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
 AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
+# equipment only one side fields: destroyed, the other side did it
+EQUIPMENT_SIDE = re.compile(r"\b(?:(himars|leopard|bradley|abrams|challenger|marder|patriot|iris-t|caesar|krab|archer|paladin"
+                            r"|m777|storm shadow|atacms|bayraktar)|(pantsir|buk|tor|s-[34]00\w*|t-\d\d\w*|ka-52|su-\d+\w*"
+                            r"|mig-\d+|krasukha|tornado|iskander|lancet))\b", _I)
 SPECIFIC = {n for n, _ in WEAPONS} - {"artillery", "drone", "naval drone", "missile", "airstrike", "mortar", "MLRS"}
+# the generic class a specific weapon belongs to: a place-less sentence naming "Iskander" may name the
+# "missile" of a nearby strike, never its "artillery"
+GENERIC_OF = {"Iskander": "missile", "Kinzhal": "missile", "Kalibr": "missile", "Kh-101": "missile", "Kh-22": "missile",
+              "Kh-59": "missile", "Onyx": "missile", "Tochka-U": "missile", "ATACMS": "missile", "Storm Shadow": "missile",
+              "Neptune": "missile", "HIMARS": "MLRS", "Grad": "MLRS", "Uragan": "MLRS", "Smerch": "MLRS",
+              "Tornado-S": "MLRS", "Shahed": "drone", "Lancet": "drone", "Bayraktar": "drone",
+              "guided aerial bomb": "airstrike"}
+
+
+def specific(name: str) -> bool:
+    """A named weapon system ("Iskander-M" too), not a class such as "missile" or "artillery"."""
+    return name in SPECIFIC or any(name.startswith(s) for s in SPECIFIC)
 WEAPON_SIDE = {"HIMARS": "UA", "ATACMS": "UA", "Storm Shadow": "UA", "Bayraktar": "UA", "Neptune": "UA",
                "Iskander": "RU", "Kinzhal": "RU", "Kalibr": "RU", "Kh-101": "RU", "Kh-22": "RU", "Kh-59": "RU",
                "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "guided aerial bomb": "RU"}
@@ -87,7 +103,7 @@ SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagne
 
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(
-    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|defen[cs]e forces|military|army"
+    r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|defen[cs]e forces|forces(?=\s+(?:said|say|says|claimed|claim|reported)\b)|military|army"
     r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b(?!\s+(?:administration|governor|officials))", _I)
 SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
