@@ -660,7 +660,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 wpn = (etype == "destroyed_equipment" and _equipment_near(clause, m.start, m.end, window[0])) or \
                     weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
                 if etype == "strike" and not L.specific(wpn):
-                    near = [w for i, w in specific if 0 <= s.index - i <= 2 and (not wpn or L.GENERIC_OF.get(w) == wpn)]
+                    near = [w for i, w in specific if 0 <= s.index - i <= 2 and (not wpn or wpn in L.GENERIC_OF.get(w, "").split())]
                     wpn = near[-1] if near else wpn
                 in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)]
                 tpos = [t[0] for t in local_trig]

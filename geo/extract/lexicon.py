@@ -86,9 +86,9 @@ SPECIFIC = {n for n, _ in WEAPONS} - {"artillery", "drone", "naval drone", "miss
 # "missile" of a nearby strike, never its "artillery"
 GENERIC_OF = {"Iskander": "missile", "Kinzhal": "missile", "Kalibr": "missile", "Kh-101": "missile", "Kh-22": "missile",
               "Kh-59": "missile", "Onyx": "missile", "Tochka-U": "missile", "ATACMS": "missile", "Storm Shadow": "missile",
-              "Neptune": "missile", "HIMARS": "MLRS", "Grad": "MLRS", "Uragan": "MLRS", "Smerch": "MLRS",
-              "Tornado-S": "MLRS", "Shahed": "drone", "Lancet": "drone", "Bayraktar": "drone",
-              "guided aerial bomb": "airstrike"}
+              "Neptune": "missile", "HIMARS": "MLRS missile", "Grad": "MLRS missile", "Uragan": "MLRS missile",
+              "Smerch": "MLRS missile", "Tornado-S": "MLRS missile", "Shahed": "drone", "Lancet": "drone",
+              "Bayraktar": "drone", "guided aerial bomb": "airstrike"}     # (rocket systems fire "missiles" too)
 
 
 def specific(name: str) -> bool:
