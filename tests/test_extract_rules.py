@@ -290,3 +290,21 @@ def test_weapons(gaz, text, want):
 def test_destroyed_equipment_only_one_side_fields_names_the_other_as_actor(gaz):
     es = ev("The ministry said on Thursday its forces had destroyed a HIMARS launcher near Kostiantynivka.", gaz)
     assert [(e["actor"], e["status"]) for e in es] == [("RU", "claimed")]
+
+
+# ---- infrastructure leading to a place, ongoing campaigns, victims' side
+
+def test_bridge_leading_to_a_place_is_struck_near_it_week_precise(gaz):
+    es = ev("Ukrainian forces struck the railway bridge leading to Nova Kakhovka over the past week, officials said.", gaz)
+    assert [(key(e["location_name"]), e["actor"], e["date_precision"]) for e in es] == [(key("Nova Kakhovka"), "UA", "week")]
+
+
+def test_ongoing_campaign_in_the_progressive_passive_is_no_incident(gaz):
+    assert ev("Partisans claim that in Melitopol, occupiers are being hunted, ambushed and bombed.", gaz) == []
+
+
+def test_side_adjective_of_a_passive_subject_is_the_target(gaz):
+    es = ev("In Melitopol, a Russian checkpoint was bombed on Thursday, partisans said.", gaz)
+    assert [e["actor"] for e in es] == ["UA"]
+    es = ev("A Russian missile was fired at Odesa on Thursday.", gaz)
+    assert [e["actor"] for e in es] == ["RU"]

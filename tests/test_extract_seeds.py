@@ -35,6 +35,7 @@ EXPECTED = [
     ("000", "Luhansk", "explosion", "2022-09-16", "Luhansk Oblast"),     # blast killing the LPR prosecutor
     ("000", "Berdyansk", "attack", "2022-09-16", "Zaporizhzhia Oblast"),  # deputy mayor assassinated
     ("001", "Kostiantynivka", "strike", "2022-08-05", "Donetsk Oblast"),  # airstrike "yesterday"
+    ("001", "Kherson", "strike", "2022-08-06", "Kherson Oblast"),         # bridges leading to it struck that week
     ("002", "Malotaranivka", "destroyed_equipment", "2022-07-06", "Donetsk Oblast"),  # spelled "Malotaranovi"
     ("002", "Lymany", "destroyed_equipment", "2022-07-06", "Mykolaiv Oblast"),
     ("003", "Kherson", "strike", "2022-12-29", "Kherson Oblast"),         # shelling of the city
@@ -89,3 +90,15 @@ def test_seed_articles_table(result):
     assert all(a["published_from"] == "table" for a in arts.values())
     assert arts["002"]["warnings"]          # the fuzzy reading of "Malotaranovi" is reported
     assert sum(a["n_events"] for a in arts.values()) >= len(EXPECTED)
+
+
+def test_seed_001_bridges_are_a_week_precise_ukrainian_strike_and_ongoing_claims_no_incident(result):
+    kherson = find(events_of(result, "001"), "Kherson")
+    assert (kherson["actor"], kherson["date_precision"]) == ("UA", "week")
+    assert "bridges" in kherson["evidence"] and "hunted" not in kherson["evidence"]
+
+
+def test_seed_warnings_are_about_places(result):
+    # a weapon or a typo'd brand in a capitalised word is no unresolved place
+    for a in result.articles:
+        assert all("HIMARS" not in w.upper().split("'")[1] for w in a["warnings"]), a["warnings"]

@@ -61,6 +61,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("weekday", re.compile(r"\b(last\s+|this\s+|on\s+|early\s+|late\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)),
     ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|today|this\s+morning|tonight|earlier\s+today|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|"
+                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days)|(?:a|the)\s+week\s+in\s+which|"
                        r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
                        r"last\s+month|earlier\s+this\s+month|this\s+month)\b", re.I)),
     ("month", re.compile(rf"\b(?:in|from|since|during|of|early|late|mid-?)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\s+\d)\b", re.I)),
@@ -94,7 +95,7 @@ def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
             return pub, "day"
         if w == "last week":
             return pub - timedelta(days=7), "week"
-        if "week" in w or "days" in w:
+        if "week" in w or "days" in w:          # this/past week, a week in which, recent days
             return pub, "week"
         if w == "last month":
             first = pub.replace(day=1) - timedelta(days=1)

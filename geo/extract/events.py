@@ -84,6 +84,11 @@ _POSS_PART = re.compile(
     r"(?i:districts?|raions?|outskirts|suburbs?|port|seaport|harbou?r|industrial (?:zone|area|district|park)|zones?"
     r"|oblast|region|neighbou?rhoods?|microdistricts?|quarters?|cent(?:re|er)|downtown|embankment|waterfront|riverfront"
     r"|airport|airfield|stations?|villages?|areas?|streets?|outlying)\b")
+_VICTIM_SUBJECT = re.compile(r"^\s+(?!(?:forces|troops|army|military|missiles?|drones?|artillery|aircraft|jets|units|soldiers"
+                             r"|shelling|strikes?|attacks?|rockets?|bombs?)\b)(?:[\w\-]+\s+){1,3}"
+                             r"(?:was|were|has been|have been|had been|is|are)\s+(?:\w+\s+)?$", re.I)
+_LEADING_TO = re.compile(r"\b(?:bridges?|roads?|routes?|railways?|rail (?:links?|lines?)|highways?|crossings?|approaches)"
+                         r"\s+(?:leading\s+|that lead\s+|running\s+)?(?:to|into|toward|towards)\s*$", re.I)
 _AFFIL = re.compile(r"\b(?:mayor|governor|head|chief|leader|deputy|administration|authorities|official|officials|residents?|"
                     r"people|council|prosecutor|minister|commander|police|governments?)\s+(?:\w+\s+)?(?:of|in|for)\s*$", re.I)
 _METONYM_AFTER = re.compile(r"^\s*(?:has |have |had |was |is )?(?:said|says|say|denied|denies|claimed|claims|warned|warns|"
@@ -124,6 +129,11 @@ class Candidate:
 
 # ---------------------------------------------------------------- triggers, roles
 
+# "Russians are being hunted by snipers, ambushed and bombed": an ongoing campaign told in the progressive
+# passive, not a dated incident (a date in the clause makes it one)
+_ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\s+(?:and\s+)?){0,4}$", re.I)
+
+
 def _triggers(clause: str) -> list[tuple[int, int, str]]:
     """Realis trigger words in the clause as (start, end, type) — modal/infinitive uses dropped."""
     out = []
@@ -135,6 +145,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
         for m in rx.finditer(clause):
             before = clause[max(0, m.start() - 80):m.start()]
             if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before) \
+                    or _ONGOING.search(before) \
                     or L.NEGATION.search(before) or L.MODAL_AFTER.match(clause[m.end():m.end() + 40]):
                 continue
             out.append((m.start(), m.end(), typ))
@@ -170,6 +181,8 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     if re.search(r"\b(?:offensive|counteroffensive|counter-offensive|assault|push|advance|attack|attacks)\s+(?:\w+\s+)?"
                  r"(?:toward|towards|on|against)\s*$", p, re.I):
         return "target"
+    if _LEADING_TO.search(p):
+        return "locative"          # "struck two bridges leading to X": the bridges are at X
     if _AWAY.search(p):
         return "away"
     if _LOCATIVE.search(p):
@@ -278,8 +291,10 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
                 if L.REPORTER_AFTER.match(back[m.end():]):
                     continue
                 if best is None or m.start() > best[0]:
-                    best = (m.start(), side)
+                    best = (m.start(), side, m.end())
         if best:
+            if _VICTIM_SUBJECT.match(back[best[2]:]):
+                return "RU" if best[1] == "UA" else "UA"     # "a Russian checkpoint was bombed": the target's side
             if re.match(r"shot down|intercept|downed", text[a:b], re.I):
                 return "RU" if best[1] == "UA" else "UA"     # the side shooting down is not the attacker
             return best[1]
@@ -369,7 +384,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         if len(_CANDIDATES) > 50_000:
             _CANDIDATES.clear()
     if not cands:
-        if fuzzy:
+        if fuzzy and strong:       # ("village of X" surely names a place; a capitalised word elsewhere may not)
             return Resolved("", m.name, 0, 0, "", "", "", 0, warning=f"'{m.name}': place not found in the gazetteer")
         return None
     top, _ = cands[0]
@@ -379,7 +394,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         return None   # a well-known place abroad (Geneva, Washington)
     war = [(p, k) for p, k in cands if p.country in WAR and p.precision == "settlement"]
     if not war:
-        if fuzzy:
+        if fuzzy and strong:
             return Resolved("", m.name, 0, 0, "", "", "", 0, warning=f"'{m.name}': place not found in the gazetteer")
         return None
 
@@ -706,15 +721,15 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
 
 _ATTRIBUTION = re.compile(
     r"\b(russian|russia[’']s|russia|ukrainian|ukraine[’']s|ukraine)\s+(?:[\w\-]+\s+){0,2}?(?:forces|troops|army|military"
-    r"|missiles?|drones?|shelling|strikes?|attacks?|artillery|aircraft|jets|warplanes|bombs?|units|soldiers|assaults?"
+    r"|missiles?|drones?|shelling|strikes?|air ?strikes?|attacks?|artillery|aircraft|jets|warplanes|bombs?|units|soldiers|assaults?"
     r"|shells|rockets?)\b(?!\s+(?:said|says|reported|claimed|stated|announced|officials?|spokes\w+))"
     r"|\b(russia|ukraine|moscow|kyiv)\s+(?:fired|launched|attacked|struck|shelled|hit|pounded|bombarded|targeted)\b", re.I)
 
 
 def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
     """'Shelling was recorded in X', 'Missiles hit Y': a passive report names no side; the article's
-    attributions ("Russian forces", "Russian shelling", "Ukrainian drones") do, when one side clearly
-    dominates them (2:1); strikes and attacks only (a depot blast may have no attacker)."""
+    attributions ("Russian forces", "Russian shelling", "Ukrainian drones") do, when they all name one
+    side; strikes and attacks only (a depot blast may have no attacker)."""
     votes: Counter[str] = Counter()
     for x in sentences:
         if not _triggers(x.text):
@@ -725,8 +740,8 @@ def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
     if not votes:
         return
     (side, n), *rest = votes.most_common()
-    if rest and n < 2 * rest[0][1]:
-        return
+    if rest:
+        return          # both sides named as attackers: the article does not say whose this one was
     for c in cands:
         if not c.actor and c.event_type in ("strike", "attack"):
             c.actor = side
