@@ -308,3 +308,13 @@ def test_side_adjective_of_a_passive_subject_is_the_target(gaz):
     assert [e["actor"] for e in es] == ["UA"]
     es = ev("A Russian missile was fired at Odesa on Thursday.", gaz)
     assert [e["actor"] for e in es] == ["RU"]
+
+
+def test_evidence_prefers_prose_over_captions_and_credit_lines(gaz):
+    text = ("Russian missiles hit an apartment block in Kryvyi Rih on Thursday, killing three people, the governor said.\n\n"
+            "Rescuers at the damaged block in Kryvyi Rih (AFP via Getty Images) https://example.org/photo/1")
+    es = ev(text, gaz)
+    assert len(es) == 1 and "apartment block" in es[0]["evidence"]
+    assert "http" not in es[0]["evidence"] and "Getty" not in es[0]["evidence"]
+    es = ev("Houses destroyed by shelling in Kryvyi Rih (AFP via Getty Images)", gaz)
+    assert len(es) == 1 and "Getty" in es[0]["evidence"]       # nothing else tells it

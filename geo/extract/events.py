@@ -716,7 +716,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     _article_actor(out, sentences)
     _lead_date(out, sentences, published)
     lead = next((x.index for x in sentences if x.kind == "body"), 0)
-    return _merge_article(out, lead), warnings
+    merged = _merge_article(out, lead)
+    _prefer_prose_evidence(merged, sentences)
+    return merged, warnings
 
 
 _ATTRIBUTION = re.compile(
@@ -745,6 +747,20 @@ def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
     for c in cands:
         if not c.actor and c.event_type in ("strike", "attack"):
             c.actor = side
+
+
+_CREDIT = re.compile(r"https?://|www\.|\b(?:via Getty|Getty Images|AFP|Reuters|AP Photo|screengrab|Photo:|Image:|Credit:)", re.I)
+
+
+def _prefer_prose_evidence(cands: list[Candidate], sentences: list[Sentence]) -> None:
+    """Evidence is the sentences that report the event: photo captions, credit lines and URLs only
+    when nothing else tells it."""
+    kind = {x.index: x.kind for x in sentences}
+    for c in cands:
+        pairs = list(zip(c.evidence, c.sentences))
+        prose = [(e, i) for e, i in pairs if kind.get(i) != "caption" and not _CREDIT.search(e)]
+        if prose and len(prose) < len(pairs):
+            c.evidence, c.sentences = [e for e, _ in prose], [i for _, i in prose]
 
 
 def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:

@@ -143,7 +143,7 @@ NOT_TRIGGER = re.compile(r"\bair[- ]raid (?:sirens?|alerts?|alarms?|warnings?)\b
                          r"|\bclaimed (?:the )?(?:lives|life)\b|\btook part\b|\bstrike (?:group|force|drones?)\b(?! (?:hit|struck))", _I)
 
 # A side adjective naming who speaks, not who acts ("Ukrainian officials reported that a drone struck...").
-REPORTER_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:officials?|authorities|media|sources|journalists|outlets|milbloggers|bloggers"
+REPORTER_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:officials?|authorities|media|sources|journalists|outlets|milbloggers|bloggers|tv|television"
                             r"|channels|governor|mayor|president|police|emergency|rescuers|news|prosecutors?)\b", _I)
 MODEL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]{0,3}-\d+[\w\-/]*|Bradley|Leopard|Abrams|Challenger|Marder|HIMARS|Patriot|IRIS-T"
                         r"|Pantsir|Buk|Tor|Krasukha|Caesar|Krab|Archer|Paladin|Bayraktar)\b")
