@@ -318,3 +318,15 @@ def test_evidence_prefers_prose_over_captions_and_credit_lines(gaz):
     assert "http" not in es[0]["evidence"] and "Getty" not in es[0]["evidence"]
     es = ev("Houses destroyed by shelling in Kryvyi Rih (AFP via Getty Images)", gaz)
     assert len(es) == 1 and "Getty" in es[0]["evidence"]       # nothing else tells it
+
+
+def test_the_town_refers_to_the_settlement_just_named(gaz):
+    es = ev("Russian troops stormed Chasiv Yar on Thursday, a Ukrainian commander said. Russian aircraft also "
+            "dropped guided bombs on the town on Thursday, destroying a school.", gaz)
+    got = sorted((key(e["location_name"]), e["event_type"], e["weapon"]) for e in es)
+    assert got == [(key("Chasiv Yar"), "attack", ""), (key("Chasiv Yar"), "strike", "guided aerial bomb")]
+    # a repeat of the same strike merges; a town in another paragraph is not an antecedent
+    es = ev("A Russian missile hit Kramatorsk on Thursday. The missile hit the city centre on Thursday.", gaz)
+    assert len(es) == 1
+    es = ev("A Russian missile hit Kramatorsk on Thursday.\n\nLater, shelling hit the town.", gaz)
+    assert len(es) == 1

@@ -584,6 +584,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 d = event_date(find_dates(s.text, published), published)
                 if d and d.kind == "event" and not is_background(d, published):
                     pending_dates.append((s.index, d))
+                c = _anaphoric(s, trig0, d, out, published)
+                if c is not None:
+                    out.append(c)
             continue
         refs = find_dates(s.text, published)
         background = any(is_background(r, published) for r in refs if r.kind in ("event",))
@@ -747,6 +750,29 @@ def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
     for c in cands:
         if not c.actor and c.event_type in ("strike", "attack"):
             c.actor = side
+
+
+_ANAPHOR = re.compile(r"\b(?:on|in|at|into|hit|hitting|struck|striking|shelled|shelling|bombed|targeted|attacked|pounded)"
+                      r"\s+the\s+(?:town|city|village|settlement)\b(?!\s+of\b|[’']s)", re.I)
+
+
+def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate], pub: date | None) -> Candidate | None:
+    """"Russian aircraft also dropped guided bombs on the town": a strike on the settlement the paragraph
+    just named (its last event place within two sentences) — a second incident there if type or date differ."""
+    am = _ANAPHOR.search(s.text)
+    strong = [t for t in trig if t[2] in ("strike", "explosion") or t[2] == "attack" and not L.CAMPAIGN.match(s.text[t[0]:t[1]])]
+    if am is None or not strong or (d is not None and is_background(d, pub)):
+        return None
+    prev = [c for c in out if c.precision == "settlement" and c.sentence.para == s.para and 0 < s.index - c.sentences[0] <= 2]
+    if not prev:
+        return None
+    a = prev[-1]
+    etype, orig = classify(s.text, strong, False, s.text)
+    wpn = weapon(s.text, etype, strong[0][0])
+    who = actor(s.text, strong, wpn, "", a.country, False, etype) or a.actor
+    return Candidate(a.place_key, a.name, a.lat, a.lon, a.country, a.admin1, a.precision, etype, orig, wpn, who,
+                     a.status, d if d is not None and d.kind == "event" else a.date, s, round(a.confidence * 0.9, 2),
+                     evidence=[s.text], sentences=[s.index])
 
 
 _CREDIT = re.compile(r"https?://|www\.|\b(?:via Getty|Getty Images|AFP|Reuters|AP Photo|screengrab|Photo:|Image:|Credit:)", re.I)
