@@ -501,15 +501,22 @@ class _FuzzyIndex:
         for k in keys:
             groups.setdefault(k[:1], []).append(k)
         self._groups: dict[str, tuple] = {}
+        slot_of = np.full(65536, _N_SLOTS - 1, dtype=np.int64)   # code point → count slot (others: the last)
+        for ch, i in _SLOT.items():
+            slot_of[ord(ch)] = i
         for first, ks in groups.items():
             ks.sort(key=len)
             lens = np.array([len(k) for k in ks], dtype=np.int64)
-            codes = np.full((len(ks), int(lens.max())), -1, dtype=np.int32)
+            flat = np.frombuffer("".join(ks).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+            width = int(lens.max())
+            pos = np.arange(width)
+            inside = pos[None, :] < lens[:, None]
+            codes = np.full((len(ks), width), -1, dtype=np.int32)
+            codes[inside] = flat[(starts[:, None] + pos[None, :])[inside]]
             counts = np.zeros((len(ks), _N_SLOTS), dtype=np.int16)
-            for r, k in enumerate(ks):
-                codes[r, :len(k)] = [ord(ch) for ch in k]
-                for ch in k:
-                    counts[r, _SLOT.get(ch, _N_SLOTS - 1)] += 1
+            rows = np.repeat(np.arange(len(ks)), lens)
+            np.add.at(counts, (rows, slot_of[np.minimum(flat, 65535)]), 1)
             self._groups[first] = (ks, lens, codes, counts)
 
     def distances(self, k: str, limit: float) -> list[tuple[float, str]]:

@@ -8,6 +8,7 @@ same incident, and attach dates told in place-less follow-up sentences ("the att
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -136,9 +137,14 @@ _ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\
 
 def _triggers(clause: str) -> list[tuple[int, int, str]]:
     """Realis trigger words in the clause as (start, end, type) — modal/infinitive uses dropped."""
+    return list(_triggers_cached(clause))
+
+
+@functools.lru_cache(maxsize=4096)
+def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the same sentence is asked several times
     out = []
     if L.FUTURE.search(clause):
-        return out
+        return ()
     clause = L.NOT_TRIGGER.sub(lambda m: " " * len(m.group(0)), clause)
     for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
                     ("casualty", L.CASUALTY)):
@@ -149,7 +155,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
                     or L.NEGATION.search(before) or L.MODAL_AFTER.match(clause[m.end():m.end() + 40]):
                 continue
             out.append((m.start(), m.end(), typ))
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
