@@ -330,3 +330,10 @@ def test_the_town_refers_to_the_settlement_just_named(gaz):
     assert len(es) == 1
     es = ev("A Russian missile hit Kramatorsk on Thursday.\n\nLater, shelling hit the town.", gaz)
     assert len(es) == 1
+
+
+def test_possessor_is_not_the_actor(gaz):
+    es = ev("The attack on Zelenskyy's hometown Kryvyi Rih killed two on Thursday.", gaz)
+    assert [(key(e["location_name"]), e["actor"]) for e in es] == [(key("Kryvyy Rih"), "")]
+    es = ev("Russia's forces shelled Kherson on Thursday.", gaz)
+    assert [e["actor"] for e in es] == ["RU"]

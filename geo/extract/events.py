@@ -28,7 +28,7 @@ TYPE_RANK = {"destroyed_equipment": 4, "strike": 3, "attack": 2, "explosion": 1,
 _ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged|southern|northern|eastern|western|"
         r"central|north-eastern|northeastern|northwestern|southeastern|southwestern|key|ukrainian|russian|[\w\-]+-occupied|"
         r"[\w\-]+-controlled|nearby|neighbou?ring|small|large|major|industrial|regional|strategic|eastern ukrainian|"
-        r"ukrainian-held|russian-held|town|city|village|settlement|port|its|their|his|her)")
+        r"ukrainian-held|russian-held|town|city|village|settlement|port|hometown|home town|native|its|their|his|her)")
 _HEADS = frozenset("city cities town towns village villages settlement settlements port district districts area areas "
                    "outskirts suburb suburbs centre center capital hromada hromadas community communities vicinity "
                    "environs streets region oblast province part parts coast bank shore side".split())
@@ -85,6 +85,9 @@ _POSS_PART = re.compile(
     r"(?i:districts?|raions?|outskirts|suburbs?|port|seaport|harbou?r|industrial (?:zone|area|district|park)|zones?"
     r"|oblast|region|neighbou?rhoods?|microdistricts?|quarters?|cent(?:re|er)|downtown|embankment|waterfront|riverfront"
     r"|airport|airfield|stations?|villages?|areas?|streets?|outlying)\b")
+# "Zelenskyy's hometown", "Russia's Kursk region": a possessor, not the side acting ("Russia's forces" is)
+_POSSESSOR = re.compile(r"[’']s\s+(?!(?:[\w\-]+\s+){0,2}?(?:forces|troops|army|military|armed|navy|air|drones?|missiles?"
+                        r"|artillery|units|soldiers|sbu|intelligence|defen[cs]e|special|border|marines|aviation|fleet)\b)", re.I)
 _VICTIM_SUBJECT = re.compile(r"^\s+(?!(?:forces|troops|army|military|missiles?|drones?|artillery|aircraft|jets|units|soldiers"
                              r"|shelling|strikes?|attacks?|rockets?|bombs?)\b)(?:[\w\-]+\s+){1,3}"
                              r"(?:was|were|has been|have been|had been|is|are)\s+(?:\w+\s+)?$", re.I)
@@ -294,7 +297,7 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
         best = None
         for rx, side in L.SIDE:
             for m in rx.finditer(back):
-                if L.REPORTER_AFTER.match(back[m.end():]):
+                if L.REPORTER_AFTER.match(back[m.end():]) or _POSSESSOR.match(back[m.end():]):
                     continue
                 if best is None or m.start() > best[0]:
                     best = (m.start(), side, m.end())
