@@ -337,3 +337,13 @@ def test_possessor_is_not_the_actor(gaz):
     assert [(key(e["location_name"]), e["actor"]) for e in es] == [(key("Kryvyy Rih"), "")]
     es = ev("Russia's forces shelled Kherson on Thursday.", gaz)
     assert [e["actor"] for e in es] == ["RU"]
+
+
+def test_second_place_of_a_list_keeps_the_lists_trigger(gaz):
+    es = ev("Fighting continued in Russia's Kursk region on Monday. Russia's Defence Ministry said on Monday it had "
+            "repelled attempts by Ukrainian units to break through near Tyotkino and Glushkovo and destroyed five "
+            "Ukrainian armoured vehicles in the Kursk region, without saying where.", gaz)
+    got = {(e["geo_precision"], e["event_type"]) for e in es}
+    assert ("settlement", "destroyed_equipment") not in got
+    gl = [e for e in es if key(e["location_name"]) == key("Glushkovo")]
+    assert [(e["event_type"], e["actor"], e["status"]) for e in gl] == [("attack", "UA", "claimed")]

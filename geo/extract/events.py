@@ -630,6 +630,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 specific.append((s.index, w0))
             settlements_here = []
             prev_role = None
+            last_local: list = []          # the triggers of the previous place of the clause
             prev_end = -1
             for m in in_clause:
                 r = role(clause, m, 0, len(clause))
@@ -679,6 +680,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     window = (before_t[-1][0], window[1]) if before_t else \
                         (window[0], after[0][1] if after else len(clause))
                 local_trig = [t for t in trig if window[0] <= t[0] < window[1]] or trig
+                if last_local and _LIST_SEP.search(_OF_HEAD.sub("", gap)) and all(t[0] > m.start for t in local_trig):
+                    local_trig = last_local    # "repelled attacks near A and B and destroyed...": B is A's
+                last_local = local_trig
                 # the other side's deed told by one side ("Ukrainian forces struck X, Russian bloggers claimed")
                 # is reported, not that side's claim of success
                 own = claimed and (not cside or _DEFENCE_SUCCESS.search(clause) is not None or
