@@ -347,3 +347,13 @@ def test_second_place_of_a_list_keeps_the_lists_trigger(gaz):
     assert ("settlement", "destroyed_equipment") not in got
     gl = [e for e in es if key(e["location_name"]) == key("Glushkovo")]
     assert [(e["event_type"], e["actor"], e["status"]) for e in gl] == [("attack", "UA", "claimed")]
+
+
+def test_far_namesake_is_flagged(gaz, tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Russian guided bombs struck Kharkiv on Thursday, officials said, including a strike on "
+                 "Pyatykhatky.", encoding="utf-8")
+    res = extract_paths([f], published=PUB, gazetteer=gaz)
+    far = [e for e in res.events if e["admin1"] != "Kharkiv Oblast"]
+    assert all(e["confidence"] < 0.5 for e in far)
+    assert not far or any("Pyatykhatky" in w for w in res.articles[0]["warnings"])

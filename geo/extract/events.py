@@ -443,6 +443,10 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         conf *= 0.75
         if place.population < 10_000:
             warning = f"'{m.name}': {len(distinct)} places of that name; chose {place.name} ({name_of(place.admin1)})"
+    if ranked and anchors and min(km((place.latitude, place.longitude), a) for a in anchors) > 150:
+        conf *= 0.6         # every namesake lies far from the places the text is about: say so
+        warning = (f"'{m.name}': no place of that name near the article's other places; "
+                   f"chose {place.name} ({name_of(place.admin1)}), a guess")
     if kind == "fuzzy":
         warning = f"'{m.name}' read as {place.name} ({name_of(place.admin1)}) by fuzzy match"
     return Resolved(f"g:{place.geonameid}", place.name, place.latitude, place.longitude, place.country,
