@@ -355,5 +355,5 @@ def test_far_namesake_is_flagged(gaz, tmp_path):
                  "Pyatykhatky.", encoding="utf-8")
     res = extract_paths([f], published=PUB, gazetteer=gaz)
     far = [e for e in res.events if e["admin1"] != "Kharkiv Oblast"]
-    assert all(e["confidence"] < 0.5 for e in far)
+    assert all(e["confidence"] < 0.6 for e in far)
     assert not far or any("Pyatykhatky" in w for w in res.articles[0]["warnings"])
