@@ -86,3 +86,14 @@ def test_sentences_captions_and_clauses():
     cl = clauses(sent)
     main = [c for c in cl if len(c) == 2][0]
     assert "mayor" in sent[main[0][0]:main[0][1]] and "killed" in sent[main[1][0]:main[1][1]]
+
+
+def test_night_time_expressions():
+    from geo.extract.dates import event_date
+    sat = date(2024, 5, 11)
+    for text, want in [("A drone hit a house shortly after midnight.", sat),
+                       ("Missiles hit the city before dawn.", sat),
+                       ("Drones hit the port in the early hours of Friday.", date(2024, 5, 10)),
+                       ("Missiles hit the port at dawn on Friday.", date(2024, 5, 10))]:
+        ref = event_date(find_dates(text, sat), sat)
+        assert (ref.date, ref.precision) == (want, "day"), text

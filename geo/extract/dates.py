@@ -60,6 +60,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("mdy", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
     ("weekday", re.compile(r"\b(last\s+|this\s+|on\s+|early\s+|late\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)),
     ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|today|this\s+morning|tonight|earlier\s+today|"
+                       r"(?:(?:shortly\s+|just\s+|soon\s+)?(?:after|before)\s+midnight|before\s+dawn|at\s+dawn|"
+                       r"in\s+the\s+early\s+hours)(?!\s+(?:of|on)\b)|early\s+this\s+morning|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days)|(?:a|the)\s+week\s+in\s+which|"
                        r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
@@ -91,6 +93,7 @@ def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
         if w in ("yesterday", "overnight", "last night"):
             return pub - timedelta(days=1), "day"
         if w in ("today", "this morning", "tonight", "earlier today") or "24" in w or "twenty-four" in w \
+                or "midnight" in w or "dawn" in w or "early" in w \
                 or w.endswith("past day") or w.endswith("last day"):
             return pub, "day"
         if w == "last week":
