@@ -357,3 +357,11 @@ def test_far_namesake_is_flagged(gaz, tmp_path):
     far = [e for e in res.events if e["admin1"] != "Kharkiv Oblast"]
     assert all(e["confidence"] < 0.6 for e in far)
     assert not far or any("Pyatykhatky" in w for w in res.articles[0]["warnings"])
+
+
+def test_next_sentence_explains_a_casualty_only_event(gaz):
+    es = ev("In the city of Kursk, part of an apartment block collapsed on Sunday, killing four people. Russia's "
+            "Defence Ministry said the building had been hit by fragments of a Ukrainian Tochka-U missile.", gaz)
+    assert [(e["event_type"], e["weapon"], e["actor"], e["status"]) for e in es] == \
+        [("strike", "Tochka-U", "UA", "claimed")]
+    assert "Tochka-U" in es[0]["evidence"]

@@ -600,6 +600,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 c = _anaphoric(s, trig0, d, out, published)
                 if c is not None:
                     out.append(c)
+                else:
+                    _explain_cause(s, trig0, out, speakers)
             continue
         refs = find_dates(s.text, published)
         background = any(is_background(r, published) for r in refs if r.kind in ("event",))
@@ -732,6 +734,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             d = event_date(refs, published)
             if d and d.kind == "event" and not is_background(d, published) and _triggers(s.text):
                 pending_dates.append((s.index, d))
+            if _triggers(s.text):
+                _explain_cause(s, _triggers(s.text), out, speakers)
     _attach_dates(out, pending_dates)
     _article_actor(out, sentences)
     _lead_date(out, sentences, published)
@@ -790,6 +794,26 @@ def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate],
     return Candidate(a.place_key, a.name, a.lat, a.lon, a.country, a.admin1, a.precision, etype, orig, wpn, who,
                      a.status, d if d is not None and d.kind == "event" else a.date, s, round(a.confidence * 0.9, 2),
                      evidence=[s.text], sentences=[s.index])
+
+
+def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict[str, str]) -> None:
+    """"A block collapsed in X, killing 15. The ministry said it had been hit by a Tochka-U missile": the next
+    sentence of the paragraph tells what caused a casualty-only event — a strike, with its weapon and side."""
+    if not any(t[2] == "strike" for t in trig):
+        return
+    prev = [c for c in out if c.sentence.para == s.para and s.index - c.sentences[-1] == 1 and c.weak_type]
+    if len(prev) != 1:
+        return
+    c = prev[0]
+    claimed, side = claim_side(s.text, speakers)
+    wpn = weapon(s.text, "strike", len(s.text))
+    c.event_type, c.original, c.weak_type = "strike", s.text[trig[0][0]:trig[0][1]].lower(), False
+    c.weapon = wpn if L.specific(wpn) or not c.weapon else c.weapon
+    c.actor = c.actor or actor(s.text, trig, wpn, "", c.country, False, "strike")
+    if claimed and side and side != c.actor:
+        c.status = "claimed"          # only one side's word says what hit it
+    c.evidence.append(s.text)
+    c.sentences.append(s.index)
 
 
 _CREDIT = re.compile(r"https?://|www\.|\b(?:via Getty|Getty Images|AFP|Reuters|AP Photo|screengrab|Photo:|Image:|Credit:)", re.I)
