@@ -149,6 +149,8 @@ def test_possessive_naming_a_part_of_the_place_is_a_location(gaz):
     assert [(e["location_name"], e["event_type"], e["actor"]) for e in es] == [("Kharkiv", "strike", "RU")]
     es = ev("Shelling damaged houses on Nikopol's southern outskirts overnight, the governor said.", gaz)
     assert names(es) == [key("Nikopol")]
+    es = ev("Russian drones attacked Kherson's Dniprovskyi and Korabelnyi districts on Thursday.", gaz)
+    assert names(es) == [key("Kherson")]          # the districts' names are no places of their own
 
 
 @pytest.mark.parametrize("text", [

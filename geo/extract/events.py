@@ -638,7 +638,12 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             prev_role = None
             last_local: list = []          # the triggers of the previous place of the clause
             prev_end = -1
+            # names inside "Kherson's Dniprovskyi and Korabelnyi districts" are parts of the possessor
+            parts = [(x.end, x.end + pm.end()) for x in in_clause if x.possessive and gaz.country(x.name) is None
+                     for pm in [_POSS_PART.match(s.text[x.end:x.end + 120])] if pm]     # (not "Russia's Kursk region")
             for m in in_clause:
+                if any(a <= m.start < b for a, b in parts):
+                    continue
                 r = role(clause, m, 0, len(clause))
                 gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "",
                              re.sub(r"\([^()]*\)", "", s.text[prev_end:m.start]))
