@@ -864,8 +864,10 @@ def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | No
         if c.date is None:
             # the lead's incidents are one side's; another side's incident, or one the text says it
             # does not date, only shares the lead's week
+            if _UNDATED.search(" ".join(c.evidence)):
+                continue            # "..., without giving a date": the publication week, not the lead's day
             same = side is not None and (not side or not c.actor or c.actor == side)
-            c.date = r if same and not _UNDATED.search(" ".join(c.evidence)) else week
+            c.date = r if same else week
 
 
 def _lead_side(text: str) -> str:
