@@ -234,6 +234,6 @@ def rejects_csv(rejects: list[Reject]) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=["file", "line", "field", "reason", "raw"], lineterminator="\n")
     w.writeheader()
-    for r in rejects:
+    for r in sorted(rejects, key=lambda r: (r.file, r.line if isinstance(r.line, int) else 1 << 60)):
         w.writerow(r.as_row())
     return buf.getvalue()
