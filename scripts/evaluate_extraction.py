@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score the article → events extractor against the hand-annotated set in tests/fixtures/articles/.
 
-Usage: scripts/evaluate_extraction.py [--split dev|heldout|heldout2|...|all] [--json] [--verbose]
+Usage: scripts/evaluate_extraction.py [--split dev|heldout|heldout2|heldout3|...|all] [--json] [--verbose]
                                       [--predictions FILE.json] [--min-recall R] [--min-precision P]
 
 Matching is per article (a prediction belongs to every article listed in its ``articles``), greedy,
