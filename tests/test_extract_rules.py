@@ -35,6 +35,8 @@ def test_one_event_per_place_in_a_list(gaz):
         assert e["event_type"] == "strike" and e["weapon"] == "artillery" and e["actor"] == "RU"
         assert e["admin1"] == "Kharkiv Oblast" and e["geo_precision"] == "settlement"
         assert set(COLUMNS) <= set(e) and e["articles"] == ["test.txt"]
+        # an article has no foreign label: the trigger words are an extra field, with the match kind
+        assert e["event_type_original"] == "" and e["trigger"] == "shelled" and e["geocode_match"] == "exact"
 
 
 @pytest.mark.parametrize("text", [
@@ -91,6 +93,9 @@ def test_misspelling_resolves_with_warning(gaz, tmp_path):
     res = extract_paths([tmp_path], gazetteer=gaz)
     assert res.articles[0]["published_from"] == "first-line"
     assert [e["location_name"] for e in res.events] == ["Malotaranivka"]
+    assert res.events[0]["geocode_match"] == "exact"      # a GeoNames alternate spelling
+    es = ev("Shelling hit the village of Malotaranovi in Donetsk Oblast on Thursday.", gaz)
+    assert names(es) == [key("Malotaranivka")] and es[0]["geocode_match"] == "fuzzy"   # the popup says: guessed
 
 
 def test_paths_publication_sources_and_cross_article_merge(gaz, tmp_path):
@@ -367,3 +372,41 @@ def test_next_sentence_explains_a_casualty_only_event(gaz):
     assert [(e["event_type"], e["weapon"], e["actor"], e["status"]) for e in es] == \
         [("strike", "Tochka-U", "UA", "claimed")]
     assert "Tochka-U" in es[0]["evidence"]
+
+
+# ---- round 2: datelines, background, organisation names, purpose clauses, passive lists (own sentences)
+
+def test_wire_dateline_lead_is_body_and_old_background_in_it_is_no_event(gaz):
+    es = ev("ODESA, Ukraine (AP) - Russia's defence ministry said Thursday its troops had retaken Vovchansk, "
+            "the town Ukrainian forces seized in their incursion into the Belgorod region last September.", gaz)
+    assert names(es) == [key("Vovchansk")] and es[0]["event_date"] == "2024-06-06"
+
+
+def test_campaign_start_and_purpose_clause_are_not_event_places(gaz):
+    es = ev("Ukraine's incursion into Bryansk Oblast, which began on March 3, has not changed the front.", gaz,
+            pub=date(2024, 6, 7))
+    assert es == []
+    es = ev("Partisans blew up a rail bridge in occupied Tokmak on Monday, cutting a line used to supply "
+            "troops in Crimea.", gaz)
+    assert names(es) == [key("Tokmak")]
+
+
+def test_city_administration_and_regional_governor_are_no_places(gaz):
+    es = ev("A drone hit a house in Bilozerka, the Kherson City Military Administration said; two people were injured.", gaz)
+    assert names(es) == [key("Bilozerka")]
+    es = ev("A drone attack caused a fire at a depot in Novoshakhtinsk, Rostov regional governor Vasily Petrov said. "
+            "No one was hurt.", gaz)
+    assert names(es) == [key("Novoshakhtinsk")]
+
+
+def test_first_item_of_a_passive_list_and_night_dates(gaz):
+    es = ev("Marhanets and Pokrov were shelled with heavy artillery throughout the night.", gaz)
+    assert names(es) == sorted([key("Marhanets"), key("Pokrov")])
+    assert all(e["event_date"] == "2024-06-06" and e["date_precision"] == "day" for e in es)
+
+
+def test_strike_on_the_port_of_an_occupied_town_and_downed_drones_side(gaz):
+    es = ev("A Ukrainian missile strike on the port of occupied Skadovsk on Monday destroyed a warehouse.", gaz)
+    assert names(es) == [key("Skadovsk")] and es[0]["actor"] == "UA"
+    es = ev("Russia's defence ministry said air defences had destroyed 12 Ukrainian drones over the Kursk region.", gaz)
+    assert len(es) == 1 and es[0]["actor"] == "UA" and es[0]["status"] == "claimed"

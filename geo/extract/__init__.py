@@ -49,14 +49,17 @@ def _record(c: Candidate, published: date | None, source: str, file: str) -> dic
         ev_date, prec = "", "unknown"
     rec = {
         "event_id": "", "event_date": ev_date, "date_precision": prec, "event_type": c.event_type,
-        "event_type_original": c.original, "weapon": c.weapon, "actor": c.actor, "status": c.status,
+        "event_type_original": "", "weapon": c.weapon, "actor": c.actor, "status": c.status,
         "location_name": c.name, "admin1": name_of(c.admin1), "country": c.country,
         "latitude": round(c.lat, 5), "longitude": round(c.lon, 5), "geo_precision": c.precision,
         "source": source, "evidence": " … ".join(c.evidence), "confidence": round(c.confidence, 2),
         "articles": [file] if file else [],
     }
     rec["event_id"] = event_id(rec)
-    return {**{c: rec[c] for c in COLUMNS}, "articles": rec["articles"]}
+    # event_type_original is a foreign table's own label: an article has none; the words that
+    # made it an event go to "trigger", and how the gazetteer matched the place to "geocode_match"
+    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match,
+            "articles": rec["articles"]}
 
 
 def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:

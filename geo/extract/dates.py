@@ -59,14 +59,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b", re.I)),
     ("mdy", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
     ("weekday", re.compile(r"\b(last\s+|this\s+|on\s+|early\s+|late\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)),
-    ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|today|this\s+morning|tonight|earlier\s+today|"
+    ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|(?:throughout|during)\s+the\s+night(?!\s+of\b)|today|this\s+morning|tonight|earlier\s+today|"
                        r"(?:(?:shortly\s+|just\s+|soon\s+)?(?:after|before)\s+midnight|before\s+dawn|at\s+dawn|"
                        r"in\s+the\s+early\s+hours)(?!\s+(?:of|on)\b)|early\s+this\s+morning|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days)|(?:a|the)\s+week\s+in\s+which|"
                        r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
                        r"last\s+month|earlier\s+this\s+month|this\s+month)\b", re.I)),
-    ("month", re.compile(rf"\b(?:in|from|since|during|of|early|late|mid-?)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\s+\d)\b", re.I)),
+    ("month", re.compile(rf"\b(?:in|from|since|during|of|early|late|mid-?|last)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\s+\d)\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|of)\s+((?:19|20)\d{2})\b")),
 ]
 
@@ -90,7 +90,7 @@ def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
         return _weekday(pub, g[1].lower(), mod == "last"), "day"
     if kind == "rel":
         w = " ".join(g[0].lower().split())
-        if w in ("yesterday", "overnight", "last night"):
+        if w in ("yesterday", "overnight", "last night") or w.endswith("the night"):
             return pub - timedelta(days=1), "day"
         if w in ("today", "this morning", "tonight", "earlier today") or "24" in w or "twenty-four" in w \
                 or "midnight" in w or "dawn" in w or "early" in w \

@@ -126,6 +126,7 @@ class Candidate:
     confidence: float
     approximate: bool = False
     weak_type: bool = False          # typed from casualties only ("two people were wounded in X")
+    match: str = "exact"             # gazetteer match kind of the place (the popup shows a guessed place)
     evidence: list[str] = field(default_factory=list)
     sentences: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -178,6 +179,7 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
         return "ref" if _REF_POINT.search(prefix) else "rel"
     p = _OF_HEAD.sub("", prefix)
     p = re.sub(r"\b[A-Z][\w\-]*\s?[’']s\s+$", "", _ADJS.sub("", p))     # "in Russia's Bryansk region"
+    p = _OF_HEAD.sub("", _ADJS.sub("", p))        # "strike on the port of occupied X"
     p = _ADJS.sub("", p)
     if _DISTANCE.search(p):
         return "distance"
@@ -198,6 +200,9 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
         return "locative"
     if L.PASSIVE_AFTER.match(after) or L.NOUN_AFTER.match(after):
         return "target"
+    rest = _LIST_AHEAD.match(after)
+    if rest and L.PASSIVE_AFTER.match(after[rest.end():]):
+        return "target"            # "A and B were shelled": the first of a list the passive governs
     if _METONYM_AFTER.match(after):
         return "metonym"
     if m.titled:
@@ -293,6 +298,11 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
             if re.match(r"repel|repuls", text[a:b], re.I) else None
         if rep:                        # "Ukrainian forces repelled Russian assaults": the assaults' side
             return "RU" if rep.group(1).lower() == "russian" else "UA"
+        downed = re.match(r"\s+(?:[\w\-]+\s+){0,2}?(russian|ukrainian)\s+(?:[\w\-]+\s+){0,2}?(?:drones?|missiles?|uavs?|"
+                          r"unmanned|rockets?|shahed\w*|aircraft|attack drones?)\b", text[b:b + 60], re.I) \
+            if re.match(r"destroy|shot down|intercept|downed|shoot", text[a:b], re.I) else None
+        if downed:                     # "air defences destroyed 17 Ukrainian drones over X": the drones' side struck
+            return "RU" if downed.group(1).lower() == "russian" else "UA"
         back = text[max(0, a - 70):a]
         best = None
         for rx, side in L.SIDE:
@@ -366,6 +376,7 @@ class Resolved:
     precision: str
     confidence: float
     warning: str = ""
+    match: str = "exact"             # the gazetteer's match kind: exact | translit | fuzzy | approximate
 
 
 def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
@@ -380,7 +391,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         p = gaz.region(m.region)
         if p is None:
             return None
-        return Resolved(f"r:{m.region}", p.name, p.latitude, p.longitude, p.country, m.region, "region", 0.8)
+        return Resolved(f"r:{m.region}", p.name, p.latitude, p.longitude, p.country, m.region, "region", 0.8,
+                        match="exact")
     if gaz.country(m.name) is not None:
         return None
     if m.known and not m.places:
@@ -450,7 +462,10 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
     if kind == "fuzzy":
         warning = f"'{m.name}' read as {place.name} ({name_of(place.admin1)}) by fuzzy match"
     return Resolved(f"g:{place.geonameid}", place.name, place.latitude, place.longitude, place.country,
-                    place.admin1, "settlement", conf, warning)
+                    place.admin1, "settlement", conf, warning, match=kind if kind in _MATCH_KINDS else "fuzzy")
+
+
+_MATCH_KINDS = ("exact", "translit", "fuzzy", "approximate")
 
 
 def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) -> float:
@@ -494,6 +509,30 @@ _CONTINUATION = re.compile(r"^(?:and\s+|as well as\s+|also\s+)?(?:near|in|at|aro
 _LIST_SEP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?$", re.I)
 _AXIS_AFTER = re.compile(r"^[\s’']*(?:direction|axis|sector|front)\b", re.I)
 _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
+
+
+_LIST_AHEAD = re.compile(r"^(?:\s*,\s*(?:the\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)*\s*,?\s+(?:and|or)\s+(?:the\s+)?"
+                         r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?")
+_TITLED_VICTIM = re.compile(r"^[^,;]{0,60}?\b(?:was|were|has been|had been)\s+(?:\w+\s+)?(?:killed|assassinated|injured|"
+                            r"wounded|shot|murdered|hurt)\b", re.I)
+# a purpose infinitive between the incident and the place: "a line Russia uses to supply its troops in X"
+_PURPOSE = re.compile(r"\b(?:to|in order to)\s+(?:supply|resupply|reinforce|support|transport|deliver|carry|move|ferry|"
+                      r"serve|link|connect|feed|reach|evacuate)\b[^,;.()]*$", re.I)
+# "the incursion into X, which began on August 6": an ongoing campaign's start is background
+_SINCE_AFTER = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:which|that)\s+(?:began|started|was launched|has lasted|"
+                          r"has been going on|has continued)\b", re.I)
+
+
+def _near_date_recent(refs, spans, trig, m: Mention, pub) -> bool:
+    """A sentence recalling an old date may still report a new incident: the date nearest the
+    trigger that governs the place decides ("said Thursday it had retaken X, seized ... last August")."""
+    tr = [t for t in trig if t[2] != "casualty"] or trig
+    t0 = min(tr, key=lambda t: min(abs(t[0] - m.start), abs(t[1] - m.end)))
+    ev = [x for x in refs if x.kind in ("event", "speech") and any(a <= x.start < b for a, b in spans)]
+    if not ev:
+        return False
+    nearest = min(ev, key=lambda x: abs(x.start - t0[0]))
+    return not is_background(nearest, pub)
 
 
 def _anchor(m: Mention):
@@ -661,6 +700,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     continue
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     continue
+                if r == "affiliation" and m.titled and not _TITLED_VICTIM.match(clause[m.end:]):
+                    continue           # "X regional governor Y said no one was hurt": a speaker, not a victim
+                if _PURPOSE.search(clause[max(0, m.start - 80):m.start]) or _SINCE_AFTER.match(s.text[m.end:]):
+                    continue           # "a line used to supply troops in X"; "the incursion into X, which began..."
                 strong_trig = [t for t in trig if not L.CAMPAIGN.match(clause[t[0]:t[1]]) and t[2] != "casualty"]
                 if m.region and not strong_trig:
                     continue
@@ -680,7 +723,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     continue
                 if res.country not in WAR:
                     continue
-                if background:
+                if background and not _near_date_recent(refs, spans, trig, m, published):
                     continue
                 prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)]
                 nxt = [x.start for x in in_clause if x.start >= m.end and (x.places or x.region)]
@@ -704,11 +747,13 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if etype == "strike" and not L.specific(wpn):
                     near = [w for i, w in specific if 0 <= s.index - i <= 2 and (not wpn or wpn in L.GENERIC_OF.get(w, "").split())]
                     wpn = near[-1] if near else wpn
-                in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)]
+                in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)
+                           and not (background and is_background(x, published))]     # (the recalled date is not its own)
                 tpos = [t[0] for t in local_trig]
                 in_refs.sort(key=lambda x: min(abs(x.start - p) for p in tpos))   # the date nearest the trigger
                 dref = event_date(in_refs, published) or event_date(
-                    [x for x in refs if not _DATELINE.match(s.text[x.start:])], published)
+                    [x for x in refs if not _DATELINE.match(s.text[x.start:]) and not is_background(x, published)],
+                    published)
                 conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)
                 who = actor(clause, trig, wpn, cside if own else "", res.country, own, etype)
                 foiled = _FOILED.search(clause) if etype == "attack" else None
@@ -720,7 +765,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                               wpn, who, "claimed" if own_claim else "reported", dref, s, round(conf, 2),
                               approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text], sentences=[s.index],
-                              warnings=[res.warning] if res.warning else [])
+                              warnings=[res.warning] if res.warning else [], match=res.match)
                 c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig) and etype != "destroyed_equipment"
                 if dref is None and _SAME_TIME.search(s.text):
                     dated = [x for x in out if x.date is not None and x.date.kind == "event"]
@@ -798,7 +843,7 @@ def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate],
     who = actor(s.text, strong, wpn, "", a.country, False, etype) or a.actor
     return Candidate(a.place_key, a.name, a.lat, a.lon, a.country, a.admin1, a.precision, etype, orig, wpn, who,
                      a.status, d if d is not None and d.kind == "event" else a.date, s, round(a.confidence * 0.9, 2),
-                     evidence=[s.text], sentences=[s.index])
+                     evidence=[s.text], sentences=[s.index], match=a.match)
 
 
 def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict[str, str]) -> None:

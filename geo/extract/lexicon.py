@@ -20,7 +20,7 @@ ATTACK = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault\w*|storm(?:ed|ing)|counter-?offensives?|offensives?|counter-?attacks?"
     r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
     r"|(?:tried|attempted|attempts?|attempting)(?: \w+)? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
-    r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|liberat(?:ed|ing)"
+    r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing)"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
 DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
@@ -43,7 +43,7 @@ TARGET_BEFORE = re.compile(
     r"\b(?:struck|strike on|strikes on|hit|hitting|hits|rocked|rocks|shook|shelled|shelling|shelling of|shelling on|bombed|bombing of"
     r"|bombard(?:ed|ing)?|pounded|pounding|attacked|attacking|attack on|attacks on|assault on|assault of|targeted"
     r"|targeting|captured|capture of|seized|stormed|storming|raided|raid on|battle for|battle of|fight for|fighting for"
-    r"|taken|took|recaptured|liberated|entered"
+    r"|taken|took|recaptured|retaken|retook|regained|liberated|entered"
     r"|fighting in|push on|offensive on|offensive toward|offensive towards|counteroffensive toward|counteroffensive towards"
     r"|counter-offensive toward|counter-offensive towards|advance on|advance toward|advance towards|advanced on"
     r"|advanced toward|advanced towards|assault toward|assault towards|push toward|push towards|pushing toward"

@@ -42,8 +42,13 @@ def split_sentences(paragraph: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+# a wire dateline opening the lead ("KYIV, Ukraine (AP) —", "MOSCOW, Aug 23 (Reuters) -") is no photo credit
+_WIRE_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z’'\-]+(?:\s+[A-Z][A-Z’'\-]+)*|[A-Z][a-z]{2,8}\.?\s+\d{1,2})\s*,[^()]{0,40}"
+                            r"\((?:AP|AFP|Reuters|dpa|Bloomberg|UPI)\)\s*[-—–]")
+
+
 def paragraph_kind(par: str, first: bool) -> str:
-    if _CAPTION_MARK.search(par):
+    if _CAPTION_MARK.search(par) and not _WIRE_DATELINE.match(par):
         return "caption"
     stripped = par.strip()
     if not re.search(r"[.!?…:\"”’]\s*$", stripped) and len(stripped.split()) <= 30:

@@ -20,7 +20,11 @@ _GEOGRAPHY = re.compile(r"^\s+(?:River|river|Sea|Lake|Reservoir|Peninsula|Mounta
                         r"Plant|Palace|Regiment|Brigade|Battalion|Corps|Group|Airlines|Institute|Museum|Film|Studio|Stadium|Theatre|Theater|"
                         r"Cathedral|Church|Refinery|Works|Factory|Mayor|Governor|district|raion|nuclear|Nuclear|power plant|Power Plant|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
 _ORG_AFTER = re.compile(r"^\s+(?:group|brigade|regiment|battalion|corps|operational|command|grouping)\b")
-_TITLE_AFTER = re.compile(r"^\s+(?:Mayor|Governor|Regional|City|Oblast Governor|mayor|governor)\b")
+_TITLE_AFTER = re.compile(r"^\s+(?:Mayor|Governor|Regional|City|Oblast Governor|mayor|governor|(?:regional|oblast|city|district)"
+                          r"\s+(?:governor|head|mayor|administration|council|authorities|officials?|police|chief))\b")
+# "Kherson City Military Administration", "Odesa City Council": an organisation's name, not the place
+_ORG_NAME = re.compile(r"^\s+(?:City|Town|Village|District|Raion)\s+(?:Military\s+|State\s+|Civil(?:ian)?[\s-]+Military\s+)?"
+                       r"(?:Administration|Council|Hall|Police|Court|Prosecutor)\b")
 
 
 @dataclass
@@ -93,6 +97,9 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
                 if pair and gaz.resolve_admin1(f"{name} region"):
                     found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
+                    break
+                if places and _ORG_NAME.match(after):
+                    found = Mention(start, end, name)          # an organisation named after the city
                     break
                 if places:
                     if _GEOGRAPHY.match(after) or _ORG_AFTER.match(after) or "-" in name and name.split("-")[-1][:1].islower():
