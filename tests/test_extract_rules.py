@@ -410,3 +410,43 @@ def test_strike_on_the_port_of_an_occupied_town_and_downed_drones_side(gaz):
     assert names(es) == [key("Skadovsk")] and es[0]["actor"] == "UA"
     es = ev("Russia's defence ministry said air defences had destroyed 12 Ukrainian drones over the Kursk region.", gaz)
     assert len(es) == 1 and es[0]["actor"] == "UA" and es[0]["status"] == "claimed"
+
+
+def test_caption_showing_the_aftermath_repeats_the_incident(gaz):
+    es = ev("Russian troops shelled Nikopol overnight, damaging a school.\n\n"
+            "Photo: Residents clear debris outside a damaged building in Nikopol on June 7, 2024. (City Council)", gaz)
+    assert names(es) == [key("Nikopol")] and es[0]["event_date"] == "2024-06-06"
+
+
+def test_old_soviet_name_follows_the_article_region(gaz):
+    # a big Russian city of that name lies far away: the Donetsk town once called so is meant
+    es = ev("Russian units struck Ukrainian positions near Chasiv Yar and Dzerzhinsk, the ministry said.", gaz)
+    assert names(es) == sorted([key("Chasiv Yar"), key("Toretsk")])
+    assert all(e["admin1"] == "Donetsk Oblast" for e in es)
+    es = ev("A drone hit a factory in Dzerzhinsk on Thursday, the regional governor said.", gaz)
+    assert [e["country"] for e in es] == ["RU"]          # no context: the city by its own name
+
+
+def test_region_lists_over_territories_districts_and_damage(gaz):
+    es = ev("Air defence shot down 12 Ukrainian unmanned aerial vehicles over the territories of the Oryol, "
+            "Kursk and Voronezh regions on Thursday, the ministry said.", gaz)
+    assert sorted(e["admin1"] for e in es) == ["Kursk Oblast", "Oryol Oblast", "Voronezh Oblast"]
+    assert all(e["geo_precision"] == "region" and e["weapon"] == "drone" and e["actor"] == "UA" for e in es)
+    es = ev("A drone damaged a power line in the Izmail district on Thursday.", gaz)
+    assert [(e["admin1"], e["geo_precision"]) for e in es] == [("Odesa Oblast", "region")]
+    es = ev("In Kharkiv, a drone hit a house in the Kyivskyi district on Thursday.", gaz)   # a city's district
+    assert names(es) == [key("Kharkiv")]
+    es = ev("Damage to energy infrastructure was recorded in Poltava Oblast on Thursday.", gaz)
+    assert [e["admin1"] for e in es] == ["Poltava Oblast"]
+
+
+def test_came_under_fire_night_of_and_a_day_earlier(gaz):
+    es = ev("This morning the city of Kupiansk came under fire from multiple rocket launchers.", gaz)
+    assert names(es) == [key("Kupiansk")] and es[0]["event_type"] == "strike" and es[0]["weapon"] == "MLRS"
+    es = ev("On the night of June 7 (from 19:00 on June 6), the enemy attacked with missiles.\n\n"
+            "As a result, a missile hit an enterprise in Kryvyi Rih.", gaz)
+    assert names(es) == [key("Kryvyi Rih")] and es[0]["date_precision"] == "day"
+    es = ev("Ukrainian drones hit an oil depot in Alchevsk on Thursday. A day earlier, a missile hit a plant in "
+            "Stakhanov, a city Ukraine renamed Kadiivka in 2016.", gaz)
+    kad = [e for e in es if e["admin1"] == "Luhansk Oblast" and key(e["location_name"]) != key("Alchevsk")]
+    assert len(kad) == 1 and kad[0]["event_date"] == "2024-06-05"

@@ -31,7 +31,7 @@ _ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged
         r"ukrainian-held|russian-held|town|city|village|settlement|port|hometown|home town|native|its|their|his|her)")
 _HEADS = frozenset("city cities town towns village villages settlement settlements port district districts area areas "
                    "outskirts suburb suburbs centre center capital hromada hromadas community communities vicinity "
-                   "environs streets region oblast province part parts coast bank shore side".split())
+                   "environs streets region oblast province part parts coast bank shore side territory territories airspace skies".split())
 _MODS_LOWER = re.compile(rf"^(?:{_ADJ}|[\w\-]+(?:ern|ian|ed))$", re.I)
 _PREPS = frozenset("in at near on of from to toward towards into and or by with over across outside around inside "
                    "within off against upon onto".split())
@@ -427,7 +427,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         else:
             return Resolved("", m.name, 0, 0, "", "", "", 0,
                             warning=f"'{m.name}': no match in {name_of(hint) or hint}; not mapped")
-    elif len(war) > 1 and not any(p.population >= 100_000 and key(p.name) == key(m.name) for p, _ in war):
+    elif len(war) > 1 and (not any(p.population >= 100_000 and key(p.name) == key(m.name) for p, _ in war)
+                           or _renamed_here(m, war, anchors)):
         # (a city of 100k+ by its own name is meant as itself; one once called so, like Engels/Pokrovsk, is not)
         scored = sorted(war, key=lambda pk: -_namesake_score(pk[0], pk[1], anchors, dominant, explicit,
                                                              key(pk[0].name) == key(m.name)))
@@ -466,6 +467,16 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
 
 
 _MATCH_KINDS = ("exact", "translit", "fuzzy", "approximate")
+
+
+def _renamed_here(m: Mention, war, anchors) -> bool:
+    """A city by its own name is meant as itself — unless it lies far from everything the text is about
+    and a place once called so lies among them (a Soviet name: Dzerzhinsk in a Donetsk bulletin is Toretsk)."""
+    if not anchors:
+        return False
+    d = lambda p: min(km((p.latitude, p.longitude), a) for a in anchors)
+    big = [p for p, _ in war if p.population >= 100_000 and key(p.name) == key(m.name)]
+    return all(d(p) > 300 for p in big) and any(d(p) <= 60 for p, _ in war if p not in big)
 
 
 def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) -> float:
@@ -523,14 +534,15 @@ _SINCE_AFTER = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:which|that)\s+(?:began
                           r"has been going on|has continued)\b", re.I)
 
 
-def _near_date_recent(refs, spans, trig, m: Mention, pub) -> bool:
+def _near_date_recent(refs, spans, trig, m: Mention, pub, text: str) -> bool:
     """A sentence recalling an old date may still report a new incident: the date nearest the
     trigger that governs the place decides ("said Thursday it had retaken X, seized ... last August")."""
     tr = [t for t in trig if t[2] != "casualty"] or trig
     t0 = min(tr, key=lambda t: min(abs(t[0] - m.start), abs(t[1] - m.end)))
-    ev = [x for x in refs if x.kind in ("event", "speech") and any(a <= x.start < b for a, b in spans)]
-    if not ev:
-        return False
+    ev = [x for x in refs if x.kind in ("event", "speech") and any(a <= x.start < b for a, b in spans)
+          and not (t0[1] <= m.start and x.start >= m.end and "," in text[m.end:x.start])]
+    if not ev:     # (only an appositive's date: "hit X, a city Ukraine renamed Y in 2016")
+        return any(x.kind in ("event", "speech") and x.start >= m.end for x in refs)
     nearest = min(ev, key=lambda x: abs(x.start - t0[0]))
     return not is_background(nearest, pub)
 
@@ -723,7 +735,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     continue
                 if res.country not in WAR:
                     continue
-                if background and not _near_date_recent(refs, spans, trig, m, published):
+                if background and not _near_date_recent(refs, spans, trig, m, published, s.text):
                     continue
                 prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)]
                 nxt = [x.start for x in in_clause if x.start >= m.end and (x.places or x.region)]
@@ -787,6 +799,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             if _triggers(s.text):
                 _explain_cause(s, _triggers(s.text), out, speakers)
     _attach_dates(out, pending_dates)
+    _day_earlier(out)
     _article_actor(out, sentences)
     _lead_date(out, sentences, published)
     lead = next((x.index for x in sentences if x.kind == "body"), 0)
@@ -880,6 +893,22 @@ def _prefer_prose_evidence(cands: list[Candidate], sentences: list[Sentence]) ->
             c.evidence, c.sentences = [e for e, _ in prose], [i for _, i in prose]
 
 
+_DAY_EARLIER = re.compile(r"\b(?:(?:a|one) day (?:earlier|before)|the (?:previous|preceding) day|the day before)\b(?!\s+(?:yesterday|that))", re.I)
+
+
+def _day_earlier(cands: list[Candidate]) -> None:
+    """'A day earlier, X was hit': the day before the incident the text told just before it."""
+    from datetime import timedelta
+    for c in cands:
+        if c.date is not None or not _DAY_EARLIER.search(c.sentence.text):
+            continue
+        prior = [x for x in cands if x.sentences[0] < c.sentences[0] and x.date is not None
+                 and x.date.kind == "event" and x.date.precision == "day"]
+        if prior:
+            d = max(prior, key=lambda x: x.sentences[0]).date
+            c.date = DateRef(d.date - timedelta(days=1), "day", "event", d.start, d.text)
+
+
 def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:
     """'The attack happened on Sunday': a dated follow-up sentence without a place dates the latest undated event."""
     for idx, d in pending:
@@ -898,6 +927,8 @@ def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | No
     titles = [x for x in sentences if x.kind == "title"]
     body = [x for x in sentences if x.kind == "body"][:1]
     found = [(x, r) for x in titles + body for r in find_dates(x.text, pub) if r.kind == "event" and r.precision == "day"]
+    outside = [(x, r) for x, r in found if not re.search(r"\([^()]*$", x.text[:r.start])]
+    found = outside or found      # "on the night of November 26 (from 19:00 on November 25)": the parenthesis restates
     if len({r.date for _, r in found}) != 1 or is_background(found[0][1], pub):
         return
     x, r = next(((x, r) for x, r in found if _triggers(x.text)), found[0])
@@ -963,11 +994,21 @@ def _same_incident_type(a: str, b: str) -> bool:
     return ga == gb or "any" in (ga, gb)
 
 
+def _caption_repeat(a: Candidate, b: Candidate) -> bool:
+    """A photo caption shows the aftermath of the incident the text tells at that place (a day later at most)."""
+    if "caption" not in (a.sentence.kind, b.sentence.kind) or a.sentence.kind == b.sentence.kind:
+        return False
+    if a.date is None or b.date is None:
+        return True
+    return abs((a.date.date - b.date.date).days) <= 1
+
+
 def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
         for m in merged:
-            if m.place_key == c.place_key and _compatible(m, c) and (not m.actor or not c.actor or m.actor == c.actor) and (
+            if m.place_key == c.place_key and (_compatible(m, c) or _caption_repeat(m, c)) and (
+                    not m.actor or not c.actor or m.actor == c.actor) and (
                     m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type)):
                 _fold(m, c)
                 break

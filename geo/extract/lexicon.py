@@ -8,7 +8,7 @@ _I = re.I
 # Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
-    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
+    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
     r"|fired|launched(?!\s+(?:[\w\-]+\s+){0,3}?(?:assaults?|offensives?|counter-?offensives?|ground|incursions?|raids?)\b)|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
 CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
@@ -23,7 +23,7 @@ ATTACK = re.compile(
     r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing)"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
-DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
+DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
@@ -73,7 +73,7 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"),
     ("artillery", r"\bartillery\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"), ("artillery", r"\bshell(?:s|ed|ing)\b"),
     ("naval drone", r"\b(?:naval|sea|maritime|surface) drones?\b|\bunmanned surface vessels?\b|\busvs?\b"),
-    ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
+    ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b|\bunmanned (?:aerial|air) vehicles?\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
 AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}

@@ -27,6 +27,10 @@ _ORG_NAME = re.compile(r"^\s+(?:City|Town|Village|District|Raion)\s+(?:Military\
                        r"(?:Administration|Council|Hall|Police|Court|Prosecutor)\b")
 
 
+# "X district/raion" (not "X district of <city>", a city's own district): the raion around town X
+_DISTRICT = re.compile(r"^\s+(?:district|raion|District|Raion)\b(?!\s+(?:of\s+[A-Z]|[A-Z]|court|police|administration|council))")
+
+
 @dataclass
 class Mention:
     start: int
@@ -97,6 +101,15 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
                 if pair and gaz.resolve_admin1(f"{name} region"):
                     found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
+                    break
+                # (a town's own name, big enough to be a raion centre; not a city district after the city:
+                # "In Kharkiv, ... in the Kyivskyi district")
+                dm = _DISTRICT.match(after) if places and not possessive and not any(o.places for o in out) else None
+                war = sorted((p for p in places if p.country in ("UA", "RU") and p.precision == "settlement"
+                              and key(p.name) == key(name) and p.population >= 10_000),
+                             key=lambda p: -p.population) if dm else []
+                if war:      # "in the Bilhorod-Dnistrovskyi district": a raion named after its centre → its oblast
+                    found = Mention(start, toks[-1].end() + dm.end(), name, region=war[0].admin1)
                     break
                 if places and _ORG_NAME.match(after):
                     found = Mention(start, end, name)          # an organisation named after the city
