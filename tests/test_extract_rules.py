@@ -450,3 +450,15 @@ def test_came_under_fire_night_of_and_a_day_earlier(gaz):
             "Stakhanov, a city Ukraine renamed Kadiivka in 2016.", gaz)
     kad = [e for e in es if e["admin1"] == "Luhansk Oblast" and key(e["location_name"]) != key("Alchevsk")]
     assert len(kad) == 1 and kad[0]["event_date"] == "2024-06-05"
+
+
+def test_the_enemy_of_a_military_voice_and_passive_victims(gaz):
+    es = ev("General Staff update. Ukrainian defenders repelled 12 enemy attacks near Pokrovsk on Thursday. "
+            "The enemy attacked our positions near Toretsk three times.", gaz)
+    assert sorted((key(e["location_name"]), e["actor"]) for e in es) == sorted(
+        [(key("Pokrovsk"), "RU"), (key("Toretsk"), "RU")])
+    es = ev("Units of the Zapad group of forces repelled four attacks by assault groups of the Armed Forces of "
+            "Ukraine near Kupiansk on Thursday, the Russian Defence Ministry said.", gaz)
+    assert [e["actor"] for e in es] == ["UA"] and es[0]["status"] == "claimed"
+    es = ev("Near Lyman, an ammunition depot of the Ukrainian army was destroyed on Thursday.", gaz)
+    assert [e["actor"] for e in es] == ["RU"]

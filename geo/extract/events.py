@@ -280,7 +280,14 @@ def _equipment_near(text: str, start: int, end: int, lo: int = 0) -> str:
 
 
 def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker_side: str, country: str,
-          claimed: bool, etype: str = "") -> str:
+          claimed: bool, etype: str = "", enemy: str = "") -> str:
+    """The side that acted. *enemy*: the side "the enemy" means in this article (the other side of the
+    military voice that writes it: a Ukrainian General Staff update's enemy is RU)."""
+    sides = L.SIDE + (((_ENEMY, enemy),) if enemy else ())
+
+    def side_of(w: str) -> str:
+        return enemy if w.lower().startswith("enem") else "RU" if w.lower().startswith("russia") else "UA"
+
     if claimed and speaker_side and etype == "destroyed_equipment":
         return speaker_side
     if etype == "destroyed_equipment":     # "two Russian helicopters were destroyed": the other side did it
@@ -294,18 +301,25 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
                   r"|\b(?:russia|ukraine|russian|ukrainian)-(?:russia|ukraine|russian|ukrainian)\b",
                   lambda m: " " * len(m.group(0)), text, flags=re.I)
     for a, b, _ in trig:
-        rep = re.match(r"\s+(?:\w+\s+){0,3}?(russian|ukrainian)\b", text[b:b + 50], re.I) \
+        rep = (re.match(r"\s+(?:\w+\s+){0,3}?(russian|ukrainian|enemy)\b", text[b:b + 50], re.I) or
+               re.match(r"\s+(?:\w+\s+){0,2}?(?:attacks?|assaults?|attempts?)\s+by\s+(?:[\w\-]+\s+){0,8}?"
+                        r"(russian|ukrainian|ukraine|russia|enemy)\b", text[b:b + 90], re.I)) \
             if re.match(r"repel|repuls", text[a:b], re.I) else None
-        if rep:                        # "Ukrainian forces repelled Russian assaults": the assaults' side
-            return "RU" if rep.group(1).lower() == "russian" else "UA"
+        if rep and side_of(rep.group(1)):   # "Ukrainian forces repelled Russian assaults": the assaults' side
+            return side_of(rep.group(1))
         downed = re.match(r"\s+(?:[\w\-]+\s+){0,2}?(russian|ukrainian)\s+(?:[\w\-]+\s+){0,2}?(?:drones?|missiles?|uavs?|"
                           r"unmanned|rockets?|shahed\w*|aircraft|attack drones?)\b", text[b:b + 60], re.I) \
             if re.match(r"destroy|shot down|intercept|downed|shoot", text[a:b], re.I) else None
         if downed:                     # "air defences destroyed 17 Ukrainian drones over X": the drones' side struck
             return "RU" if downed.group(1).lower() == "russian" else "UA"
         back = text[max(0, a - 70):a]
+        vm = re.search(r"\b(russian|ukrainian|enemy)\s+(?!(?:[\w\-]+\s+)?(?:missiles?|drones?|rockets?|shells?|bombs?|artillery|"
+                       r"aircraft|jets|strikes?|attacks?|shelling|fire)\b)(?:[\w\-]+\s+){0,2}?(?:was|were|has been|have been|had been)\s+$",
+                       back, re.I)
+        if vm and side_of(vm.group(1)) and re.match(r"\w+ed\b|hit\b|struck\b|shot\b", text[a:b], re.I):
+            return {"RU": "UA", "UA": "RU"}[side_of(vm.group(1))]   # "a depot of the Ukrainian army was destroyed"
         best = None
-        for rx, side in L.SIDE:
+        for rx, side in sides:
             for m in rx.finditer(back):
                 if L.REPORTER_AFTER.match(back[m.end():]) or _POSSESSOR.match(back[m.end():]):
                     continue
@@ -322,10 +336,10 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
             for rx, side in L.SIDE:
                 if rx.fullmatch(by.group(1)):
                     return side
-    own = re.search(r"\b(russian|ukrainian)\s+(?:[\w\-]+\s+){0,2}?(?:missiles?|drones?|rockets?|artillery|shelling|"
+    own = re.search(r"\b(russian|ukrainian|enemy)\s+(?:[\w\-]+\s+){0,2}?(?:missiles?|drones?|rockets?|artillery|shelling|"
                     r"strikes?|attacks?|forces|troops|aircraft|jets|bombs?|army|military|units?|soldiers)\b", text, re.I)
-    if own:                            # "as air defences engaged Russian missiles"
-        return "RU" if own.group(1).lower() == "russian" else "UA"
+    if own and side_of(own.group(1)):  # "as air defences engaged Russian missiles"
+        return side_of(own.group(1))
     if claimed and speaker_side:
         return speaker_side
     if weapon_name in L.WEAPON_SIDE:
@@ -333,6 +347,22 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
     if country == "RU":
         return "UA"
     return ""
+
+
+_ENEMY = re.compile(r"\benem(?:y|ies)\b", re.I)
+_UA_VOICE = re.compile(r"\b(?:our (?:positions|defenders|troops|units|soldiers|forces)|Ukrainian defenders|Armed Forces of Ukraine"
+                       r"|Defen[cs]e Forces of Ukraine|General Staff of (?:the )?(?:Armed Forces of )?Ukraine"
+                       r"|Ukraine[’']s (?:General Staff|Air Force))\b", re.I)
+_RU_VOICE = re.compile(r"\b(?:(?:Russian|Russia[’']s) (?:Defen[cs]e Ministry|Ministry of Defen[cs]e)"
+                       r"|Ministry of Defen[cs]e of the Russian Federation|group of forces|Russian Armed Forces)\b", re.I)
+
+
+def _voice(text: str) -> str:
+    """The side whose military writes an article that speaks of "the enemy" ("" when unclear)."""
+    if not _ENEMY.search(text):
+        return ""
+    ua, ru = bool(_UA_VOICE.search(text)), bool(_RU_VOICE.search(text))
+    return "UA" if ua and not ru else "RU" if ru and not ua else ""
 
 
 def claim_side(sentence: str, speakers: dict[str, str]) -> tuple[bool, str]:
@@ -498,7 +528,7 @@ _REF_POINT = re.compile(r"\b(?:(?:a|an|the)\s+(?:[\w\-]+\s+)?(?:village|town|set
                         r"(?:north|south|east|west)[\w\-]*\s+of\s*$", re.I)
 # a belligerent's word on the enemy's ground attacks ("Russian troops attacked near X, the General Staff
 # said") reports them; its own success (repelled, captured, destroyed, struck) is a claim
-_OWN_SUCCESS = re.compile(r"\b(?:repel\w*|repuls\w*|captur\w*|seiz\w*|took|taken|liberat\w*|recaptur\w*|destroy\w*|"
+_OWN_SUCCESS = re.compile(r"\b(?:repel\w*|unsuccessful\w*|repuls\w*|captur\w*|seiz\w*|took|taken|liberat\w*|recaptur\w*|destroy\w*|"
                           r"eliminat\w*|advance[ds]?|sabotage\w*|blew|blown|struck|hit|raid\w*|ambush\w*|storm\w*|"
                           r"break through|broke through|assassinat\w*|incursion|losing|lost|losses)\b", re.I)
 # the claimant's success against the other side's attack: the attacker acts, the claim stays a claim
@@ -630,9 +660,11 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     specific: list[tuple[int, str]] = []
     prev_claim: tuple[bool, str, int] = (False, "", -9)
     head = " ".join(x.text for x in sentences[:2])
-    art_claim = bool(re.search(r"\b(?:briefing|communiqu[ée]|daily report|statement|summary)\b", head, re.I)
+    art_claim = bool(re.search(r"\b(?:briefing|communiqu[ée]|daily report|statement|summary|update|bulletin)\b", head, re.I)
                      and L.MIL_SPEAKER.search(head))
-    art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "")
+    voice = _voice(text)
+    enemy = {"UA": "RU", "RU": "UA"}.get(voice, "")
+    art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "") or (voice if art_claim else "")
     art_anchors = [(key(m.name), a) for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a]
     for s, ms in zip(sentences, mentions):
         if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named
@@ -767,7 +799,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     [x for x in refs if not _DATELINE.match(s.text[x.start:]) and not is_background(x, published)],
                     published)
                 conf = res.confidence * (0.85 if s.kind == "caption" else 1.0) * (0.7 if r == "affiliation" else 1.0)
-                who = actor(clause, trig, wpn, cside if own else "", res.country, own, etype)
+                who = actor(clause, trig, wpn, cside if own else "", res.country, own, etype, enemy)
                 foiled = _FOILED.search(clause) if etype == "attack" else None
                 if foiled:   # "destroyed a Ukrainian sabotage group that tried to cross near X": the attackers
                     who = "RU" if foiled.group(1).lower().startswith("russia") else "UA"
@@ -800,7 +832,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 _explain_cause(s, _triggers(s.text), out, speakers)
     _attach_dates(out, pending_dates)
     _day_earlier(out)
-    _article_actor(out, sentences)
+    _article_actor(out, sentences, enemy)
     _lead_date(out, sentences, published)
     lead = next((x.index for x in sentences if x.kind == "body"), 0)
     merged = _merge_article(out, lead)
@@ -815,7 +847,7 @@ _ATTRIBUTION = re.compile(
     r"|\b(russia|ukraine|moscow|kyiv)\s+(?:fired|launched|attacked|struck|shelled|hit|pounded|bombarded|targeted)\b", re.I)
 
 
-def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
+def _article_actor(cands: list[Candidate], sentences: list[Sentence], enemy: str = "") -> None:
     """'Shelling was recorded in X', 'Missiles hit Y': a passive report names no side; the article's
     attributions ("Russian forces", "Russian shelling", "Ukrainian drones") do, when they all name one
     side; strikes and attacks only (a depot blast may have no attacker)."""
@@ -826,6 +858,8 @@ def _article_actor(cands: list[Candidate], sentences: list[Sentence]) -> None:
         for m in _ATTRIBUTION.finditer(x.text):
             w = (m.group(1) or m.group(2)).lower()
             votes["RU" if w.startswith(("russia", "moscow")) else "UA"] += 1
+        if enemy:        # "the enemy attacked" in a military's own report
+            votes[enemy] += len(_ENEMY.findall(x.text))
     if not votes:
         return
     (side, n), *rest = votes.most_common()
