@@ -462,3 +462,14 @@ def test_the_enemy_of_a_military_voice_and_passive_victims(gaz):
     assert [e["actor"] for e in es] == ["UA"] and es[0]["status"] == "claimed"
     es = ev("Near Lyman, an ammunition depot of the Ukrainian army was destroyed on Thursday.", gaz)
     assert [e["actor"] for e in es] == ["RU"]
+
+
+def test_roundup_day_scope_dates_its_undated_events(gaz):
+    es = ev("General Staff update\n\nAs of 08:00 on June 7, 120 combat engagements took place over the past day.\n\n"
+            "In the Pokrovsk direction, the enemy attacked our positions near Myrnohrad.", gaz)
+    assert names(es) == [key("Myrnohrad")] and es[0]["date_precision"] == "day" and es[0]["event_date"] == "2024-06-07"
+    es = ev("Belgorod region. About the situation by the end of the day.\n\n"
+            "In Shebekino, a kamikaze drone attacked a commercial building.", gaz)
+    assert names(es) == [key("Shebekino")] and (es[0]["event_date"], es[0]["date_precision"]) == ("2024-06-07", "day")
+    es = ev("In Shebekino, a kamikaze drone attacked a commercial building.", gaz)     # nothing says which day
+    assert es[0]["date_precision"] == "week"

@@ -954,6 +954,12 @@ def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) ->
                     c.date = d
 
 
+_WIRE_DATE = re.compile(r"^[^—–()]{0,40}\((?:AP|AFP|Reuters|dpa|Bloomberg|UPI)\)\s*[-—–]")
+_DAY_SCOPE = re.compile(r"\b(?:by the end of the day|over the (?:past |last )?day|during the day|in the (?:past|last) 24 hours"
+                        r"|over the (?:past|last) 24 hours)\b", re.I)
+_ROUNDUP = re.compile(r"\b(?:combat engagements|clashes|combat clashes)\b", re.I)
+
+
 def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | None) -> None:
     """A roundup's lead dates it ("Russian forces struck nine towns over the past day"): its undated
     events share that day. Day-precise when the dated lead sentence itself reports incidents, else
@@ -963,6 +969,11 @@ def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | No
     found = [(x, r) for x in titles + body for r in find_dates(x.text, pub) if r.kind == "event" and r.precision == "day"]
     outside = [(x, r) for x, r in found if not re.search(r"\([^()]*$", x.text[:r.start])]
     found = outside or found      # "on the night of November 26 (from 19:00 on November 25)": the parenthesis restates
+    found = [(x, r) for x, r in found if not (_WIRE_DATE.match(x.text) and r.start < _WIRE_DATE.match(x.text).end())]
+    head = titles + [x for x in sentences if x.kind == "body"][:2]
+    if not found and pub is not None and any(_DAY_SCOPE.search(x.text) for x in head):
+        # a governor's "situation by the end of the day": the post tells the publication day
+        found = [(x, DateRef(pub, "day", "event", 0, "")) for x in head if _DAY_SCOPE.search(x.text)][:1]
     if len({r.date for _, r in found}) != 1 or is_background(found[0][1], pub):
         return
     x, r = next(((x, r) for x, r in found if _triggers(x.text)), found[0])
@@ -970,6 +981,8 @@ def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | No
     # a lead about one place ("a missile strike on X on Wednesday") dates that incident, not the others
     single = any(x.index in c.sentences and c.precision == "settlement" for c in cands)
     side = _lead_side(x.text) if _triggers(x.text) and not single else None
+    if side is None and not single and (_DAY_SCOPE.search(x.text) or _ROUNDUP.search(x.text)):
+        side = ""                 # "167 combat engagements took place over the past day": the roundup's day
     for c in cands:
         if c.date is None:
             # the lead's incidents are one side's; another side's incident, or one the text says it
