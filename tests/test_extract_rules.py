@@ -473,3 +473,15 @@ def test_roundup_day_scope_dates_its_undated_events(gaz):
     assert names(es) == [key("Shebekino")] and (es[0]["event_date"], es[0]["date_precision"]) == ("2024-06-07", "day")
     es = ev("In Shebekino, a kamikaze drone attacked a commercial building.", gaz)     # nothing says which day
     assert es[0]["date_precision"] == "week"
+
+
+def test_models_cluster_munitions_and_partisan_sabotage(gaz):
+    es = ev("Units of the Vostok group destroyed a U.S.-made M777 howitzer near Vuhledar, the Russian defence "
+            "ministry said.", gaz)
+    assert [(e["event_type"], e["weapon"]) for e in es] == [("destroyed_equipment", "M777")]
+    es = ev("In Sloviansk, a Russian cluster munition strike damaged a school on Tuesday.", gaz)
+    assert [e["weapon"] for e in es] == ["cluster munition"]
+    es = ev("Ukrainian partisans said on Thursday they had blown up a railway track in occupied Tokmak.", gaz)
+    assert [(e["event_type"], e["status"], e["actor"]) for e in es] == [("attack", "claimed", "UA")]
+    es = ev("An ammunition depot exploded in occupied Tokmak on Thursday.", gaz)        # no agent: a blast
+    assert [e["event_type"] for e in es] == ["explosion"]

@@ -212,6 +212,9 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
 
 # ---------------------------------------------------------------- classification
 
+_SABOTEUR = re.compile(r"\b(?:partisans?|saboteurs?|sabotage|resistance (?:movement|fighters|group))\b", re.I)
+
+
 def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window: str = "") -> tuple[str, str]:
     """Event type from the triggers governing the place (window) and the weapons named in the clause."""
     kinds = {t for _, _, t in trig}
@@ -224,6 +227,8 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
     weaponish = any(n for n, rx in L.WEAPONS if rx.search(text) and n not in L.AIR_DEFENCE)
     if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
         return "strike", words
+    if "explosion" in kinds and _SABOTEUR.search(text) and not L.STRIKE.search(text):
+        return "attack", words            # "partisans blew up a rail line": sabotage, a deliberate attack
     if "explosion" in kinds:
         if L.STRIKE.search(text) or re.search(r"\b(?:missiles?|rockets?|drones?|shells?)\b", text, re.I):
             # a blast with a reported strike (or a weapon in flight) is the strike
@@ -271,7 +276,9 @@ def _equipment_near(text: str, start: int, end: int, lo: int = 0) -> str:
     for name, rx in L.WEAPONS:
         if name in L.SPECIFIC:
             found += [(m.start(), m.group(0) if name == "Iskander" and "-" in m.group(0) else name) for m in rx.finditer(text)]
-    found += [(m.start(), m.group(0)) for m in L.MODEL_NAME.finditer(text)]
+    models = [(m.start(), m.group(0), m.end()) for m in L.MODEL_NAME.finditer(text)]
+    # "an M777 howitzer": the model, not the class after it
+    found = [f for f in found if not any(0 <= f[0] - e <= 2 for _, _, e in models)] + [(a, n) for a, n, _ in models]
     if not found:
         return ""
     before = [f for f in found if lo <= f[0] < start]

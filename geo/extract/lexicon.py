@@ -73,6 +73,7 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"),
     ("artillery", r"\bartillery\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"), ("artillery", r"\bshell(?:s|ed|ing)\b"),
     ("naval drone", r"\b(?:naval|sea|maritime|surface) drones?\b|\bunmanned surface vessels?\b|\busvs?\b"),
+    ("cluster munition", r"\bcluster (?:munitions?|bombs?|shells?|rockets?)\b"),
     ("drone", r"\bdrones?\b|\buavs?\b|\bfpv\b|\bkamikaze\b|\bunmanned (?:aerial|air) vehicles?\b"), ("missile", r"\bmissiles?\b|\brockets?\b"),
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
@@ -104,8 +105,8 @@ SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagne
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
 MIL_SPEAKER = re.compile(
     r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|defen[cs]e forces|forces(?=\s+(?:said|say|says|claimed|claim|reported)\b)|military|army"
-    r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b(?!\s+(?:administration|governor|officials))", _I)
-SPEECH = re.compile(r"\b(?:said|says|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
+    r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb|partisans|partisan movement|resistance movement)\b(?!\s+(?:administration|governor|officials))", _I)
+SPEECH = re.compile(r"\b(?:said|says|say|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
 
 # Capitalised words never looked up as places on their own.
@@ -145,5 +146,5 @@ NOT_TRIGGER = re.compile(r"\bair[- ]raid (?:sirens?|alerts?|alarms?|warnings?)\b
 # A side adjective naming who speaks, not who acts ("Ukrainian officials reported that a drone struck...").
 REPORTER_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:officials?|authorities|media|sources|journalists|outlets|milbloggers|bloggers|tv|television"
                             r"|channels|governor|mayor|president|police|emergency|rescuers|news|prosecutors?)\b", _I)
-MODEL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]{0,3}-\d+[\w\-/]*|Bradley|Leopard|Abrams|Challenger|Marder|HIMARS|Patriot|IRIS-T"
+MODEL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]{0,3}-\d+[\w\-/]*|M\d{2,4}[A-Z]?\d?|Bradley|Leopard|Abrams|Challenger|Marder|HIMARS|Patriot|IRIS-T"
                         r"|Pantsir|Buk|Tor|Krasukha|Caesar|Krab|Archer|Paladin|Bayraktar)\b")
