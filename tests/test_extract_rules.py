@@ -485,3 +485,11 @@ def test_models_cluster_munitions_and_partisan_sabotage(gaz):
     assert [(e["event_type"], e["status"], e["actor"]) for e in es] == [("attack", "claimed", "UA")]
     es = ev("An ammunition depot exploded in occupied Tokmak on Thursday.", gaz)        # no agent: a blast
     assert [e["event_type"] for e in es] == ["explosion"]
+
+
+def test_governor_of_a_region_reporting_attacks_in_the_region(gaz):
+    es = ev("Kharkiv Oblast Governor Oleh Ivanov said Russian forces had shelled 14 settlements in the region "
+            "over the past day, without naming them.", gaz)
+    assert [(e["admin1"], e["geo_precision"]) for e in es] == [("Kharkiv Oblast", "region")]
+    es = ev("Kharkiv Oblast Governor Oleh Ivanov said a drone hit Kupiansk on Thursday.", gaz)   # only the town
+    assert names(es) == [key("Kupiansk")]

@@ -561,6 +561,7 @@ _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same t
 
 _LIST_AHEAD = re.compile(r"^(?:\s*,\s*(?:the\s+)?[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)*\s*,?\s+(?:and|or)\s+(?:the\s+)?"
                          r"[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?")
+_IN_THE_REGION = re.compile(r"\b(?:in|across|throughout) the (?:region|oblast|province)\b(?![’']s)", re.I)
 _TITLED_VICTIM = re.compile(r"^[^,;]{0,60}?\b(?:was|were|has been|had been)\s+(?:\w+\s+)?(?:killed|assassinated|injured|"
                             r"wounded|shot|murdered|hurt)\b", re.I)
 # a purpose infinitive between the incident and the place: "a line Russia uses to supply its troops in X"
@@ -640,7 +641,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     votes: Counter[str] = Counter()
     for ms in mentions:
         for m in ms:
-            if m.region and m.region[:2] in WAR:
+            if m.region and m.region[:2] in WAR and not m.titled:
                 votes[m.region] += 2
             elif len(m.places) == 1 and m.places[0].country in WAR and m.places[0].precision == "settlement":
                 votes[m.places[0].admin1] += 1
@@ -749,6 +750,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     prev_role, prev_end = r, m.end
                 if r not in ("locative", "target", "rel", "ref", "affiliation"):
                     continue
+                if m.region and m.titled:     # "X Oblast Governor said Russian forces attacked 11 settlements in the region"
+                    if not _IN_THE_REGION.search(s.text[m.end:]):
+                        continue
+                    r = "locative"
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     continue
                 if r == "affiliation" and m.titled and not _TITLED_VICTIM.match(clause[m.end:]):

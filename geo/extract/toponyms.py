@@ -89,7 +89,11 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 rm = None if possessive else _REGION_WORD.match(after)
                 if rm and re.match(r"^\s+(?:Military |Regional |State |City )?(?:Administration|Governor|Council|Police|"
                                    r"Prosecutor|Court|Department|Directorate)\b", after[rm.end():]):
-                    found = Mention(start, toks[-1].end() + rm.end(), name)   # an organisation's name
+                    # an organisation's name ("Zaporizhzhia Oblast Governor"): its region only for "in the region"
+                    found = Mention(start, toks[-1].end() + rm.end(), name, titled=True,
+                                    region=gaz.resolve_admin1(f"{name} region") if re.match(
+                                        r"^\s+(?:Governor|Military Administration|Regional Military Administration)\b",
+                                        after[rm.end():]) else None)
                     break
                 if rm:
                     code = gaz.resolve_admin1(f"{name} region")
