@@ -493,3 +493,9 @@ def test_governor_of_a_region_reporting_attacks_in_the_region(gaz):
     assert [(e["admin1"], e["geo_precision"]) for e in es] == [("Kharkiv Oblast", "region")]
     es = ev("Kharkiv Oblast Governor Oleh Ivanov said a drone hit Kupiansk on Thursday.", gaz)   # only the town
     assert names(es) == [key("Kupiansk")]
+
+
+def test_geocode_match_approximate_for_a_katottg_village(gaz):
+    es = ev("Russian forces attacked near Robotyne in Zaporizhzhia Oblast on Thursday.", gaz)
+    assert names(es) == [key("Robotyne")] and es[0]["geocode_match"] == "approximate"
+    assert es[0]["event_type_original"] == "" and es[0]["trigger"] == "attacked"
