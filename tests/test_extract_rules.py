@@ -499,3 +499,11 @@ def test_geocode_match_approximate_for_a_katottg_village(gaz):
     es = ev("Russian forces attacked near Robotyne in Zaporizhzhia Oblast on Thursday.", gaz)
     assert names(es) == [key("Robotyne")] and es[0]["geocode_match"] == "approximate"
     assert es[0]["event_type_original"] == "" and es[0]["trigger"] == "attacked"
+
+
+def test_tabloid_verbs_and_hours_earlier(gaz):
+    es = ev("In Crimea, Kyiv's military intelligence said ATACMS missiles slammed into the Saky airfield on the night of June 5, "
+            "wrecking two Su-27 fighter jets. Hours earlier, a barrage hit the Dzhankoi airbase, knocking out an S-400 "
+            "launcher, Ukrainian military sources boasted.", gaz)
+    got = {key(e["location_name"]): (e["event_type"], e["event_date"], e["status"], e["actor"]) for e in es}
+    assert len(got) == 2 and all(v == ("destroyed_equipment", "2024-06-05", "claimed", "UA") for v in got.values())

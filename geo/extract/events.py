@@ -940,19 +940,21 @@ def _prefer_prose_evidence(cands: list[Candidate], sentences: list[Sentence]) ->
 
 
 _DAY_EARLIER = re.compile(r"\b(?:(?:a|one) day (?:earlier|before)|the (?:previous|preceding) day|the day before)\b(?!\s+(?:yesterday|that))", re.I)
+_SAME_DAY = re.compile(r"^(?:\w+\s+)?(?:hours|minutes|moments) (?:earlier|later|before|after)\b|\b(?:the same night|that same night|later that (?:day|night))\b", re.I)
 
 
 def _day_earlier(cands: list[Candidate]) -> None:
     """'A day earlier, X was hit': the day before the incident the text told just before it."""
     from datetime import timedelta
     for c in cands:
-        if c.date is not None or not _DAY_EARLIER.search(c.sentence.text):
+        back = 1 if _DAY_EARLIER.search(c.sentence.text) else 0 if _SAME_DAY.search(c.sentence.text) else None
+        if c.date is not None or back is None:
             continue
         prior = [x for x in cands if x.sentences[0] < c.sentences[0] and x.date is not None
                  and x.date.kind == "event" and x.date.precision == "day"]
         if prior:
             d = max(prior, key=lambda x: x.sentences[0]).date
-            c.date = DateRef(d.date - timedelta(days=1), "day", "event", d.start, d.text)
+            c.date = DateRef(d.date - timedelta(days=back), "day", "event", d.start, d.text)
 
 
 def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:

@@ -8,7 +8,7 @@ _I = re.I
 # Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
-    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
+    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|(?:slammed|slamming|smashed|smashing|ploughed|plowed) into|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
     r"|fired|launched(?!\s+(?:[\w\-]+\s+){0,3}?(?:assaults?|offensives?|counter-?offensives?|ground|incursions?|raids?)\b)|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
 CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
@@ -23,7 +23,7 @@ ATTACK = re.compile(
     r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing)"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
-DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
+DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|wreck(?:ed|ing|s)|knocking out|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
@@ -106,7 +106,7 @@ CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casual
 MIL_SPEAKER = re.compile(
     r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|defen[cs]e forces|forces(?=\s+(?:said|say|says|claimed|claim|reported)\b)|military|army"
     r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb|partisans|partisan movement|resistance movement)\b(?!\s+(?:administration|governor|officials))", _I)
-SPEECH = re.compile(r"\b(?:said|says|say|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
+SPEECH = re.compile(r"\b(?:said|says|say|boasted|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
 
 # Capitalised words never looked up as places on their own.
