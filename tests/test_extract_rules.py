@@ -507,3 +507,17 @@ def test_tabloid_verbs_and_hours_earlier(gaz):
             "launcher, Ukrainian military sources boasted.", gaz)
     got = {key(e["location_name"]): (e["event_type"], e["event_date"], e["status"], e["actor"]) for e in es}
     assert len(got) == 2 and all(v == ("destroyed_equipment", "2024-06-05", "claimed", "UA") for v in got.values())
+
+
+def test_a_warehouse_of_boats_is_a_depot_strike_not_destroyed_equipment(gaz):
+    es = ev("High-precision weapons struck a warehouse of unmanned boats in Ochakiv on Thursday, the Russian "
+            "defence ministry said.", gaz)
+    assert [(e["event_type"], e["status"]) for e in es] == [("strike", "claimed")]
+    es = ev("Russian forces destroyed two unmanned boats near Ochakiv on Thursday, the Russian defence ministry said.", gaz)
+    assert [e["event_type"] for e in es] == ["destroyed_equipment"]
+
+
+def test_shot_down_missiles_of_a_known_side(gaz):
+    es = ev("Air defence means shot down two ATACMS missiles over the Kherson region on Thursday, the Russian "
+            "defence ministry said.", gaz)
+    assert [(e["admin1"], e["actor"], e["status"]) for e in es] == [("Kherson Oblast", "UA", "claimed")]

@@ -215,14 +215,24 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
 _SABOTEUR = re.compile(r"\b(?:partisans?|saboteurs?|sabotage|resistance (?:movement|fighters|group))\b", re.I)
 
 
+_FACILITY_OF = re.compile(r"\b(?:warehouses?|depots?|storage(?: sites?| facilit(?:y|ies))?|stores?|workshops?|plants?|"
+                          r"factor(?:y|ies)|production(?: sites?| facilit(?:y|ies))?|assembly (?:sites?|shops?)|hangars?)"
+                          r"\s+(?:of|for|storing|producing|making)\s+(?:[\w\-]+\s+){0,2}$", re.I)
+
+
+def _hit_equipment(rx: re.Pattern, text: str):
+    """Equipment hit itself, not what a struck facility stores ("a warehouse of unmanned boats": a depot strike)."""
+    return next((m for m in rx.finditer(text) if not _FACILITY_OF.search(text[max(0, m.start() - 60):m.start()])), None)
+
+
 def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window: str = "") -> tuple[str, str]:
     """Event type from the triggers governing the place (window) and the weapons named in the clause."""
     kinds = {t for _, _, t in trig}
     words = " ".join(text[a:b].lower() for a, b, _ in trig)
-    equipment = L.EQUIPMENT.search(window or text)
+    equipment = _hit_equipment(L.EQUIPMENT, window or text)
     if "damage" in kinds and equipment and (claimed or "strike" not in kinds):
         return "destroyed_equipment", words
-    if claimed and "strike" in kinds and L.EQUIP_STRICT.search(window or text):
+    if claimed and "strike" in kinds and _hit_equipment(L.EQUIP_STRICT, window or text):
         return "destroyed_equipment", words     # "its forces hit a Russian S-400 system"
     weaponish = any(n for n, rx in L.WEAPONS if rx.search(text) and n not in L.AIR_DEFENCE)
     if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
@@ -319,6 +329,10 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
             if re.match(r"destroy|shot down|intercept|downed|shoot", text[a:b], re.I) else None
         if downed:                     # "air defences destroyed 17 Ukrainian drones over X": the drones' side struck
             return "RU" if downed.group(1).lower() == "russian" else "UA"
+        if re.match(r"shot down|intercept|downed", text[a:b], re.I):
+            shot = [L.WEAPON_SIDE[n] for n, wrx in L.WEAPONS if n in L.WEAPON_SIDE and wrx.search(text[b:b + 50])]
+            if len(set(shot)) == 1:    # "shot down two ATACMS missiles": the side that fired them
+                return shot[0]
         back = text[max(0, a - 70):a]
         vm = re.search(r"\b(russian|ukrainian|enemy)\s+(?!(?:[\w\-]+\s+)?(?:missiles?|drones?|rockets?|shells?|bombs?|artillery|"
                        r"aircraft|jets|strikes?|attacks?|shelling|fire)\b)(?:[\w\-]+\s+){0,2}?(?:was|were|has been|have been|had been)\s+$",
