@@ -3,7 +3,9 @@
     extract_paths(paths, published=None, articles_table=None, gazetteer=None) -> Extraction
     extract_text(text, published=..., source=..., file="", gazetteer=None) -> list[dict]
 
-Every event dict has geo.schema.COLUMNS plus "articles" (file names it came from). Dates: see
+Every event dict has geo.schema.COLUMNS plus "articles" (file names it came from), "trigger" (the
+words that made it an event; event_type_original stays "" — it is a foreign table's own label) and
+"geocode_match" (exact | translit | fuzzy | approximate: how the gazetteer matched the place). Dates: see
 geo.extract.dates; an event the text does not date gets the publication date with precision
 "week" (an article reports the past few days); no publication date → event_date "" / "unknown".
 """
