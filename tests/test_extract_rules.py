@@ -521,3 +521,9 @@ def test_shot_down_missiles_of_a_known_side(gaz):
     es = ev("Air defence means shot down two ATACMS missiles over the Kherson region on Thursday, the Russian "
             "defence ministry said.", gaz)
     assert [(e["admin1"], e["actor"], e["status"]) for e in es] == [("Kherson Oblast", "UA", "claimed")]
+
+
+def test_partisans_deeds_told_by_the_other_side_are_reported(gaz):
+    # Russian officials telling of partisans' deeds report them; they claim nothing of their own
+    es = ev("Ukrainian partisans blew up a railway track in occupied Tokmak on Thursday, Russian-installed officials said.", gaz)
+    assert [(e["event_type"], e["status"]) for e in es] == [("attack", "reported")]

@@ -386,6 +386,10 @@ def _voice(text: str) -> str:
     return "UA" if ua and not ru else "RU" if ru and not ua else ""
 
 
+_PARTISANS_SAY = re.compile(r"\b(?:ukrainian\s+)?(?:partisans?|resistance)(?:\s+(?:movement|group|fighters))?\s+"
+                            r"(?:[\w\-]+\s+)?(?:said|say|says|claimed|claim|reported|boasted)\b", re.I)
+
+
 def claim_side(sentence: str, speakers: dict[str, str]) -> tuple[bool, str]:
     """(is a one-side claim by a belligerent, the claiming side)."""
     side = ""
@@ -397,6 +401,8 @@ def claim_side(sentence: str, speakers: dict[str, str]) -> tuple[bool, str]:
             claimed = True
     if m and L.SPEECH.search(sentence):
         claimed = True
+    if _PARTISANS_SAY.search(sentence):
+        return True, "UA"              # "partisans said they blew up...": their own claim
     for name, sd in speakers.items():
         if re.search(rf"\b{re.escape(name)}\b[^.]{{0,40}}\b(?:said|says|added|stated|reported)", sentence):
             claimed, side = True, sd
