@@ -371,7 +371,7 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
 
 
 _ENEMY = re.compile(r"\benem(?:y|ies)\b", re.I)
-_UA_VOICE = re.compile(r"\b(?:our (?:positions|defenders|troops|units|soldiers|forces)|Ukrainian defenders|Armed Forces of Ukraine"
+_UA_VOICE = re.compile(r"\b(?:Ukrainian defenders|Armed Forces of Ukraine"
                        r"|Defen[cs]e Forces of Ukraine|General Staff of (?:the )?(?:Armed Forces of )?Ukraine"
                        r"|Ukraine[’']s (?:General Staff|Air Force))\b", re.I)
 _RU_VOICE = re.compile(r"\b(?:(?:Russian|Russia[’']s) (?:Defen[cs]e Ministry|Ministry of Defen[cs]e)"
