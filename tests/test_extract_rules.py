@@ -527,3 +527,39 @@ def test_partisans_deeds_told_by_the_other_side_are_reported(gaz):
     # Russian officials telling of partisans' deeds report them; they claim nothing of their own
     es = ev("Ukrainian partisans blew up a railway track in occupied Tokmak on Thursday, Russian-installed officials said.", gaz)
     assert [(e["event_type"], e["status"]) for e in es] == [("attack", "reported")]
+
+
+def test_direction_lists_are_front_sectors_not_places(gaz):
+    es = ev("In the Kupiansk and Lyman directions, the enemy shelled positions and attacked twice; "
+            "no changes were recorded.", gaz)
+    assert es == []
+
+
+def test_city_districts_of_x_give_x(gaz):
+    es = ev("Russian drones struck the Saltivskyi and Kyivskyi districts of Kharkiv overnight, officials said.", gaz)
+    assert names(es) == [key("Kharkiv")]
+
+
+def test_memorial_held_in_a_city_is_no_event(gaz):
+    es = ev("A funeral for the victims of Monday's missile strike was held in Poltava on Thursday.", gaz)
+    assert es == []
+
+
+def test_near_the_oblast_border_and_across_the_river_are_no_places(gaz):
+    es = ev("Russia has stepped up its strikes on villages near the Kharkiv Oblast border in recent weeks.", gaz)
+    assert es == []
+    es = ev("In Kherson, across the Dnipro, Russian shelling damaged a school on Thursday.", gaz)
+    assert names(es) == [key("Kherson")]
+
+
+def test_headline_attacks_merge_with_the_body_strikes(gaz):
+    es = ev("Russian attacks on Kharkiv Oblast injure 3 in Kupiansk\n\n"
+            "On Thursday, a Russian guided aerial bomb hit Kupiansk, injuring three people, the governor said.", gaz)
+    assert names(es) == [key("Kupiansk")]
+    assert es[0]["event_type"] == "strike" and es[0]["event_date"] == "2024-06-06"
+
+
+def test_moscows_defence_ministry_is_a_russian_claim(gaz):
+    es = ev("Moscow's Defence Ministry said its air defences shot down 20 Ukrainian drones over the Kursk region "
+            "overnight.", gaz)
+    assert [e["status"] for e in es] == ["claimed"] and es[0]["actor"] == "UA"

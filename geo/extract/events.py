@@ -162,6 +162,10 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
     return tuple(sorted(out))
 
 
+_PARTS_BEFORE = re.compile(r"(?:[A-Z][\w’'\-]+\s*(?:,|and|or)\s*)*[A-Z][\w’'\-]+\s+(?:city\s+)?(?:districts?|"
+                           r"neighbou?rhoods?|microdistricts?)\s+of\s+$")
+
+
 def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     """How the sentence uses the place: locative | target | near | affiliation | away | distance | metonym | none."""
     prefix = sentence[max(cstart, m.start - 160):m.start]      # the governing words are close by
@@ -171,6 +175,7 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
         if part is None:
             return "metonym"           # "Moscow's claims", "Kyiv's position"
         after = sentence[m.end + part.end():min(cend, m.end + 120)]   # "Kherson's Korabelnyi district was shelled"
+    prefix = _PARTS_BEFORE.sub("", prefix)         # "struck the A and B districts of X": X is the target
     if _DISTANCE.search(prefix):
         return "distance"
     if L.TARGET_BEFORE.search(prefix):
@@ -374,7 +379,7 @@ _ENEMY = re.compile(r"\benem(?:y|ies)\b", re.I)
 _UA_VOICE = re.compile(r"\b(?:Ukrainian defenders|Armed Forces of Ukraine"
                        r"|Defen[cs]e Forces of Ukraine|General Staff of (?:the )?(?:Armed Forces of )?Ukraine"
                        r"|Ukraine[’']s (?:General Staff|Air Force))\b", re.I)
-_RU_VOICE = re.compile(r"\b(?:(?:Russian|Russia[’']s) (?:Defen[cs]e Ministry|Ministry of Defen[cs]e)"
+_RU_VOICE = re.compile(r"\b(?:(?:Russian|Russia[’']s|Moscow[’']s) (?:Defen[cs]e Ministry|Ministry of Defen[cs]e)"
                        r"|Ministry of Defen[cs]e of the Russian Federation|group of forces|Russian Armed Forces)\b", re.I)
 
 
@@ -575,7 +580,16 @@ _APPOSITION = re.compile(r"^\s*(?:,\s*(?:in\s+)?(?:the\s+)?[A-Z][\w’'\-]+\s+(?
                          r"|\s*\([^()]*\))")
 _CONTINUATION = re.compile(r"^(?:and\s+|as well as\s+|also\s+)?(?:near|in|at|around|outside|on|(?:north|south|east|west)\w*\b)", re.I)
 _LIST_SEP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or|,?\s*as well as)\s*(?:the\s+)?$", re.I)
-_AXIS_AFTER = re.compile(r"^[\s’']*(?:direction|axis|sector|front)\b", re.I)
+_AXIS_AFTER = re.compile(r"^(?:\s*(?:,|and|or)\s*[A-Z][\w’'\-]+)*[\s’']*(?:directions?|ax[ie]s|sectors?|fronts?)\b", re.I)
+# "the A and B districts of X": city districts, the event is at X
+_PART_OF_AHEAD = re.compile(r"^(?:\s*(?:,|and|or)\s*[A-Z][\w’'\-]+)*\s+(?:city\s+)?(?:districts?|neighbou?rhoods?|"
+                            r"microdistricts?|quarters?)\s+of\b")
+# "a memorial service ... was held in X": a gathering, not an incident
+_GATHERING = re.compile(r"\b(?:memorial|funeral|vigil|ceremony|commemoration|burial|rally|protest|concert|exhibition)s?\b"
+                        r"[^.;]{0,100}\b(?:held|took place|was organi[sz]ed|gathered)\s+(?:\w+\s+)?(?:in|at)\s*$", re.I)
+# "near the X border", "across the X,": a boundary or a river, not a place hit
+_BOUNDARY = re.compile(r"\b(?:near|along|close to|on|at)\s+the\s*$", re.I)
+_RIVER_LIKE = re.compile(r"\b(?:across|along|beyond|up|down)\s+the\s*$", re.I)
 _SAME_TIME = re.compile(r"^(?:It|This|That) came as\b|\b(?:around|at) the same time\b|\bsimultaneously\b", re.I)
 
 
@@ -766,6 +780,11 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     r = "ref"              # "attacks southwest of X near A and B": X is the reference point
                 if _AXIS_AFTER.match(clause[m.end:]):
                     r = "axis"             # "the Kupiansk direction": a front sector, not a place hit
+                if _PART_OF_AHEAD.match(clause[m.end:]) or _GATHERING.search(clause[max(0, m.start - 160):m.start]):
+                    r = "part"
+                if _BOUNDARY.search(clause[:m.start]) and re.match(r"\s+(?:border|frontier)\b", clause[m.end:], re.I) or \
+                        _RIVER_LIKE.search(clause[:m.start]) and re.match(r"\s*(?:[,.;:)]|$)", clause[m.end:]):
+                    r = "boundary"
                 if m.places or m.region or not m.known:
                     prev_role, prev_end = r, m.end
                 if r not in ("locative", "target", "rel", "ref", "affiliation"):
@@ -1090,7 +1109,8 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
         for m in merged:
             if m.place_key == c.place_key and (_compatible(m, c) or _caption_repeat(m, c)) and (
                     not m.actor or not c.actor or m.actor == c.actor) and (
-                    m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type)):
+                    m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type) or
+                    "title" in (m.sentence.kind, c.sentence.kind)):     # a headline's "attacks" sums up the body
                 _fold(m, c)
                 break
         else:
