@@ -563,3 +563,28 @@ def test_moscows_defence_ministry_is_a_russian_claim(gaz):
     es = ev("Moscow's Defence Ministry said its air defences shot down 20 Ukrainian drones over the Kursk region "
             "overnight.", gaz)
     assert [e["status"] for e in es] == ["claimed"] and es[0]["actor"] == "UA"
+
+
+def test_region_list_with_a_headline_region_keeps_the_interception_claim(gaz):
+    es = ev("Ukrainian drones hit railway depot in Russia's Kursk region\n\n"
+            "Ukrainian drones struck the railway depot in the town of Lgov in Russia's Kursk region overnight, "
+            "the governor said on Friday.\n\n"
+            "Russia's Defence Ministry said air defences destroyed 20 Ukrainian drones over the Kursk and "
+            "Belgorod regions overnight.", gaz)
+    regions = sorted(e["location_name"] for e in es if e["geo_precision"] == "region")
+    assert regions == ["Belgorod Oblast", "Kursk Oblast"]
+    assert all(e["status"] == "claimed" for e in es if e["geo_precision"] == "region")
+
+
+def test_debris_falling_on_a_town_and_a_seaside_resort(gaz):
+    es = ev("In the Lipetsk region, drone debris fell on an industrial zone in Yelets overnight, the governor said.", gaz)
+    assert names(es) == [key("Yelets")] and es[0]["weapon"] == "drone"
+    es = ev("Blasts rocked the seaside resort of Yevpatoria on Thursday.", gaz)
+    assert len(es) == 1 and es[0]["admin1"] == "Autonomous Republic of Crimea"
+
+
+def test_headline_region_summary_folds_into_the_dated_settlement(gaz):
+    es = ev("Ukrainian drones blitz Crimean airbase\n\n"
+            "Ukraine's SBU said its drones hit the Saky airfield in occupied Crimea on Wednesday night, "
+            "destroying two aircraft.", gaz)
+    assert [e["geo_precision"] for e in es] == ["settlement"]

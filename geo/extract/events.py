@@ -28,10 +28,10 @@ TYPE_RANK = {"destroyed_equipment": 4, "strike": 3, "attack": 2, "explosion": 1,
 _ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged|southern|northern|eastern|western|"
         r"central|north-eastern|northeastern|northwestern|southeastern|southwestern|key|ukrainian|russian|[\w\-]+-occupied|"
         r"[\w\-]+-controlled|nearby|neighbou?ring|small|large|major|industrial|regional|strategic|eastern ukrainian|"
-        r"ukrainian-held|russian-held|town|city|village|settlement|port|hometown|home town|native|its|their|his|her)")
+        r"ukrainian-held|russian-held|seaside|coastal|resort|town|city|village|settlement|port|hometown|home town|native|its|their|his|her)")
 _HEADS = frozenset("city cities town towns village villages settlement settlements port district districts area areas "
                    "outskirts suburb suburbs centre center capital hromada hromadas community communities vicinity "
-                   "environs streets region oblast province part parts coast bank shore side territory territories airspace skies".split())
+                   "environs streets resort resorts harbour harbor region oblast province part parts coast bank shore side territory territories airspace skies".split())
 _MODS_LOWER = re.compile(rf"^(?:{_ADJ}|[\w\-]+(?:ern|ian|ed))$", re.I)
 _PREPS = frozenset("in at near on of from to toward towards into and or by with over across outside around inside "
                    "within off against upon onto".split())
@@ -1075,7 +1075,8 @@ def _fold(into: Candidate, c: Candidate) -> None:
     if not into.weapon or (not L.specific(into.weapon) and L.specific(c.weapon)):
         into.weapon = c.weapon or into.weapon
     into.actor = into.actor or c.actor
-    if c.status == "claimed" and into.status != "claimed" and into.event_type == "destroyed_equipment":
+    if c.status == "claimed" and into.status != "claimed" and (into.event_type == "destroyed_equipment" or
+                                                               into.sentence.kind == "title" and into.precision == "region"):
         into.status = "claimed"
     into.date = _better_date(into.date, c.date)
     into.confidence = max(into.confidence, c.confidence)
@@ -1103,6 +1104,11 @@ def _caption_repeat(a: Candidate, b: Candidate) -> bool:
     return abs((a.date.date - b.date.date).days) <= 1
 
 
+def _generic_title(c: Candidate) -> bool:
+    """A headline's plain "attack(s)" names any kind of strike the body then tells."""
+    return c.sentence.kind == "title" and re.fullmatch(r"attacks?|attacked", (c.original or "").strip(), re.I) is not None
+
+
 def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
@@ -1110,7 +1116,7 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
             if m.place_key == c.place_key and (_compatible(m, c) or _caption_repeat(m, c)) and (
                     not m.actor or not c.actor or m.actor == c.actor) and (
                     m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type) or
-                    "title" in (m.sentence.kind, c.sentence.kind)):     # a headline's "attacks" sums up the body
+                    _generic_title(m) or _generic_title(c)):     # a headline's "attacks" sums up the body
                 _fold(m, c)
                 break
         else:
@@ -1121,11 +1127,14 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
         host = None
         if c.approximate:
             for m in merged:
-                if m is c or m.approximate or not _compatible(m, c):
+                if m is c or m.approximate:
                     continue
                 same = bool(set(m.sentences) & set(c.sentences))
+                # a headline/lead summary ("raid on a Crimean airbase"), told nowhere else in the article
                 summary = (c.sentence.kind == "title" or min(c.sentences) == lead) and \
-                    not _UNNAMED.search(" ".join(c.evidence))
+                    max(c.sentences) <= max(lead, min(c.sentences)) and not _UNNAMED.search(" ".join(c.evidence))
+                if not _compatible(m, c) and not (summary and c.precision == "region"):
+                    continue
                 if not (summary and c.precision == "region") and m.event_type != c.event_type:
                     continue
                 if c.precision == "region" and m.admin1 == c.admin1 and (same or summary) or \
