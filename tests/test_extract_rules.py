@@ -588,3 +588,10 @@ def test_headline_region_summary_folds_into_the_dated_settlement(gaz):
             "Ukraine's SBU said its drones hit the Saky airfield in occupied Crimea on Wednesday night, "
             "destroying two aircraft.", gaz)
     assert [e["geo_precision"] for e in es] == ["settlement"]
+
+
+def test_a_town_by_its_own_name_beats_a_place_once_so_called(gaz):
+    es = ev("Russian forces attacked near Lyman on Thursday. Separately, Russian artillery shelled Huliaipole "
+            "and Velyka Novosilka, officials said.", gaz)
+    ly = [e for e in es if key(e["location_name"]) == key("Lyman")]
+    assert len(ly) == 1 and abs(ly[0]["latitude"] - 48.99) < 0.1 and abs(ly[0]["longitude"] - 37.80) < 0.1

@@ -492,8 +492,10 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
     elif len(war) > 1 and (not any(p.population >= 100_000 and key(p.name) == key(m.name) for p, _ in war)
                            or _renamed_here(m, war, anchors)):
         # (a city of 100k+ by its own name is meant as itself; one once called so, like Engels/Pokrovsk, is not)
+        # a town by its own name outranks a place that merely once bore it (Lyman vs an alternate "Lyman")
+        own_town = any(k == "exact" and p.population >= 5000 and key(p.name) == key(m.name) for p, k in war)
         scored = sorted(war, key=lambda pk: -_namesake_score(pk[0], pk[1], anchors, dominant, explicit,
-                                                             key(pk[0].name) == key(m.name)))
+                                                             key(pk[0].name) == key(m.name), own_town))
         war, ranked = scored[:1] + [pk for pk in scored[1:] if pk[1] == scored[0][1]], True
     if fuzzy and not strong and not hint:
         # a misspelling in a locative slot without "village/town/near": only when the guess lies in
@@ -541,13 +543,13 @@ def _renamed_here(m: Mention, war, anchors) -> bool:
     return all(d(p) > 300 for p in big) and any(d(p) <= 60 for p, _ in war if p not in big)
 
 
-def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool) -> float:
+def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, own_town: bool = False) -> float:
     """How likely a namesake is meant: match kind, a region the text names or is about, closeness
     to the places the text surely means (smoothly, no hard radius), and size (a 20k town is meant
     more often than a 500-people village at the same distance; KATOTTG-only villages have no population
     figure, counted as a small village)."""
     d = min((km((p.latitude, p.longitude), a) for a in anchors), default=1e9)
-    return ({"exact": 0.0, "translit": -0.3, "approximate": -0.8}.get(kind, 0.0)
+    return ({"exact": 0.0, "translit": -1.2 if own_town else -0.3, "approximate": -0.8}.get(kind, 0.0)
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
             + 3.0 * max(0.0, 1 - d / 200) + 0.4 * log10(max(p.population, 300 if kind == "approximate" else 0) + 1)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
