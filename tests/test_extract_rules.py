@@ -595,3 +595,10 @@ def test_a_town_by_its_own_name_beats_a_place_once_so_called(gaz):
             "and Velyka Novosilka, officials said.", gaz)
     ly = [e for e in es if key(e["location_name"]) == key("Lyman")]
     assert len(ly) == 1 and abs(ly[0]["latitude"] - 48.99) < 0.1 and abs(ly[0]["longitude"] - 37.80) < 0.1
+
+
+def test_attempts_to_advance_counted_and_day_scoped_roundups(gaz):
+    es = ev("Since the beginning of the day, 80 combat engagements have taken place.\n\n"
+            "The occupiers tried 12 times to advance towards Pokrovsk; our units are holding the line.", gaz)
+    assert names(es) == [key("Pokrovsk")]
+    assert es[0]["event_type"] == "attack" and es[0]["date_precision"] == "day"

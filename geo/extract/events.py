@@ -1011,7 +1011,7 @@ def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) ->
 
 _WIRE_DATE = re.compile(r"^[^—–()]{0,40}\((?:AP|AFP|Reuters|dpa|Bloomberg|UPI)\)\s*[-—–]")
 _DAY_SCOPE = re.compile(r"\b(?:by the end of the day|over the (?:past |last )?day|during the day|in the (?:past|last) 24 hours"
-                        r"|over the (?:past|last) 24 hours)\b", re.I)
+                        r"|over the (?:past|last) 24 hours|since the (?:beginning|start) of the day|so far today)\b", re.I)
 _ROUNDUP = re.compile(r"\b(?:combat engagements|clashes|combat clashes)\b", re.I)
 
 
