@@ -602,3 +602,11 @@ def test_attempts_to_advance_counted_and_day_scoped_roundups(gaz):
             "The occupiers tried 12 times to advance towards Pokrovsk; our units are holding the line.", gaz)
     assert names(es) == [key("Pokrovsk")]
     assert es[0]["event_type"] == "attack" and es[0]["date_precision"] == "day"
+
+
+def test_an_earlier_strike_on_the_same_neighbourhood_is_its_own_event(gaz):
+    es = ev("A Russian missile struck Poltava on Friday morning, damaging a school, the governor said.\n\n"
+            "Residents were still clearing rubble from Tuesday, when a Russian drone hit the same neighbourhood, "
+            "injuring five people.", gaz)
+    assert sorted(e["event_date"] for e in es) == ["2024-06-04", "2024-06-07"]
+    assert names(es) == [key("Poltava")] * 2

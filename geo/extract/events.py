@@ -924,7 +924,8 @@ def _article_actor(cands: list[Candidate], sentences: list[Sentence], enemy: str
 
 
 _ANAPHOR = re.compile(r"\b(?:on|in|at|into|hit|hitting|struck|striking|shelled|shelling|bombed|targeted|attacked|pounded)"
-                      r"\s+the\s+(?:town|city|village|settlement)\b(?!\s+of\b|[’']s)", re.I)
+                      r"\s+the\s+(?:town|city|village|settlement|same\s+(?:town|city|village|settlement|neighbou?rhood|area|"
+                      r"district|street|building|block|site))\b(?!\s+of\b|[’']s)", re.I)
 
 
 def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate], pub: date | None) -> Candidate | None:
@@ -934,7 +935,9 @@ def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate],
     strong = [t for t in trig if t[2] in ("strike", "explosion") or t[2] == "attack" and not L.CAMPAIGN.match(s.text[t[0]:t[1]])]
     if am is None or not strong or (d is not None and is_background(d, pub)):
         return None
-    prev = [c for c in out if c.precision == "settlement" and c.sentence.para == s.para and 0 < s.index - c.sentences[0] <= 2]
+    same = "same" in am.group(0).lower()      # "hit the same neighbourhood" may look back across a paragraph
+    prev = [c for c in out if c.precision == "settlement" and (c.sentence.para == s.para or same) and
+            0 < s.index - c.sentences[0] <= (3 if same else 2)]
     if not prev:
         return None
     a = prev[-1]
