@@ -610,3 +610,11 @@ def test_an_earlier_strike_on_the_same_neighbourhood_is_its_own_event(gaz):
             "injuring five people.", gaz)
     assert sorted(e["event_date"] for e in es) == ["2024-06-04", "2024-06-07"]
     assert names(es) == [key("Poltava")] * 2
+
+
+def test_footage_of_destroyed_vehicles_is_evidence_of_the_fighting_there(gaz):
+    es = ev("Russian forces attacked near Pokrovsk on June 6.\n\n"
+            "Geolocated footage published on June 5 shows Russian armoured vehicles destroyed on the road south of "
+            "Pokrovsk.", gaz)
+    assert len(es) == 1 and es[0]["event_type"] == "attack" and es[0]["event_date"] == "2024-06-06"
+    assert "footage" in es[0]["evidence"]

@@ -1114,10 +1114,27 @@ def _generic_title(c: Candidate) -> bool:
     return c.sentence.kind == "title" and re.fullmatch(r"attacks?|attacked", (c.original or "").strip(), re.I) is not None
 
 
+_FOOTAGE = re.compile(r"^(?:[\w\-]+\s+){0,2}(?:footage|video|videos|imagery|images|photos|satellite images)\s+"
+                      r"(?:(?:published|posted|released|geolocated|circulating|filmed)\b[^,;]{0,40}?\s+)?"
+                      r"(?:shows?|showed|showing|indicates?|confirms?)\b", re.I)
+
+
+def _footage(c: Candidate) -> bool:
+    """"Geolocated footage published on April 10 shows vehicles destroyed south of X": evidence of the fighting
+    the article tells at X, not a separate incident (its date is the footage's)."""
+    return bool(_FOOTAGE.match(c.sentence.text))
+
+
 def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
         for m in merged:
+            if m.place_key == c.place_key and (_footage(m) or _footage(c)):
+                host, shot = (c, m) if _footage(m) else (m, c)
+                shot.weak_type, shot.weapon, shot.date = True, "", None     # only its evidence counts
+                _fold(host, shot)
+                merged[merged.index(m)] = host
+                break
             if m.place_key == c.place_key and (_compatible(m, c) or _caption_repeat(m, c)) and (
                     not m.actor or not c.actor or m.actor == c.actor) and (
                     m.weak_type or c.weak_type or _same_incident_type(m.event_type, c.event_type) or
