@@ -618,3 +618,10 @@ def test_footage_of_destroyed_vehicles_is_evidence_of_the_fighting_there(gaz):
             "Pokrovsk.", gaz)
     assert len(es) == 1 and es[0]["event_type"] == "attack" and es[0]["event_date"] == "2024-06-06"
     assert "footage" in es[0]["evidence"]
+
+
+def test_blasts_rocking_a_town_are_an_explosion_and_assaults_by_the_occupiers(gaz):
+    es = ev("Blasts rocked the port city of Berdiansk on Thursday, residents said.", gaz)
+    assert [e["event_type"] for e in es] == ["explosion"]
+    es = ev("Ukrainian defenders repelled three assaults by the occupiers near Huliaipole on Thursday.", gaz)
+    assert [e["actor"] for e in es] == ["RU"] and es[0]["event_type"] == "attack"

@@ -158,8 +158,13 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
                     or _ONGOING.search(before) \
                     or L.NEGATION.search(before) or L.MODAL_AFTER.match(clause[m.end():m.end() + 40]):
                 continue
+            if typ == "strike" and _BLAST_VERB.search(clause[max(0, m.start() - 30):m.end()]):
+                continue           # "blasts rocked X": the verb of an explosion, no strike reported
             out.append((m.start(), m.end(), typ))
     return tuple(sorted(out))
+
+
+_BLAST_VERB = re.compile(r"\b(?:explosions?|blasts?)\s+(?:[\w\-]+\s+)?(?:rocked|rocks|rock|shook|shakes)$", re.I)
 
 
 _PARTS_BEFORE = re.compile(r"(?:[A-Z][\w’'\-]+\s*(?:,|and|or)\s*)*[A-Z][\w’'\-]+\s+(?:city\s+)?(?:districts?|"
@@ -230,6 +235,9 @@ def _hit_equipment(rx: re.Pattern, text: str):
     return next((m for m in rx.finditer(text) if not _FACILITY_OF.search(text[max(0, m.start() - 60):m.start()])), None)
 
 
+_BLAST_VERB_ANY = re.compile(r"\b(?:explosions?|blasts?)\s+(?:[\w\-]+\s+)?(?:rocked|rocks|rock|shook|shakes)\b", re.I)
+
+
 def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window: str = "") -> tuple[str, str]:
     """Event type from the triggers governing the place (window) and the weapons named in the clause."""
     kinds = {t for _, _, t in trig}
@@ -245,7 +253,7 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
     if "explosion" in kinds and _SABOTEUR.search(text) and not L.STRIKE.search(text):
         return "attack", words            # "partisans blew up a rail line": sabotage, a deliberate attack
     if "explosion" in kinds:
-        if L.STRIKE.search(text) or re.search(r"\b(?:missiles?|rockets?|drones?|shells?)\b", text, re.I):
+        if L.STRIKE.search(_BLAST_VERB_ANY.sub(" ", text)) or re.search(r"\b(?:missiles?|rockets?|drones?|shells?)\b", text, re.I):
             # a blast with a reported strike (or a weapon in flight) is the strike
             return "strike", words
         return "explosion", words
@@ -308,7 +316,8 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
     sides = L.SIDE + (((_ENEMY, enemy),) if enemy else ())
 
     def side_of(w: str) -> str:
-        return enemy if w.lower().startswith("enem") else "RU" if w.lower().startswith("russia") else "UA"
+        w = w.lower()
+        return enemy if w.startswith("enem") else "RU" if w.startswith(("russia", "occupier", "invader")) else "UA"
 
     if claimed and speaker_side and etype == "destroyed_equipment":
         return speaker_side
@@ -325,7 +334,7 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
     for a, b, _ in trig:
         rep = (re.match(r"\s+(?:\w+\s+){0,3}?(russian|ukrainian|enemy)\b", text[b:b + 50], re.I) or
                re.match(r"\s+(?:\w+\s+){0,2}?(?:attacks?|assaults?|attempts?)\s+by\s+(?:[\w\-]+\s+){0,8}?"
-                        r"(russian|ukrainian|ukraine|russia|enemy)\b", text[b:b + 90], re.I)) \
+                        r"(russian|ukrainian|ukraine|russia|enemy|occupiers?|invaders?)\b", text[b:b + 90], re.I)) \
             if re.match(r"repel|repuls", text[a:b], re.I) else None
         if rep and side_of(rep.group(1)):   # "Ukrainian forces repelled Russian assaults": the assaults' side
             return side_of(rep.group(1))
