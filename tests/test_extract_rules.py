@@ -625,3 +625,12 @@ def test_blasts_rocking_a_town_are_an_explosion_and_assaults_by_the_occupiers(ga
     assert [e["event_type"] for e in es] == ["explosion"]
     es = ev("Ukrainian defenders repelled three assaults by the occupiers near Huliaipole on Thursday.", gaz)
     assert [e["actor"] for e in es] == ["RU"] and es[0]["event_type"] == "attack"
+
+
+def test_wire_dateline_lead_keeps_its_evidence_and_the_back_reference_merges(gaz):
+    es = ev("ODESA, Ukraine, June 7 (Reuters) - Russian attack drones struck the Prymorskyi and Kyivskyi districts "
+            "of Odesa overnight, wounding five people, the mayor said.\n\n"
+            "The Kremlin did not comment on the Odesa attack.", gaz)
+    assert names(es) == [key("Odesa")]
+    assert es[0]["event_type"] == "strike" and es[0]["weapon"] == "drone"
+    assert es[0]["evidence"].startswith("ODESA, Ukraine")

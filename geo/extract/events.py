@@ -831,7 +831,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     continue
                 if background and not _near_date_recent(refs, spans, trig, m, published, s.text):
                     continue
-                prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)]
+                prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)
+                             and not _PART_OF_AHEAD.match(clause[x.end:])]     # (city districts are X's)
                 nxt = [x.start for x in in_clause if x.start >= m.end and (x.places or x.region)]
                 window = (prev_ends[-1] if prev_ends else 0, nxt[0] if nxt else len(clause))
                 if not any(window[0] <= t[0] < window[1] for t in trig):
@@ -987,7 +988,7 @@ def _prefer_prose_evidence(cands: list[Candidate], sentences: list[Sentence]) ->
     kind = {x.index: x.kind for x in sentences}
     for c in cands:
         pairs = list(zip(c.evidence, c.sentences))
-        prose = [(e, i) for e, i in pairs if kind.get(i) != "caption" and not _CREDIT.search(e)]
+        prose = [(e, i) for e, i in pairs if kind.get(i) != "caption" and not _CREDIT.search(_WIRE_DATE.sub("", e))]
         if prose and len(prose) < len(pairs):
             c.evidence, c.sentences = [e for e, _ in prose], [i for _, i in prose]
 
@@ -1120,7 +1121,10 @@ def _caption_repeat(a: Candidate, b: Candidate) -> bool:
 
 def _generic_title(c: Candidate) -> bool:
     """A headline's plain "attack(s)" names any kind of strike the body then tells."""
-    return c.sentence.kind == "title" and re.fullmatch(r"attacks?|attacked", (c.original or "").strip(), re.I) is not None
+    generic = re.fullmatch(r"attacks?|attacked", (c.original or "").strip(), re.I) is not None
+    # (also "did not comment on the X attack": an undated back-reference to the incident the article told)
+    return generic and (c.sentence.kind == "title" or re.search(r"\bthe\s+[A-Z][\w’'\-]+\s+attack\b", c.sentence.text)
+                        is not None and (c.date is None or c.date.precision != "day"))
 
 
 _FOOTAGE = re.compile(r"^(?:[\w\-]+\s+){0,2}(?:footage|video|videos|imagery|images|photos|satellite images)\s+"
