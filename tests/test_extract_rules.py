@@ -634,3 +634,10 @@ def test_wire_dateline_lead_keeps_its_evidence_and_the_back_reference_merges(gaz
     assert names(es) == [key("Odesa")]
     assert es[0]["event_type"] == "strike" and es[0]["weapon"] == "drone"
     assert es[0]["evidence"].startswith("ODESA, Ukraine")
+
+
+def test_a_direction_name_means_its_notable_namesake(gaz):
+    es = ev("In the Orikhiv direction, Ukrainian defenders repelled two assaults near Stepnohirsk.\n\n"
+            "In the Novopavlivka direction, the occupiers tried 17 times to advance towards Novopavlivka.", gaz)
+    nv = [e for e in es if key(e["location_name"]) == key("Novopavlivka")]
+    assert len(nv) == 1 and nv[0]["admin1"] == "Dnipropetrovsk Oblast"

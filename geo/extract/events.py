@@ -678,10 +678,24 @@ def _speakers(sentences: list[Sentence]) -> dict[str, str]:
     return out
 
 
+_AXIS_NAME = re.compile(r"\b([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)?)\s+(?:direction|axis|sector)\b")
+
+
+def _notable_namesake(gaz, name: str) -> str | None:
+    """The region of the clearly most populous exact namesake in the war countries (None when unclear)."""
+    war = sorted((p for p, k in gaz.candidates(name, fuzzy=False) if k == "exact" and p.country in WAR
+                  and p.precision == "settlement" and key(p.name) == key(name)), key=lambda p: -p.population)
+    if war and war[0].population >= 1000 and (len(war) == 1 or war[0].population >= 2 * war[1].population):
+        return war[0].admin1
+    return None
+
+
 def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Candidate], list[str]]:
     sentences = split_article(text)
     mentions = [find_mentions(s.text, gaz) for s in sentences]
     speakers = _speakers(sentences)
+    # "the X direction": a front sector is named after a notable town, so X means its largest namesake
+    axis_names = {key(a.group(1)) for a in _AXIS_NAME.finditer(text)}
     # dominant regions: explicit region phrases and unambiguous settlements
     votes: Counter[str] = Counter()
     for ms in mentions:
@@ -814,6 +828,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if m.region and not strong_trig:
                     continue
                 hint = _adjacent_hint(m, ms)
+                if hint is None and key(m.name) in axis_names:
+                    hint = _notable_namesake(gaz, m.name)
                 prefer = ([placed[key(m.name)]] if key(m.name) in placed else []) + \
                     [x.region for x in ms if x.region] + local + dominant
                 strong = bool(re.search(r"\b(?:village|town|settlement|city|area|near|outside)\b[^,;]{0,25}$",
