@@ -641,3 +641,9 @@ def test_a_direction_name_means_its_notable_namesake(gaz):
             "In the Novopavlivka direction, the occupiers tried 17 times to advance towards Novopavlivka.", gaz)
     nv = [e for e in es if key(e["location_name"]) == key("Novopavlivka")]
     assert len(nv) == 1 and nv[0]["admin1"] == "Dnipropetrovsk Oblast"
+
+
+def test_x_in_y_district_was_shelled_with_mlrs(gaz):
+    es = ev("Trostianets in Okhtyrka district was shelled with multiple-launch rocket systems on Wednesday, "
+            "damaging a hospital.", gaz)
+    assert names(es) == [key("Trostyanets")] and es[0]["weapon"] == "MLRS" and es[0]["event_date"] == "2024-06-05"

@@ -167,6 +167,7 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
 _BLAST_VERB = re.compile(r"\b(?:explosions?|blasts?)\s+(?:[\w\-]+\s+)?(?:rocked|rocks|rock|shook|shakes)$", re.I)
 
 
+_IN_DISTRICT = re.compile(r"^\s+in\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:district|raion|oblast|region|province|hromada|community)\b")
 _PARTS_BEFORE = re.compile(r"(?:[A-Z][\w’'\-]+\s*(?:,|and|or)\s*)*[A-Z][\w’'\-]+\s+(?:city\s+)?(?:districts?|"
                            r"neighbou?rhoods?|microdistricts?)\s+of\s+$")
 
@@ -175,6 +176,7 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     """How the sentence uses the place: locative | target | near | affiliation | away | distance | metonym | none."""
     prefix = sentence[max(cstart, m.start - 160):m.start]      # the governing words are close by
     after = _APPOSITION.sub("", sentence[m.end:min(cend, m.end + 120)], count=1)
+    after = _IN_DISTRICT.sub("", after, count=1)      # "X in Y district was shelled"
     if m.possessive:
         part = _POSS_PART.match(sentence[m.end:min(cend, m.end + 120)])
         if part is None:

@@ -70,7 +70,7 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("S-300/400", r"\bs-300/(?:s-)?400\b"), ("S-400", r"\bs-400\b"), ("S-300", r"\bs-300\b"),
     ("Grad", r"\bgrad\b"), ("Uragan", r"\buragan\b"), ("Smerch", r"\bsmerch\b"), ("Tornado-S", r"\btornado\b"),
     ("guided aerial bomb", r"\bglide[- ]bombs?\b|\bguided (?:aerial )?bombs?\b|\bkabs?\b"),
-    ("MLRS", r"\bmlrs\b|\bmultiple rocket\b"),
+    ("MLRS", r"\bmlrs\b|\bmultiple[- ](?:launch )?rocket\b|\bmultiple-launch rocket\b"),
     ("artillery", r"\bartillery\b|\bhowitzers?\b"), ("mortar", r"\bmortars?\b"), ("artillery", r"\bshell(?:s|ed|ing)\b"),
     ("naval drone", r"\b(?:naval|sea|maritime|surface) drones?\b|\bunmanned surface vessels?\b|\busvs?\b"),
     ("cluster munition", r"\bcluster (?:munitions?|bombs?|shells?|rockets?)\b"),
