@@ -647,3 +647,9 @@ def test_x_in_y_district_was_shelled_with_mlrs(gaz):
     es = ev("Trostianets in Okhtyrka district was shelled with multiple-launch rocket systems on Wednesday, "
             "damaging a hospital.", gaz)
     assert names(es) == [key("Trostyanets")] and es[0]["weapon"] == "MLRS" and es[0]["event_date"] == "2024-06-05"
+
+
+def test_a_country_in_an_army_name_does_not_cut_the_clause(gaz):
+    es = ev("Russia's Defence Ministry said that in the past 24 hours a Leopard tank and a howitzer of the Armed "
+            "Forces of Ukraine were destroyed near Kurakhove.", gaz)
+    assert len(es) == 1 and es[0]["event_type"] == "destroyed_equipment" and es[0]["weapon"] == "Leopard"

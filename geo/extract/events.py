@@ -850,7 +850,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if background and not _near_date_recent(refs, spans, trig, m, published, s.text):
                     continue
                 prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)
-                             and not _PART_OF_AHEAD.match(clause[x.end:])]     # (city districts are X's)
+                             and not _PART_OF_AHEAD.match(clause[x.end:])     # (city districts are X's)
+                             and gaz.country(x.name) is None]     # ("howitzers of the Armed Forces of Ukraine")
                 nxt = [x.start for x in in_clause if x.start >= m.end and (x.places or x.region)]
                 window = (prev_ends[-1] if prev_ends else 0, nxt[0] if nxt else len(clause))
                 if not any(window[0] <= t[0] < window[1] for t in trig):
