@@ -14,7 +14,7 @@ ev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(ev)
 
 KHERSON = (46.63695, 32.61458)
-SPLITS = ("dev", "heldout", "heldout2", "heldout3")  # shipped annotated splits under tests/fixtures/articles/
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")  # shipped annotated splits under tests/fixtures/articles/
 
 
 def gold(place="Kherson", lat=KHERSON[0], lon=KHERSON[1], prec="settlement", admin1="Kherson Oblast",
