@@ -47,7 +47,8 @@ def split_inputs(paths: list[str | Path]) -> tuple[list[Path], list[Path], Path 
         if p.is_dir():
             found = sorted(q for q in p.iterdir() if q.suffix.lower() in ARTICLE_SUFFIXES)
             if not found:
-                raise InputError(str(p), "folder holds no article files (*.txt)")
+                raise InputError(str(p), "folder holds no article files (*.txt); name event tables one by one "
+                                 "(e.g. data/sample_events.csv)")
             articles += found
             if (p / "articles.csv").exists():
                 table_of_articles = p / "articles.csv"
