@@ -93,7 +93,10 @@ def test_crash_leaves_previous_map_intact(sample_build, tmp_path, monkeypatch):
     out, _, _ = sample_build
     target = tmp_path / "m"
     assert main(["build", str(SAMPLE), "-o", str(target)]) == 0
-    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    def outputs():
+        return {p.name: p.read_bytes() for p in target.iterdir() if not p.name.startswith(".")}
+    before = outputs()
+    assert set(before) == {"index.html", "events.geojson", "rejects.csv"}
     import geo.render
 
     def boom(*a, **k):
@@ -101,8 +104,9 @@ def test_crash_leaves_previous_map_intact(sample_build, tmp_path, monkeypatch):
     monkeypatch.setattr(geo.render, "render_html", boom)
     with pytest.raises(RuntimeError):
         main(["build", str(SAMPLE), "-o", str(target)])
-    assert {p.name: p.read_bytes() for p in target.iterdir()} == before   # all three outputs untouched
-    assert not [p for p in target.iterdir() if p.name.endswith(".tmp")]
+    assert outputs() == before   # all three outputs untouched
+    assert not [p for p in target.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".tmp")]
+    assert len(list((target / ".frontline-map").glob("gen-*"))) == 1   # the failed generation is gone
 
 
 def test_cli_errors_are_one_line(tmp_path):
