@@ -40,8 +40,12 @@ def check_outdir(outdir: Path) -> None:
         raise InputError(str(outdir), "cannot write: not writable (read-only folder or disk)")
 
 
-def publish(outdir: Path, files: dict[str, str | bytes]) -> dict[str, Path]:
-    """Write *files* (name → content) as one new generation and switch to it atomically."""
+def publish(outdir: Path, files: dict) -> dict[str, Path]:
+    """Write *files* as one new generation and switch to it atomically.
+
+    name → content: ``str`` (written as UTF-8), ``bytes``, or a callable given the open text file
+    (UTF-8) that writes the content itself, so a large output is never held whole in memory.
+    """
     outdir = Path(outdir)
     try:
         return _publish(outdir, files)
@@ -49,16 +53,20 @@ def publish(outdir: Path, files: dict[str, str | bytes]) -> dict[str, Path]:
         raise _out_error(outdir, e) from None
 
 
-def _publish(outdir: Path, files: dict[str, str | bytes]) -> dict[str, Path]:
+def _publish(outdir: Path, files: dict) -> dict[str, Path]:
     state = ensure_dir(outdir / STATE)
     cleanup(outdir, files)
     _adopt_plain_files(outdir, state, files)
     gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
     try:
         for name, content in files.items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            with open(gen / name, "wb") as fh:
-                fh.write(data)
+            binary = isinstance(content, (bytes, bytearray))
+            with open(gen / name, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8",
+                                                                                   "newline": ""})) as fh:
+                if callable(content):
+                    content(fh)            # a writer streaming into the file (large outputs)
+                else:
+                    fh.write(content)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(gen / name, 0o644)

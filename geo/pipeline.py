@@ -160,7 +160,14 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             res.rejects.append(Reject(str(r.get("_file") or r.get("articles") or r.get("source", "")),
                                       r.get("_line", ""), "latitude", "no coordinates after geocoding",
                                       str(r.get("_raw") or r.get("evidence", ""))[:2000]))
-    res.events = [_tidy(r) for r in rows if _located(r)]
+    # tidy in place, one row at a time: never two copies of every event in memory
+    n = 0
+    for r in rows:
+        if _located(r):
+            rows[n] = _tidy(r)
+            n += 1
+    del rows[n:]
+    res.events = rows
     return res
 
 
@@ -226,8 +233,7 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     html = render_html(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
                        frontline=fl.to_json() if fl else None, tiles=tiles)
     del df
-    texts = {"events.geojson": json.dumps(to_geojson(res.events), ensure_ascii=False, allow_nan=False,
-                                          default=str),
+    texts = {"events.geojson": lambda fh: write_geojson(res.events, fh),   # streamed: never one huge string
              "rejects.csv": rejects_csv(res.rejects + res.correction_rejects), "index.html": html}
     written = _outputs.publish(outdir, texts)
     res.outputs = {"events": written["events.geojson"], "rejects": written["rejects.csv"],
@@ -313,14 +319,26 @@ def _bbox(events: list[dict]) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+def _feature(e: dict) -> dict:
+    geom = None
+    if e.get("latitude") is not None and e.get("longitude") is not None:
+        geom = {"type": "Point", "coordinates": [e["longitude"], e["latitude"]]}
+    return {"type": "Feature", "id": e.get("event_id"), "geometry": geom, "properties": e}
+
+
 def to_geojson(events: list[dict]) -> dict:
-    feats = []
-    for e in events:
-        geom = None
-        if e.get("latitude") is not None and e.get("longitude") is not None:
-            geom = {"type": "Point", "coordinates": [e["longitude"], e["latitude"]]}
-        feats.append({"type": "Feature", "id": e.get("event_id"), "geometry": geom, "properties": e})
-    return {"type": "FeatureCollection", "features": feats}
+    return {"type": "FeatureCollection", "features": [_feature(e) for e in events]}
+
+
+def write_geojson(events: list[dict], fh) -> None:
+    """The same document as ``json.dumps(to_geojson(events))``, written feature by feature."""
+    enc = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=str)
+    fh.write('{"type": "FeatureCollection", "features": [')
+    for i, e in enumerate(events):
+        if i:
+            fh.write(", ")
+        fh.write(enc.encode(_feature(e)))
+    fh.write("]}")
 
 
 def rejects_csv(rejects: list[Reject]) -> str:
