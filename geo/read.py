@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,7 +228,16 @@ def _to_row(rec: dict[str, Any], mapping: dict[str, str], parse_date: Callable,
     else:
         row["confidence"] = None
     row["event_id_input"] = get("event_id")
+    for k in _REPEATED:   # a million rows share a few hundred dates, places and labels: keep one copy
+        v = row.get(k)
+        if type(v) is str and len(v) <= 64:
+            row[k] = sys.intern(v)
     return row
+
+
+#: fields whose values repeat across rows (interned: memory in proportion to distinct values)
+_REPEATED = ("event_date", "date_precision", "event_type", "event_type_original", "status", "geo_precision",
+             "location_name", "admin1_input", "weapon", "actor_original", "status_original")
 
 
 def normalise_type(label: str) -> tuple[str, str]:
