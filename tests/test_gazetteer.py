@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -331,3 +333,109 @@ def test_fuzzy_adjacent_transposition_and_speed(gz):
         gz.candidates(w)
     per_call = (time.perf_counter() - t) / len(words)
     assert per_call < 0.005, f"fuzzy lookup {per_call * 1000:.1f} ms"   # was ~35 ms before the index
+
+
+# ---------------------------------------------------------------- realdev: "Gazetteer errors found"
+
+_SHARED = Path(os.environ.get("FRONTLINE_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+_REALDEV_README = _SHARED / "realdev" / "README.md"
+_COORD = re.compile(r"(-?\d{1,2}\.\d+),\s*(-?\d{1,3}\.\d+)")
+
+
+def _error_rows() -> list[tuple[str, str, str]]:
+    """(query, wrong answer, right place) rows of the realdev README's table (read at run time only)."""
+    if not _REALDEV_README.is_file():
+        return []
+    text = _REALDEV_README.read_text(encoding="utf-8")
+    part = text.split("## Gazetteer errors found", 1)[-1].split("\n## ", 1)[0]
+    rows = []
+    for line in part.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("query", "---") and not set(cells[0]) <= set("- "):
+            rows.append(tuple(cells))
+    return rows
+
+
+def _expand(query: str, right: str) -> list[tuple[str, str]]:
+    """"Dolgoye / Dolgoe, Belgorod Oblast" -> both queries with the hint; names of the right place paired."""
+    names, _, hint = query.partition(",")
+    qs = [n.strip() + (f",{hint}" if hint else "") for n in names.split(" / ")]
+    rights = [r.strip() for r in right.split(" / ")] if len(qs) > 1 and right.count(" / ") == len(qs) - 1 \
+        else [right] * len(qs)
+    return list(zip(qs, rights))
+
+
+@pytest.mark.skipif(not _error_rows(), reason="../shared/realdev/README.md absent")
+def test_realdev_gazetteer_errors_come_out_right(gz):
+    """Every row of the realdev README's "Gazetteer errors found" table, judged by what its right-place
+    column says: coordinates (within 15 km, the GeoNames id if given), a hromada (the candidates include
+    it and the hromada hint or its context picks it), a distance from a town, a district (the answer lies
+    in it when the registry has the village), a name; never the old wrong answer, never abroad."""
+    from geo._gazetteer_build import ru_wheel
+    have_ru = ru_wheel() is not None
+    checked = 0
+    for query, wrong, right in _error_rows():
+        if right.strip().startswith(("—", "-")) or not right.strip():
+            continue   # no right place given (the row reports an extractor choice)
+        for q, r in _expand(query, right):
+            name, _, hint = q.partition(",")
+            hint = hint.strip()
+            code = gz.resolve_admin1(hint) if hint else None
+            loc = gz.geocode(q)
+            cands = gz.candidates(name.strip(), admin1=hint or None)
+            why = f"{q!r} -> {loc and (loc.raw['name'], loc.raw['admin1'], loc.point[:2])}; right: {r}"
+            if loc is not None and code:   # never abroad, never another oblast's village
+                assert loc.raw["country"] == code[:2], why
+                assert loc.raw["admin1"] == code or loc.raw["population"] >= 10_000, why
+            if (code or "").startswith("RU") and not have_ru:   # no registry wheel: at least not abroad
+                assert loc is None or loc.raw["country"] == "RU", why
+                checked += 1
+                continue
+            wrong_pts = [tuple(map(float, m.groups())) for m in _COORD.finditer(wrong)]
+            pts = [tuple(map(float, m.groups())) for m in _COORD.finditer(r)]
+            gid = re.search(r"GeoNames (\d+)", r)
+            hrom = re.search(r"(?:in|,)\s+([A-Z][\w'’-]+(?: urban)?) hromada", r)
+            dist = re.search(r"~?(\d+)\s*[–-]\s*(\d+) km \w+ of ([A-Z]\w+)", r)
+            district = re.search(r"([A-Z][\w-]+(?:sky|skiy|ski|y) district)", r)
+            if hrom:   # homonyms decided by the hromada (the text's context), the right one offered
+                h = hrom.group(1).replace(" urban", "")
+                hs = gz.resolve_hromada(h, hint)
+                assert hs, f"{h} hromada not found"
+                assert any((p.admin1, p.hromada) in hs for p, _ in cands), why
+                best = gz.geocode(q, hromada=f"{h} hromada")
+                assert (best.raw["admin1"], best.raw["hromada"]) in hs, why
+                centre = gz.geocode(f"{h}, {hint}")
+                ctx = gz.geocode(q, near=[centre.point[:2]])
+                assert (ctx.raw["admin1"], ctx.raw["hromada"]) in hs, why
+                if pts:
+                    assert km(best.point[:2], pts[0]) < 15, why
+            elif pts:
+                assert loc is not None, why
+                assert km(loc.point[:2], pts[0]) < 15, why
+                if gid:
+                    assert loc.raw["geonameid"] == int(gid.group(1)), why
+                for w in wrong_pts:
+                    assert km(loc.point[:2], w) > 5, why
+            elif dist:
+                town = gz.geocode(f"{dist.group(3)}, {hint}" if hint else dist.group(3))
+                d = km(loc.point[:2], town.point[:2])
+                assert int(dist.group(1)) - 15 <= d <= int(dist.group(2)) + 15, why
+            elif "no such village" in r:
+                assert loc is None or loc.raw["admin1"] == code, why
+            elif district or "not in the gazetteer" in r:
+                if loc is None:   # absent from every source too: no answer beats a namesake far away
+                    assert not any(p.admin1 == code for p, _ in cands), why
+                    checked += 1
+                    continue
+                assert loc.raw["admin1"] == code, why
+                assert loc.raw["match"] in ("exact", "translit", "fuzzy"), why
+                if district:
+                    a2 = gz.resolve_admin2(district.group(1), code)
+                    inside = gz.geocode(f"{q}, {district.group(1)}")
+                    if a2 and inside is not None and any(f"{p.admin1}:{p.admin2}" == a2 for p, _ in cands):
+                        assert f"{inside.raw['admin1']}:{inside.raw['admin2']}" == a2, why
+            else:  # a name: "Bilopillia", "Goncharovka 51.19,35.25" handled above
+                want = re.match(r"[A-Z][\w'’-]+", r)
+                assert loc is not None and want and key(loc.raw["name"]) == key(want.group()), why
+            checked += 1
+    assert checked >= 14
