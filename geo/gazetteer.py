@@ -256,7 +256,8 @@ class Gazetteer(Geocoder):
         # GeoNames leaves most villages' population at 0: an administrative seat (a hromada or raion
         # centre) counts as at least a typical one of its rank, since seats are their unit's main place.
         primary = exact_key(self._name[i]) == ek or key(self._name[i]) == k
-        pop = max(self._pop[i], _SEAT_POPULATION.get(self._feat[i], 1))
+        # A section of a city (PPLX: a district of Donetsk) is not a settlement of its own population.
+        pop = 1 if self._feat[i] == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(self._feat[i], 1))
         return pop * (4 if primary else 1)
 
     def _name_tier(self, i: int, k: str, ek: str, kind: str) -> int:
@@ -451,7 +452,8 @@ class Gazetteer(Geocoder):
             if inside:
                 found = {i: "fuzzy" for i in inside}
         if not found:
-            cent = [i for i in self._hromada_centres.get(k, ()) if ok(i)]
+            hk = key(" ".join(w for w in _names.words(name or "") if w.lower() not in _HROMADA_WORDS))
+            cent = [i for i in self._hromada_centres.get(hk, ()) if ok(i)]
             found = {i: "translit" for i in cent}   # "Bilopilska (hromada)" -> its centre
         if not found and fuzzy:
             keep_a1 = (lambda i: ok(i) and self._a1[i] == code) if code else ok

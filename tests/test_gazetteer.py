@@ -439,3 +439,157 @@ def test_realdev_gazetteer_errors_come_out_right(gz):
                 assert loc is not None and want and key(loc.raw["name"]) == key(want.group()), why
             checked += 1
     assert checked >= 14
+
+
+# ---------------------------------------------------------------- geopy citizen, context, Russia
+
+def test_gazetteer_satisfies_its_protocol(gz):
+    from geo.gazetteer import GazetteerLike
+    assert isinstance(gz, GazetteerLike)
+    for name in ("candidates", "lookup_key", "region", "country", "resolve_admin1", "resolve_admin2",
+                 "geocode", "reverse"):
+        assert callable(getattr(gz, name))
+    p = gz.candidates("Bakhmut")[0][0]
+    assert p.admin2 and p.hromada and p.feature.startswith("PPL") and p.source == "geonames-ua"
+    assert Place(1, "x", 0.0, 0.0, "UA", "UA.05", 0, "settlement").admin2 == ""   # old 8-field form works
+
+
+def test_geocode_lists_places_of_that_name_first(gz):
+    locs = gz.geocode("Oleksandrivka", exactly_one=False)
+    assert len(locs) >= 20
+    first = locs[:20]
+    same = {key("Oleksandrivka"), key("Aleksandrovka")}   # Crimea's GeoNames names are Russian-style
+    assert all(key(x.raw["name"]) in same for x in first), [x.raw["name"] for x in first]
+    assert all(x.raw["name"] != "Donetsk" for x in first)
+
+
+def test_reverse_gives_nearest_settlement_with_polygon_admin1(gz):
+    kramatorsk = gz.geocode("Kramatorsk")
+    loc = gz.reverse((kramatorsk.latitude + 0.001, kramatorsk.longitude))
+    assert isinstance(loc, Location) and loc.raw["name"] == "Kramatorsk" and loc.raw["distance_km"] < 1
+    assert loc.raw["admin1"] == "UA.05"
+    assert gz.reverse("50.45, 30.52").raw["admin1"] == "UA.12"          # geopy Point strings work
+    assert gz.reverse((0.0, -30.0)) is None                              # mid-Atlantic: nothing near
+    assert isinstance(gz.reverse((48.0, 37.8), exactly_one=False), list)
+
+
+def test_geopandas_geocode_and_reverse_with_gazetteer_as_provider():
+    from geopandas.tools import geocode, reverse_geocode
+    df = geocode(["Bakhmut", "Kherson", "Xqzzyblorf"], provider=Gazetteer)
+    assert list(df.crs.to_epsg() for _ in [0]) == [4326]
+    assert abs(df.geometry.iloc[0].y - 48.59) < 0.1 and abs(df.geometry.iloc[0].x - 38.0) < 0.1
+    assert df.address.iloc[1].startswith("Kherson") and df.geometry.iloc[2].is_empty
+    back = reverse_geocode(df.geometry.iloc[:2], provider=Gazetteer)
+    assert list(back.address.str.split(",").str[0]) == ["Bakhmut", "Kherson"]
+
+
+def test_works_inside_geopy_rate_limiter(gz):
+    from geopy.extra.rate_limiter import RateLimiter
+    geocode = RateLimiter(gz.geocode, min_delay_seconds=0, max_retries=0)
+    reverse = RateLimiter(gz.reverse, min_delay_seconds=0, max_retries=0)
+    loc = geocode("Bilohorivka, Luhansk Oblast")
+    assert loc.raw["geonameid"] == 712588
+    assert reverse(loc.point[:2]).raw["geonameid"] == 712588
+    assert geocode("Lyman", exactly_one=False)[0].raw["name"] == "Lyman"
+
+
+def test_near_context_decides_homonyms(gz):
+    kherson = gz.geocode("Kherson").point[:2]
+    far = gz.candidates("Sadove", admin1="Kherson Oblast")[0][0]
+    near = gz.candidates("Sadove", admin1="Kherson Oblast", near=[kherson])[0][0]
+    assert km((far.latitude, far.longitude), kherson) > 25 > km((near.latitude, near.longitude), kherson)
+    # Places work as context points too; no context keeps the old order
+    assert gz.candidates("Sadove", admin1="Kherson Oblast", near=[gz.geocode("Kherson").raw and
+                                                                 gz.candidates("Kherson")[0][0]])[0][0] == near
+    assert gz.candidates("Sadove", admin1="Kherson Oblast", near=None)[0][0] == far
+
+
+def test_exact_spelling_beats_a_folded_key_namesake(gz):
+    """Illinivka and Olenivka share a folded key; the exact spelling wins, the fold stays a fallback."""
+    ill = gz.geocode("Illinivka, Donetsk Oblast")
+    assert ill.raw["name"] == "Illinivka" and ill.raw["match"] == "exact"
+    assert gz.geocode("Olenivka, Donetsk Oblast").raw["name"] == "Olenivka"
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Izium raion", "UA.07:Ізюмський"), ("Izyumsky district", "UA.07:Ізюмський"),
+    ("Ізюмський район", "UA.07:Ізюмський"), ("Kharkivskyi raion", "UA.07:Харківський"),
+    ("Pokrovsk district", "UA.05:Покровський"), ("Kramatorsk raion", "UA.05:Краматорський"),
+])
+def test_resolve_admin2_ukraine(gz, text, code):
+    assert gz.resolve_admin2(text) == code
+
+
+def test_resolve_admin2_narrowed_by_oblast_and_used_as_filter(gz):
+    assert gz.resolve_admin2("Pokrovskyi raion", "Donetsk Oblast") == "UA.05:Покровський"
+    assert gz.resolve_admin2("Pokrovskyi raion", "Kharkiv Oblast") is None
+    assert gz.resolve_admin2("Nonsense raion") is None
+    izium = gz.candidates("Kamianka", admin1="Kharkiv Oblast", admin2="Izium raion")
+    assert izium and izium[0][0].admin2 == "Ізюмський"
+    assert gz.geocode("Kamianka, Izium raion, Kharkiv Oblast").raw["admin2"] == "Ізюмський"
+
+
+def test_name_near_town_keeps_the_village(gz):
+    for q in ("Borodianka near Kyiv", "Borodianka, near Kyiv"):
+        loc = gz.geocode(q)
+        assert loc.raw["name"].startswith("Borodianka") and loc.raw["admin1"] == "UA.13", q
+
+
+def test_hint_never_sends_a_name_abroad(gz):
+    """A hint naming an oblast keeps the answer in its country (Dolgoye was Delhi, Borok a Polish
+    Borek); a name unknown in that oblast gives nothing rather than a far namesake."""
+    for q in ("Dolgoye, Belgorod Oblast", "Borok, Bryansk Oblast", "Zadorozhny, Belgorod Oblast",
+              "Plekhovo, Kursk Oblast", "Kurkovich, Bryansk Oblast"):
+        loc = gz.geocode(q)
+        assert loc is None or (loc.raw["country"] == "RU" and loc.raw["admin1"] in ("RU.09", "RU.10", "RU.41")), q
+        for p, _ in gz.candidates(q.split(",")[0], admin1=q.split(",")[1]):
+            assert p.country == "RU", (q, p)
+    loc = gz.geocode("Delhi, Kherson Oblast")
+    assert loc is None or loc.raw["country"] == "UA"
+
+
+def test_hromada_names_resolve_to_their_centre(gz):
+    assert gz.geocode("Belopolskaya, Sumy Oblast").raw["name"].startswith("Bilopil")
+    assert gz.geocode("Krasnopilska hromada, Sumy Oblast").raw["admin1"] == "UA.21"
+    assert gz.resolve_hromada("Novooleksandrivka hromada", "Kherson Oblast")
+
+
+def test_cache_is_not_a_pickle_and_a_hostile_one_is_rebuilt(tmp_path):
+    """The cache is a numpy .npz read with allow_pickle=False: a pickle planted in its place (or any
+    garbage) is never unpickled, only replaced by a fresh build."""
+    import pickle
+    import numpy as np
+    from geo import _gazetteer_cache
+    from geo._gazetteer_build import cache_dir as _cache_dir, source_signature
+    from geo.gazetteer import _LOADED, load_index
+    path = tmp_path / f"gazetteer-{source_signature(tmp_path)}.npz"
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+    path.write_bytes(pickle.dumps(Evil()))
+    with pytest.raises(ValueError):
+        _gazetteer_cache.load(path)
+    assert not marker.exists()
+
+    class Rebuilt(Exception):
+        pass
+
+    def fake_build(_cache=None):
+        raise Rebuilt
+    _LOADED.clear()
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr("geo.gazetteer.build_index", fake_build)
+    try:
+        with pytest.raises(Rebuilt):   # the planted file was refused and a rebuild started
+            load_index(tmp_path)
+    finally:
+        monkey.undo()
+        _LOADED.clear()
+    assert not marker.exists()
+    # the real cache holds typed arrays only
+    real = sorted(_cache_dir(None).glob(f"gazetteer-{source_signature()}.npz"))
+    if real:
+        with np.load(real[0], allow_pickle=False) as z:
+            assert all(z[k].dtype != object for k in z.files)
