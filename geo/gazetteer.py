@@ -234,6 +234,7 @@ class Gazetteer(Geocoder):
         self.max_words: int = self._ix["max_words"]
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
+        self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
@@ -251,14 +252,24 @@ class Gazetteer(Geocoder):
                                         self._a2[i], self._hrom[i], self._feat[i], self._src[i], self._kt[i])
         return p
 
+    def _row(self, i: int) -> tuple[str, str, frozenset[str], int]:
+        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row,
+        computed once per row on first use (ranking runs per candidate per lookup)."""
+        r = self._rows.get(i)
+        if r is None:
+            # GeoNames leaves most villages' population at 0: an administrative seat (a hromada or raion
+            # centre) counts as at least a typical one of its rank, since seats are their unit's main
+            # place. A section of a city (PPLX: a district of Donetsk) has no population of its own.
+            f = self._feat[i]
+            pop = 1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))
+            n = self._name[i]
+            r = self._rows[i] = (exact_key(n), key(n), frozenset(self._pkeys[i].split("|")), pop)
+        return r
+
     def _weight(self, i: int, k: str, ek: str) -> float:
         # A match on the current primary name counts 4x (Engels was "Pokrovsk" until 1931: an alternate).
-        # GeoNames leaves most villages' population at 0: an administrative seat (a hromada or raion
-        # centre) counts as at least a typical one of its rank, since seats are their unit's main place.
-        primary = exact_key(self._name[i]) == ek or key(self._name[i]) == k
-        # A section of a city (PPLX: a district of Donetsk) is not a settlement of its own population.
-        pop = 1 if self._feat[i] == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(self._feat[i], 1))
-        return pop * (4 if primary else 1)
+        pek, pk, _, pop = self._row(i)
+        return pop * (4 if pek == ek or pk == k else 1)
 
     def _name_tier(self, i: int, k: str, ek: str, kind: str) -> int:
         """Among exact matches: 0 = the place's current name (or a spelling of it: Odessa for Odesa),
@@ -266,9 +277,10 @@ class Gazetteer(Geocoder):
         Donetsk was Oleksandrivka), so "Oleksandrivka" lists the Oleksandrivkas first."""
         if kind != "exact":
             return 0
-        if ek in self._pkeys[i].split("|") or key(self._name[i]) == k:
+        _, pk, current, pop = self._row(i)
+        if ek in current or pk == k:
             return 0
-        return 1 if self._pop[i] >= CITY_POPULATION else 2
+        return 1 if pop >= CITY_POPULATION else 2
 
     def lookup_key(self, key_: str) -> list[Place]:
         """Places whose name has exactly this :func:`geo._names.key`, best first: a country of
