@@ -72,6 +72,12 @@ class FuzzyIndex:
             np.minimum(prev[:, 1:] + 1, prev[:, :-1] + sub, out=cur[:, 1:])
             # insertions: cur[j] = min over j' <= j of cur[j'] + (j - j')
             prev = np.minimum.accumulate(cur - cols, axis=1) + cols
+            # a row's minimum never falls in later steps: keys already beyond the limit are dropped
+            alive = prev.min(axis=1) <= limit
+            if not alive.all():
+                if not alive.any():
+                    return []
+                prev, c, cv, rows = prev[alive], c[alive], cv[alive], rows[alive]
         d = prev[np.arange(len(rows)), lens[rows]]     # each key's own length (padding lies beyond it)
         return [(float(d[r]), ks[rows[r]]) for r in np.flatnonzero(d <= limit)]
 

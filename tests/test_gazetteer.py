@@ -327,7 +327,8 @@ def test_lookup_key_prefers_countries_and_skips_short_words(gz):
 def test_fuzzy_adjacent_transposition_and_speed(gz):
     import time
     assert [(p.name, m) for p, m in gz.candidates("Marhanest")[:1]] == [("Marhanets", "fuzzy")]
-    gz.candidates("Kramatrosk")                       # builds the fuzzy index once
+    gz.candidates("Kramatrosk")
+    gz.candidates("Kramatrsk")                        # a deletion: builds the fuzzy index once
     words = [f"{c}alo{d}ovkaia" for c in "KSPBMHVTNL" for d in "bdfgkmprtz"]   # big first-letter groups
     runs = []
     for _ in range(3):   # best of three, each without the memo: the code's speed, not a busy machine's
