@@ -39,7 +39,7 @@ from geo._gazetteer_build import (FOCUS, INDEX_VERSION, build_index, cache_dir a
                                   km as _km, source_signature)
 from geo._names import exact_key, key
 
-__all__ = ["Place", "Gazetteer", "GazetteerLike", "load_gazetteer", "load_index", "build_index",
+__all__ = ["Place", "Gazetteer", "GazetteerLike", "load_gazetteer", "load_index", "build_index", "in_admin1",
            "FOCUS", "INDEX_VERSION", "KINDS"]
 
 NEAR_HINT_KM = 60.0
@@ -53,6 +53,15 @@ KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
 CITY_UNITS = frozenset({"UA.12", "UA.20", "RU.48", "RU.66"})
+#: A hint naming the region around a city unit covers the city too ("Sevastopol, Crimea",
+#: "Kyiv, Kyiv Oblast"): Crimea holds Sevastopol, Kyiv Oblast Kyiv, Moscow / Leningrad Oblast their cities.
+ENCLOSED = {"UA.11": frozenset({"UA.11", "UA.20"}), "UA.13": frozenset({"UA.13", "UA.12"}),
+            "RU.47": frozenset({"RU.47", "RU.48"}), "RU.42": frozenset({"RU.42", "RU.66"})}
+
+
+def in_admin1(admin1: str, hint_code: str | None) -> bool:
+    """Is a place of *admin1* inside the unit a hint resolved to (Sevastopol is inside a Crimea hint)?"""
+    return bool(hint_code) and admin1 in ENCLOSED.get(hint_code, (hint_code,))
 _HROMADA_WORDS = frozenset({"hromada", "hromady", "community", "territorial", "громада", "громади",
                             "територіальна", "тг", "otg", "отг", "municipality", "silska", "selyshchna",
                             "miska", "сільська", "селищна", "міська", "urban", "rural", "settlement"})
@@ -458,9 +467,9 @@ class Gazetteer(Geocoder):
             return (allowed is None or self._cc[i] in allowed) and (scope is None or scope(i))
 
         found = {i: m for i, m in found.items() if ok(i)}
-        if code and found and not any(self._a1[i] == code for i in found) and fuzzy:
+        if code and found and not any(in_admin1(self._a1[i], code) for i in found) and fuzzy:
             # a namesake elsewhere in the country, but maybe a misspelling of a village of the oblast
-            inside = self._fuzzy(k, keep=lambda i: ok(i) and self._a1[i] == code)
+            inside = self._fuzzy(k, keep=lambda i: ok(i) and in_admin1(self._a1[i], code))
             if inside:
                 found = {i: "fuzzy" for i in inside}
         if not found:
@@ -468,14 +477,14 @@ class Gazetteer(Geocoder):
             cent = [i for i in self._hromada_centres.get(hk, ()) if ok(i)]
             found = {i: "translit" for i in cent}   # "Bilopilska (hromada)" -> its centre
         if not found and fuzzy:
-            keep_a1 = (lambda i: ok(i) and self._a1[i] == code) if code else ok
+            keep_a1 = (lambda i: ok(i) and in_admin1(self._a1[i], code)) if code else ok
             hits = (self._transposed(name, keep_a1) or self._fuzzy(k, keep_a1)
                     or (self._transposed(name, ok) or self._fuzzy(k, ok) if code else []))
             found = {i: "fuzzy" for i in hits}
         if not found:
             return []
         if code:
-            inside = {i: m for i, m in found.items() if self._a1[i] == code}
+            inside = {i: m for i, m in found.items() if in_admin1(self._a1[i], code)}
             found = inside or found
         if admin2:
             a2 = self.resolve_admin2(admin2, code or admin1)
@@ -545,7 +554,7 @@ class Gazetteer(Geocoder):
         a2code = self.resolve_admin2(a2, code) if a2 else ""
         for loc in locs:
             loc.raw["admin1_hint"] = code or ""
-            loc.raw["hint_matched"] = bool(code) and loc.raw["admin1"] == code
+            loc.raw["hint_matched"] = in_admin1(loc.raw["admin1"], code)
             loc.raw["admin2_hint"] = a2code or ""
         if len(places) > 1:  # does the best answer dwarf every namesake (a city vs villages)?
             top = places[0][0].population
@@ -573,7 +582,7 @@ class Gazetteer(Geocoder):
             cands = self.candidates(" ".join(core), fuzzy=False, **kw)
         if not cands:
             cands = self.candidates(name, **kw)
-        if code and cands and not any(p.admin1 == code for p, _ in cands):
+        if code and cands and not any(in_admin1(p.admin1, code) for p, _ in cands):
             cands = [(p, m) for p, m in cands if p.population >= HINT_ESCAPE_MIN_POPULATION]
             if not cands:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
                 return []

@@ -670,3 +670,10 @@ def test_official_ukrainian_romanisation_uses_translitua():
                                  ("Shebekino district", "Шебекинский район"), ("Kharkiv district", "Харківський")])
 def test_admin2_stems_meet(a, b):
     assert _names.admin2_stem(a) == _names.admin2_stem(b)
+
+
+def test_a_region_hint_covers_its_city_unit(gz):
+    loc = gz.geocode("Sevastopol, Crimea")
+    assert loc.raw["admin1"] == "UA.20" and loc.raw["hint_matched"]
+    assert gz.geocode("Kyiv, Kyiv Oblast").raw["admin1"] == "UA.12"
+    assert gz.geocode("Kharkiv, Kyiv Oblast").raw["hint_matched"] is False
