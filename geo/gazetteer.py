@@ -550,7 +550,8 @@ class Gazetteer(Geocoder):
         places = self._answer(name, code, a2, hrom, countries, near_hint, near)
         if not places:
             return None
-        locs = [self._location(p, m, amb, n) for p, m, amb, n in places]
+        locs = [self._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
+                for p, m, amb, n, *x in places]
         a2code = self.resolve_admin2(a2, code) if a2 else ""
         for loc in locs:
             loc.raw["admin1_hint"] = code or ""
@@ -566,7 +567,7 @@ class Gazetteer(Geocoder):
 
     def _answer(self, name: str, code: str | None, admin2: str | None, hromada: str | None, countries: Any,
                 near_hint: Place | None = None, near: Sequence[Any] | None = None
-                ) -> list[tuple[Place, str, bool, int]]:
+                ) -> list[tuple]:
         core, city, region_word = core_words(name)
         if region_word:
             c = self.resolve_admin1(name)
@@ -596,7 +597,36 @@ class Gazetteer(Geocoder):
         c = self.resolve_admin1(name)
         if c and (r := self.region(c)):
             return [(r, "translit", False, 1)]
+        part, sub = self._place_inside(name, kw)
+        if part:
+            n = len(part)
+            return [(p, m, n > 1, n, sub) for p, m in part]
         return []
+
+    def _place_inside(self, name: str, kw: dict) -> tuple[list[tuple[Place, str]], str]:
+        """A facility or part named with its settlement ("Druzhkovka railway station", "the port in Odesa",
+        "Sevastopol Shipyard"): the leftmost longest run of capitalised words that is a place (exactly
+        spelt or by key, no fuzzy guess), within the same hints. ``raw["matched_part"]`` shows it."""
+        ws = _names.words(name)
+        if len(ws) < 2:
+            return [], ""
+        caps = [i for i, w in enumerate(ws) if w[:1].isupper()]
+        runs: list[tuple[int, int]] = []
+        for i in caps:
+            j = i
+            while j + 1 < len(ws) and ws[j + 1][:1].isupper():
+                j += 1
+            for end in range(min(j, i + self.max_words - 1), i - 1, -1):
+                runs.append((i, end))
+        runs.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
+        for i, j in runs:
+            sub = " ".join(ws[i:j + 1])
+            if sub == name:
+                continue
+            cands = self.candidates(sub, fuzzy=False, **kw)
+            if cands and cands[0][0].precision == "settlement":
+                return cands, sub
+        return [], ""
 
     def _location(self, p: Place, match: str, ambiguous: bool, n: int, **extra: Any) -> Location:
         a1name = _admin1.name_of(p.admin1) or (self._ix["regions"].get(p.admin1) or {}).get("name", "")

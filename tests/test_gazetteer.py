@@ -677,3 +677,12 @@ def test_a_region_hint_covers_its_city_unit(gz):
     assert loc.raw["admin1"] == "UA.20" and loc.raw["hint_matched"]
     assert gz.geocode("Kyiv, Kyiv Oblast").raw["admin1"] == "UA.12"
     assert gz.geocode("Kharkiv, Kyiv Oblast").raw["hint_matched"] is False
+
+
+def test_a_facility_named_with_its_town_is_placed_at_the_town(gz):
+    for q, town in (("Druzhkovka railway station, Donetsk Oblast", "Druzhkivka"), ("the port in Odesa", "Odesa"),
+                    ("Sevastopol Shipyard", "Sevastopol")):
+        loc = gz.geocode(q)
+        assert loc is not None and loc.raw["name"] == town and loc.raw["matched_part"], q
+    assert "matched_part" not in gz.geocode("Druzhkivka").raw
+    assert gz.geocode("the big red barn") is None
