@@ -369,6 +369,26 @@ class Gazetteer(Geocoder):
         return (ua or ids)[0]
 
     @functools.cached_property
+    def _admin2_rows(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, (a1, a2, note) in enumerate(zip(self._a1, self._a2, self._note)):
+            if a2 and not note:
+                out.setdefault(f"{a1}:{a2}", []).append(i)
+        return out
+
+    def admin2_centre(self, code: str) -> Place | None:
+        """The main settlement of a raion/district code from :meth:`resolve_admin2`: the one its name is
+        made from (Шебекинский район -> Shebekino), else its biggest."""
+        rows = self._admin2_rows.get(code, ())
+        if not rows:
+            return None
+        stem = _names.admin2_stem(code.split(":", 1)[1])
+        named = [i for i in rows if _names.admin2_stem(self._name[i]) == stem
+                 or key(self._name[i]).startswith(stem)]
+        pick = max(named or rows, key=lambda i: (self._row(i)[3], -i))
+        return self._place(pick)
+
+    @functools.cached_property
     def _hromada_index(self) -> dict[str, set[tuple[str, str]]]:
         """key of a hromada name, or of its centre's name -> {(admin1, hromada)}."""
         out: dict[str, set[tuple[str, str]]] = {}
@@ -597,6 +617,10 @@ class Gazetteer(Geocoder):
         c = self.resolve_admin1(name)
         if c and (r := self.region(c)):
             return [(r, "translit", False, 1)]
+        if _ADMIN2_HINT_RE.search(name) and (a2 := self.resolve_admin2(name, code)):
+            centre = self.admin2_centre(a2)   # "the Novozybkovsky urban district": its town
+            if centre is not None:
+                return [(centre, "translit", False, 1, f"centre of {a2}")]
         part, sub = self._place_inside(name, kw)
         if part:
             n = len(part)

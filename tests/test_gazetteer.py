@@ -686,3 +686,10 @@ def test_a_facility_named_with_its_town_is_placed_at_the_town(gz):
         assert loc is not None and loc.raw["name"] == town and loc.raw["matched_part"], q
     assert "matched_part" not in gz.geocode("Druzhkivka").raw
     assert gz.geocode("the big red barn") is None
+
+
+def test_a_district_named_as_the_place_is_its_centre(gz):
+    loc = gz.geocode("Izium raion")
+    assert key(loc.raw["name"]) == key("Izium") and loc.raw["matched_part"].startswith("centre of UA.07:")
+    assert gz.admin2_centre("UA.05:Покровський").name == "Pokrovsk"
+    assert gz.admin2_centre("XX.00:nothing") is None
