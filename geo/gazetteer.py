@@ -100,7 +100,8 @@ class GazetteerLike(Protocol):
     - ``candidates(name, *, admin1, admin2, hromada, countries, fuzzy, near)``: (Place, match kind) best
       first, match kind one of :data:`KINDS`;
     - ``region(code)`` / ``country(text)``: region- and country-precision Places;
-    - ``resolve_admin1(text)`` / ``resolve_admin2(text, admin1)``: hint text -> codes;
+    - ``resolve_admin1(text)`` / ``resolve_admin2(text, admin1)`` / ``resolve_hromada(text, admin1)``: hint
+      text -> codes ("UA.05"; "UA.07:Ізюмський"; {("UA.08", "Новоолександрівська")});
     - ``geocode`` / ``reverse``: geopy's interface (``Location`` objects).
     """
 
@@ -120,6 +121,8 @@ class GazetteerLike(Protocol):
     def resolve_admin1(self, text: str) -> str | None: ...
 
     def resolve_admin2(self, text: str, admin1: str | None = None) -> str | None: ...
+
+    def resolve_hromada(self, text: str, admin1: str | None = None) -> set[tuple[str, str]]: ...
 
     def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: Any) -> Any: ...
 
