@@ -247,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="10k,100k", help="event counts for our CLI, e.g. 10k,100k,1M")
     ap.add_argument("--compare", default="20k", help="size of the folium comparison (0: skip)")
     ap.add_argument("--switches", type=int, default=40)
+    ap.add_argument("--rounds", type=int, default=1, help="browser measurements per page (median reported)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     ap.add_argument("--json", type=Path, help="write every measurement to this JSON file")
@@ -268,35 +269,52 @@ def main(argv: list[str] | None = None) -> int:
     print(f"warm-up build (fills the gazetteer cache; not counted) {time.perf_counter() - t0:.1f} s",
           file=sys.stderr)
     results: dict[str, dict] = {}
+    errors: dict[str, str] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
 
-        def run(key: str, n: int, builder) -> dict:
+        def run(key: str, n: int, builder) -> None:
+            """Build, then measure in the browser; a failure is reported and the run goes on."""
             csv_path = work / f"events_{n}.csv"
             if not csv_path.exists():
                 write_csv(csv_path, n, seed=a.seed)
-            print(f"[{key}] building {label(n)} events …", file=sys.stderr, flush=True)
-            r = builder(csv_path)
-            print(f"[{key}] built in {r['wall_s']:.1f} s; opening in Chromium …", file=sys.stderr, flush=True)
-            r.update(measure_page(browser, r.pop("page"), key.split(" ")[0], a.switches), events=n)
+            print(f"[{key}] building {label(n)} events … (load average {os.getloadavg()[0]:.1f})",
+                  file=sys.stderr, flush=True)
+            try:
+                r = builder(csv_path)
+                print(f"[{key}] built in {r['wall_s']:.1f} s; opening in Chromium …", file=sys.stderr, flush=True)
+                page = r.pop("page")
+                rounds = [measure_page(browser, page, key, a.switches) for _ in range(a.rounds)]
+            except Exception as e:  # noqa: BLE001 - one size failing (e.g. out of memory) must not lose the rest
+                print(f"[{key}] {label(n)} FAILED: {e}", file=sys.stderr, flush=True)
+                errors[f"{key} {label(n)}"] = str(e)
+                return
+            # median over rounds of each browser figure (the machine is shared; one round can be unlucky)
+            r.update({k: (statistics.median(x[k] for x in rounds) if isinstance(rounds[0][k], (int, float))
+                          and all(x[k] is not None for x in rounds) else rounds[-1][k]) for k in rounds[0]},
+                     events=n, rounds=len(rounds), load_avg_1min=os.getloadavg()[0])
             results[f"{key} {label(n)}"] = r
-            return r
+            if a.json:
+                a.json.write_text(json.dumps({"results": results, "errors": errors}, indent=1, default=str))
 
-        for n in sorted(set(sizes) | ({cmp_n} if cmp_n else set())):
-            run("ours", n, lambda c, n=n: build_ours(c, work / f"ours_{n}"))
-        if cmp_n:
+        if cmp_n:  # the side-by-side first: same CSV, same browser, minutes apart
+            run("ours", cmp_n, lambda c: build_ours(c, work / f"ours_{cmp_n}"))
             run("naive", cmp_n, lambda c: build_folium("naive", c, work / f"naive_{cmp_n}.html", js_dir))
             run("timestamped", cmp_n, lambda c: build_folium("timestamped", c, work / f"tgj_{cmp_n}.html", js_dir))
+        for n in sorted(set(sizes) - {cmp_n}):
+            run("ours", n, lambda c, n=n: build_ours(c, work / f"ours_{n}"))
         browser.close()
-    ours_cols = {f"ours {label(n)}": results[f"ours {label(n)}"] for n in sorted(set(sizes) | {cmp_n} - {0})}
-    print(f"frontline-map build (CLI, whole process) and the map in headless Chromium; {os.cpu_count()} cores")
-    print(table({k.replace('ours ', ''): v for k, v in ours_cols.items() if int(v['events']) in sizes}, a.markdown))
+    print(f"frontline-map build (CLI, whole process) and the map in headless Chromium; {os.cpu_count()} cores, "
+          f"load average during the run {min(r['load_avg_1min'] for r in results.values()):.1f}–"
+          f"{max(r['load_avg_1min'] for r in results.values()):.1f}" if results else "no results")
+    ours_cols = {label(n): results[f"ours {label(n)}"] for n in sorted(sizes) if f"ours {label(n)}" in results}
+    print(table(ours_cols, a.markdown))
     for k, v in ours_cols.items():
         if v.get("extras_ms"):
             print(f"{k}, viewer features until painted: " + ", ".join(f"{n} {ms:.0f} ms"
                                                                      for n, ms in v["extras_ms"].items()))
-    if cmp_n:
-        c = label(cmp_n)
+    c = label(cmp_n) if cmp_n else None
+    if c and all(f"{k} {c}" in results for k in ("ours", "naive", "timestamped")):
         trio = {f"frontline-map {c}": results[f"ours {c}"], f"naive folium {c}": results[f"naive {c}"],
                 f"TimestampedGeoJson {c}": results[f"timestamped {c}"]}
         print(f"\nat {c} events, same CSV (folium drops the rows it cannot geocode):")
@@ -310,11 +328,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"| {r[0]} | {r[1]} | {r[2]} |" for r in rows))
         else:
             print("\n".join(f"  {r[0]:<20} naive {r[1]:>7}   TimestampedGeoJson {r[2]:>7}" for r in rows))
-    if a.json:
-        a.json.write_text(json.dumps(results, indent=1, default=str))
+    for k, e in errors.items():
+        print(f"FAILED {k}: {e[:300]}")
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
