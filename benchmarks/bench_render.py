@@ -21,7 +21,8 @@ from pathlib import Path
 import folium
 
 from geo import _io
-from geo.render import InlineLeaflet, _Raw, blob_sizes, render_html, synthetic_events
+from geo._map_plugins import InlineLeaflet, Raw as _Raw
+from geo.render import blob_sizes, render_html, synthetic_events
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
