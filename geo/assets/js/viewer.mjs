@@ -120,14 +120,17 @@ export function frontlineViewer(map, features, opts) {
     const box = map.getContainer().getBoundingClientRect();
     const rect = e => (e && e.offsetParent !== null ? e.getBoundingClientRect() : null);
     const p = rect(ctx.ui.panel), t = rect(ctx.ui.timebar);
-    let top = 16, right = 16, bottom = 16;
-    const left = 56;                                 // the zoom buttons
+    const M = 28;                                    // room for the largest marker (radius 26)
+    let top = M, right = M, bottom = M;
+    const left = M;
+    if (t) bottom = box.bottom - t.top + M;
     if (p) {
-      // a panel at the right edge taking under half the width pads the right; else the top
-      if (p.width < box.width * 0.5) right = box.right - p.left + 12;
-      else top = p.bottom - box.top + 12;
+      // pad the side that leaves the larger free area: right of the panel, or below it
+      const byRight = (box.width - left - (box.right - p.left + M)) * (box.height - M - bottom);
+      const byTop = (box.width - left - M) * (box.height - (p.bottom - box.top + M) - bottom);
+      if (byRight >= byTop) right = box.right - p.left + M; else top = p.bottom - box.top + M;
     }
-    if (t) bottom = box.bottom - t.top + 12;
+    top = Math.max(top, 84);                         // below the zoom buttons (top left)
     if (box.width - left - right < 120) right = Math.max(16, box.width - left - 120);
     if (box.height - top - bottom < 120) top = Math.max(16, box.height - bottom - 120);
     map.fitBounds(b, {paddingTopLeft: [left, top], paddingBottomRight: [right, bottom], maxZoom: 9,
