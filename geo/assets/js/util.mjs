@@ -112,7 +112,7 @@ export function zoomRange(v0, v1, at, factor, nDays, minSpan = 7) {
 }
 
 function safeDecode(s) {
-  try { return decodeURIComponent(s); } catch (e) { return null; }
+  try { return decodeURIComponent(s); } catch { return null; }
 }
 
 /** URL hash → {key: value}; null when it is not ours (undecodable, oversized, odd keys): a hostile
