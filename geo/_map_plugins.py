@@ -303,9 +303,14 @@ def _origin(url: str) -> str:
 
 def add_csp(page: str, *, tiles: str | None = None, network: list[str] = ()) -> str:
     """The page with a ``<meta>`` Content Security Policy: nothing but our own inline scripts and
-    styles (by hash) runs or loads, plus tile images when ``tiles`` is given and the links in
-    *network* (third-party layers we could not inline). JSON data blocks need no hash."""
+    styles (by hash) runs or loads, plus the map folder's data scripts (relative ``<script src>``:
+    ``'self'``), tile images when ``tiles`` is given and the links in *network* (third-party
+    layers we could not inline). JSON data blocks need no hash."""
     scripts, styles = [], []
+    # data scripts next to the page (<script src="data/x.js">): 'self' (for file:// pages
+    # Chromium matches files of the page's folder)
+    if re.search(r"<script\b[^>]*\bsrc=[\"'](?![a-z][a-z0-9+.-]*:|//)", page, re.I):
+        scripts.append("'self'")
     for m in _INLINE.finditer(page):
         attrs = (m.group(2) or "").lower()
         if m.group(1).lower() == "script":

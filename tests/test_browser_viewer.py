@@ -121,7 +121,11 @@ def test_dense_data_opens_on_the_last_7_days_with_events(offline_page, tmp_path)
     assert not p.page.is_checked(".fl-evstep input")                 # dense: step by day
     bars = p.js("frontline.timelineBars()")
     assert min(b["w"] for b in bars) >= 8
+    assert f"win={p.js('frontline.state.win')}" in p.js("location.hash") and p.js("frontline.state.win") == 9
+    q = offline_page().open(path, hash=f"#date={days[-3]}")     # a shared one-day link stays one day
+    assert q.js("frontline.getDate()") == days[-3] and q.js("frontline.state.win") == 0
     _clean(p)
+    _clean(q)
 
 
 # ---- phones and tablets --------------------------------------------------------------------------

@@ -235,3 +235,15 @@ def test_title_is_derived_from_the_inputs():
     assert derive_title(["data/sample_events.csv"]) == "Sample events"
     assert derive_title(["a.csv", "b_reports", "c.txt", "d.txt"]) == "A + B reports + 2 more"
     assert derive_title([]) == "frontline-map"
+
+
+def test_csp_hashes_inline_code_and_allows_only_relative_data_scripts():
+    from geo._map_plugins import add_csp
+    page = "<html><head></head><body><script>var a=1</script><style>p{}</style></body></html>"
+    csp = re.search(r'content="([^"]+)"', add_csp(page)).group(1).replace("&#x27;", "'")
+    assert csp.startswith("default-src 'none'; script-src 'sha256-") and "'self'" not in csp
+    assert "style-src 'sha256-" in csp and "img-src data: blob:;" in csp
+    rel = add_csp(page.replace("</body>", '<script src="data/chunk1.js"></script></body>'))
+    assert "'self'" in rel.replace("&#x27;", "'")
+    absolute = add_csp(page.replace("</body>", '<script src="https://x.example/a.js"></script></body>'))
+    assert "'self'" not in absolute.replace("&#x27;", "'") and "x.example" not in absolute.split("<body>")[0]

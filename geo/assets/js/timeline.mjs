@@ -211,6 +211,7 @@ function install(ctx) {
         if (p.date === 'all' || !nDays) S.day = null; else if (k >= 0) S.day = k;
       }
       if (p.win !== undefined) { const w = parseInt(p.win, 10); S.win = /^\d{1,6}$/.test(p.win) && S.day !== null ? clamp(w, 0, nDays) : 0; }
+      else if (p.date !== undefined) S.win = 0;      // a written hash always has the date; no win = one day
       if (p.step === 'events' || p.step === 'days') S.evstep = p.step === 'events';
     },
   });

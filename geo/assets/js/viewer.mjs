@@ -114,7 +114,14 @@ export function frontlineViewer(map, features, opts) {
   /** Fit the map to the events, padded so no control covers one. */
   function fit(bounds) {
     let b = bounds || null;
-    if (!b && ev.n) { b = L.latLngBounds([]); for (let i = 0; i < ev.n; i++) b.extend([ev.lat[i], ev.lon[i]]); }
+    if (!b && ev.n) {            // plain min/max: 100k LatLng objects would cost ~50 ms at startup
+      let s = 90, w = 180, no = -90, e = -180;
+      for (let i = 0; i < ev.n; i++) {
+        const y = ev.lat[i], x = ev.lon[i];
+        if (y < s) s = y; if (y > no) no = y; if (x < w) w = x; if (x > e) e = x;
+      }
+      b = L.latLngBounds([s, w], [no, e]);
+    }
     if (!b && ctx.baseBounds) b = ctx.baseBounds;
     if (!b || !b.isValid()) return;
     const box = map.getContainer().getBoundingClientRect();
