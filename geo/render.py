@@ -33,7 +33,10 @@ import folium
 import pandas as pd
 
 from geo import _io
-from geo._map_plugins import json_for_html  # noqa: F401  (public: tests and callers use it)
+from geo._map_plugins import (  # noqa: F401  (public: compose a map from these features)
+    Choropleth, Clusters, Export, Filters, FrontLine, Heatmap, Labels, MapFeature, NetworkWarning, Points,
+    Search, Timeline, UrlHash, json_for_html,
+)
 from geo._errors import InputError
 from geo.schema import COLUMNS, EVENT_TYPES
 
@@ -190,8 +193,14 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
               frontline: dict | None = None, tiles: str | None = None, features: list | None = None,
               labels: dict | None = None) -> folium.Map:
     """The folium Map (not yet written), so callers can add or leave out features and add their
-    own folium layers. *features*: a list of ``geo._map_plugins.MapFeature`` (default: all, see
-    :func:`default_features`)."""
+    own folium layers. *features*: a list of :class:`MapFeature` (default: all, see
+    :func:`default_features`), e.g.::
+
+        m = build_map(df, features=[Filters(), Timeline(), Points(), UrlHash()])
+        folium.CircleMarker([50.45, 30.52], tooltip="HQ").add_to(m)
+        page = render_page(m)          # CDN assets inlined (or warned about), CSP added
+
+    (:func:`render_html` is build_map + render_page.)"""
     from geo import _map_plugins as P
     blob, dropped = events_blob(events)
     m = folium.Map(location=[48.5, 33.0], zoom_start=6, tiles=None, prefer_canvas=True)
@@ -213,13 +222,18 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
     return m
 
 
-def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str:
-    """The page as text; with *csp* (default) a Content Security Policy allows only what it loads."""
+def render_page(m: folium.Map, *, csp: bool = True, tiles: str | None = None) -> str:
+    """A composed map as page text: CDN assets inlined where known (else a NetworkWarning), and
+    with *csp* (default) a Content Security Policy allowing only what the page loads."""
     from geo import _map_plugins as P
-    m = build_map(events, **kwargs)
     network = P.inline_cdn_assets(m)
     page = m.get_root().render()
-    return P.add_csp(page, tiles=kwargs.get("tiles"), network=network) if csp else page
+    return P.add_csp(page, tiles=tiles, network=network) if csp else page
+
+
+def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str:
+    """The page as text (see :func:`build_map` for the keyword arguments, :func:`render_page`)."""
+    return render_page(build_map(events, **kwargs), csp=csp, tiles=kwargs.get("tiles"))
 
 
 def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> None:

@@ -330,3 +330,21 @@ def test_csp_allows_tiles_and_counts_violations(offline_page, tmp_path):
     p = offline_page().open(bad)
     assert p.js("typeof window.__x") == "undefined"
     assert any("script-src" in v for v in p.csp_violations())
+
+
+def test_a_map_composed_in_python_works_in_the_browser(offline_page, tmp_path):
+    import folium
+
+    from geo.render import Filters, Points, UrlHash, build_map, render_page
+    df = _events_near(["2024-03-01", "2024-03-02"])
+    m = build_map(df, features=[Filters(), Points(), UrlHash()])            # no timeline, no base map
+    folium.CircleMarker([47.0, 36.0], radius=9, color="#000", tooltip="my own layer").add_to(m)
+    path = tmp_path / "composed.html"
+    path.write_text(render_page(m), encoding="utf-8")
+    p = offline_page().open(path)
+    assert p.js("frontline.shownCount()") == 2 and p.page.locator(".fl-timebar").count() == 0
+    assert p.js("typeof frontline.setDate") == "undefined" and p.page.locator(".fl-type").count() == 5
+    p.page.click(".fl-type[data-type=strike] input")
+    assert p.js("frontline.shownCount()") == int((df["event_type"] != "strike").sum())
+    assert p.js("(() => { let n = 0; frontline.map.eachLayer(l => { if (l instanceof L.CircleMarker && l._fl === undefined) n++; }); return n; })()") == 1
+    _clean(p)

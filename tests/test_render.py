@@ -187,12 +187,11 @@ def test_bundler_scopes_modules_and_refuses_what_it_cannot_bundle(tmp_path):
 
 def test_a_map_composed_in_python_ships_only_its_features_and_user_layers():
     import folium
-    from geo import _map_plugins as P
-    from geo.render import build_map
+    from geo.render import Filters, Points, UrlHash, build_map, render_page
     df = synthetic_events(20, 3, seed=1)
-    m = build_map(df, features=[P.Filters(), P.Points(), P.UrlHash()])
+    m = build_map(df, features=[Filters(), Points(), UrlHash()])
     folium.CircleMarker([48.0, 35.0], radius=9, tooltip="my own layer").add_to(m)
-    page = m.get_root().render()
+    page = render_page(m)
     assert "frontlineFeatures.points" in page and "frontlineFeatures.timeline" not in page
     assert "// ---- timeline.mjs" not in page and "// ---- points.mjs" in page
     assert "circle_marker_" in page                        # the user's folium layer is in the page
