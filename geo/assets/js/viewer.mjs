@@ -156,6 +156,7 @@ export function frontlineViewer(map, features, opts) {
   ctx.api.map = map;
   ctx.api.days = ev.days;
   ctx.api.state = S;
+  ctx.api.ready = true;                     // drawn: the opening view is on screen after the next frame
   ctx.api.setPanel = setPanel;
   ctx.api.fit = () => fit();
   ctx.api.shownCount = () => ctx.sel.length;
