@@ -110,6 +110,9 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         df = join_regions(pd.DataFrame(rows))
         if frontline is not None:
             df["occupied"] = frontline.occupied(df)
+            warn = frontline.coverage_warning(df["event_date"]) if "event_date" in df else None
+            if warn:
+                res.warnings.append(warn)
         rows = df.to_dict("records")
     for r in rows:  # the map can only show located events; the rest must not vanish silently
         if not _located(r):
@@ -121,13 +124,15 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
 
 
 def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontline-map",
-          tiles: str | None = None, frontline: str | Path | None = None, **kw: Any) -> BuildResult:
+          tiles: str | None = None, frontline: str | Path | None = None, frontline_max_age: int | None = None,
+          **kw: Any) -> BuildResult:
     """Run the job and write ``index.html``, ``events.geojson`` and ``rejects.csv`` into *outdir*."""
     outdir = Path(outdir)
     fl = None
     if frontline:
         from geo.frontline import load_frontline
-        fl = load_frontline(frontline)
+        fl = load_frontline(frontline) if frontline_max_age is None else \
+            load_frontline(frontline, max_age_days=frontline_max_age)
     res = collect(paths, frontline=fl, **kw)
     import pandas as pd
     from geo.regions import basemap_geojson
