@@ -20,7 +20,8 @@ from geo._errors import InputError
 from geo.admin1 import name_of
 from geo.schema import COLUMNS, event_id
 from geo.extract.articles import first_line_date, read_table, read_text, text_date
-from geo.extract.events import Candidate, extract_candidates
+from geo.extract.incidents import extract_candidates
+from geo.extract.records import Candidate
 
 __all__ = ["Extraction", "extract_paths", "extract_text"]
 
