@@ -61,7 +61,7 @@ def _record(c: Candidate, published: date | None, source: str, file: str) -> dic
     rec["event_id"] = event_id(rec)
     # event_type_original is a foreign table's own label: an article has none; the words that
     # made it an event go to "trigger", and how the gazetteer matched the place to "geocode_match"
-    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match,
+    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match, "why": c.why,
             "articles": rec["articles"]}
 
 

@@ -16,8 +16,9 @@ from geo.extract.dates import DateRef, event_date, find_dates, is_background
 from geo.extract.sentences import Sentence, clauses, split_article
 from geo.extract.toponyms import find_mentions
 from geo.extract.records import Candidate, WAR
-from geo.extract.triggers import _triggers
-from geo.extract.roles import _AXIS_AFTER, _BOUNDARY, _CONTINUATION, _GATHERING, _IN_THE_REGION, _LIST_SEP, _METONYM_AFTER, _OF_HEAD, _PART_OF_AHEAD, _PERSON_ATTACK, _POSS_PART, _PURPOSE, _RIVER_LIKE, _SINCE_AFTER, _TITLED_VICTIM, role
+from geo.extract.signals import Score
+from geo.extract.triggers import _triggers, trigger_words as _trigger_words
+from geo.extract.roles import clause_roles as _clause_roles, _CONTINUATION, _IN_THE_REGION, _PART_OF_AHEAD, _PERSON_ATTACK, _POSS_PART, _PURPOSE, _SINCE_AFTER, _TITLED_VICTIM
 from geo.extract.classify import _DEFENCE_SUCCESS, _FOILED, _OWN_SUCCESS, _article_actor, _equipment_near, _speakers, _voice, actor, claim_side, classify, weapon
 from geo.extract.homonyms import _AXIS_NAME, _adjacent_hint, _anchor, _notable_namesake, resolve
 from geo.extract.dating import _DATELINE, _SAME_TIME, _attach_dates, _day_earlier, _lead_date, _near_date_recent
@@ -131,47 +132,37 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             if w0 in L.SPECIFIC:
                 specific.append((s.index, w0))
             settlements_here = []
-            prev_role = None
             last_local: list = []          # the triggers of the previous place of the clause
-            prev_end = -1
             # names inside "Kherson's Dniprovskyi and Korabelnyi districts" are parts of the possessor
             parts = [(x.end, x.end + pm.end()) for x in in_clause if x.possessive and gaz.country(x.name) is None
                      for pm in [_POSS_PART.match(s.text[x.end:x.end + 120])] if pm]     # (not "Russia's Kursk region")
+            roles = _clause_roles(clause, in_clause, parts, s.text)
+            strong_trig = [t for t in trig if not L.CAMPAIGN.match(clause[t[0]:t[1]]) and t[2] != "casualty"]
             for m in in_clause:
-                if any(a <= m.start < b for a, b in parts):
+                if id(m) not in roles:
                     continue
-                r = role(clause, m, 0, len(clause))
-                gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "",
-                             re.sub(r"\([^()]*\)", "", s.text[prev_end:m.start]))
-                if r == "none" and prev_role and _LIST_SEP.search(_OF_HEAD.sub("", gap)) and \
-                        not _METONYM_AFTER.match(clause[m.end:]):
-                    r = prev_role          # "shelled A, B and the village of C"
-                if r == "rel" and any(x is not m and (x.places or x.region) and
-                                      role(clause, x, 0, len(clause)) in ("locative", "target") for x in in_clause):
-                    r = "ref"              # "attacks southwest of X near A and B": X is the reference point
-                if _AXIS_AFTER.match(clause[m.end:]):
-                    r = "axis"             # "the Kupiansk direction": a front sector, not a place hit
-                if _PART_OF_AHEAD.match(clause[m.end:]) or _GATHERING.search(clause[max(0, m.start - 160):m.start]):
-                    r = "part"
-                if _BOUNDARY.search(clause[:m.start]) and re.match(r"\s+(?:border|frontier)\b", clause[m.end:], re.I) or \
-                        _RIVER_LIKE.search(clause[:m.start]) and re.match(r"\s*(?:[,.;:)]|$)", clause[m.end:]):
-                    r = "boundary"
-                if m.places or m.region or not m.known:
-                    prev_role, prev_end = r, m.end
+                r, via_list, listed = roles[id(m)]
                 if r not in ("locative", "target", "rel", "ref", "affiliation"):
                     continue
+                sc = Score().add("trigger_clause", _trigger_words(clause, trig))
                 if m.region and m.titled:     # "X Oblast Governor said Russian forces attacked 11 settlements in the region"
                     if not _IN_THE_REGION.search(s.text[m.end:]):
                         continue
                     r = "locative"
+                sc.add("role_list" if via_list else f"role_{r}")
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
-                    continue
+                    sc.add("affiliation_no_victim")
                 if r == "affiliation" and m.titled and not _TITLED_VICTIM.match(clause[m.end:]):
-                    continue           # "X regional governor Y said no one was hurt": a speaker, not a victim
-                if _PURPOSE.search(clause[max(0, m.start - 80):m.start]) or _SINCE_AFTER.match(s.text[m.end:]):
-                    continue           # "a line used to supply troops in X"; "the incursion into X, which began..."
-                strong_trig = [t for t in trig if not L.CAMPAIGN.match(clause[t[0]:t[1]]) and t[2] != "casualty"]
+                    sc.add("titled_speaker")   # "X regional governor Y said no one was hurt": a speaker, not a victim
+                if _PURPOSE.search(clause[max(0, m.start - 80):m.start]):
+                    sc.add("purpose_clause")   # "a line used to supply troops in X"
+                if _SINCE_AFTER.match(s.text[m.end:]):
+                    sc.add("campaign_start")   # "the incursion into X, which began..."
                 if m.region and not strong_trig:
+                    sc.add("region_weak_trigger")
+                if s.kind == "caption":
+                    sc.add("caption")
+                if not sc.passes:
                     continue
                 hint = _adjacent_hint(m, ms)
                 if hint is None and key(m.name) in axis_names:
@@ -192,7 +183,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if res.country not in WAR:
                     continue
                 if background and not _near_date_recent(refs, spans, trig, m, published, s.text):
-                    continue
+                    sc.add("background_date")
+                    if not sc.passes:
+                        continue
                 prev_ends = [x.end for x in in_clause if x.end <= m.start and (x.places or x.region)
                              and not _PART_OF_AHEAD.match(clause[x.end:])     # (city districts are X's)
                              and gaz.country(x.name) is None]     # ("howitzers of the Armed Forces of Ukraine")
@@ -204,7 +197,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     window = (before_t[-1][0], window[1]) if before_t else \
                         (window[0], after[0][1] if after else len(clause))
                 local_trig = [t for t in trig if window[0] <= t[0] < window[1]] or trig
-                if last_local and _LIST_SEP.search(_OF_HEAD.sub("", gap)) and all(t[0] > m.start for t in local_trig):
+                if last_local and listed and all(t[0] > m.start for t in local_trig):
                     local_trig = last_local    # "repelled attacks near A and B and destroyed...": B is A's
                 last_local = local_trig
                 # the other side's deed told by one side ("Ukrainian forces struck X, Russian bloggers claimed")
@@ -235,7 +228,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                               wpn, who, "claimed" if own_claim else "reported", dref, s, round(conf, 2),
                               approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text], sentences=[s.index],
-                              warnings=[res.warning] if res.warning else [], match=res.match)
+                              warnings=[res.warning] if res.warning else [], match=res.match, why=sc.why())
                 c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig) and etype != "destroyed_equipment"
                 if dref is None and _SAME_TIME.search(s.text):
                     dated = [x for x in out if x.date is not None and x.date.kind == "event"]
@@ -289,7 +282,9 @@ def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate],
     who = actor(s.text, strong, wpn, "", a.country, False, etype) or a.actor
     return Candidate(a.place_key, a.name, a.lat, a.lon, a.country, a.admin1, a.precision, etype, orig, wpn, who,
                      a.status, d if d is not None and d.kind == "event" else a.date, s, round(a.confidence * 0.9, 2),
-                     evidence=[s.text], sentences=[s.index], match=a.match)
+                     evidence=[s.text], sentences=[s.index], match=a.match,
+                     why=f"incident word {s.text[strong[0][0]:strong[0][1]]!r} with {am.group(0)!r}: the place of the "
+                         f"event just told ({a.name})")
 
 
 def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict[str, str]) -> None:

@@ -58,6 +58,8 @@ def _fold(into: Candidate, c: Candidate) -> None:
         into.status = "claimed"
     into.date = _better_date(into.date, c.date)
     into.confidence = max(into.confidence, c.confidence)
+    if c.why and c.why not in into.why:
+        into.why = f"{into.why} | {c.why}" if into.why else c.why
     for e, i in zip(c.evidence, c.sentences):
         if i not in into.sentences:
             into.evidence.append(e)

@@ -230,3 +230,45 @@ _PURPOSE = re.compile(r"\b(?:to|in order to)\s+(?:supply|resupply|reinforce|supp
 # "the incursion into X, which began on August 6": an ongoing campaign's start is background
 _SINCE_AFTER = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:which|that)\s+(?:began|started|was launched|has lasted|"
                           r"has been going on|has continued)\b", re.I)
+
+
+def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], text: str) -> dict[int, tuple[str, bool, bool]]:
+    """Roles of the clause's mentions, keyed by id(mention): (role, via a list, joined to the previous place by a
+    list separator). A list ("A, B and the village of C were shelled", "shelled A, B and C") shares one role:
+    a member without a governing word of its own takes its neighbour's, forwards and backwards.
+    Mentions inside *parts* (city districts named after a possessive "X's") get no role."""
+    out: dict[int, tuple[str, bool, bool]] = {}
+    seq: list = []
+    prev_role, prev_end = None, -1
+    for m in in_clause:
+        if any(a <= m.start < b for a, b in parts):
+            continue
+        r = role(clause, m, 0, len(clause))
+        gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "",
+                     re.sub(r"\([^()]*\)", "", text[prev_end:m.start])) if prev_end >= 0 else ""
+        listed = bool(prev_end >= 0 and _LIST_SEP.search(_OF_HEAD.sub("", gap)))
+        via = False
+        if r == "none" and prev_role and listed and not _METONYM_AFTER.match(clause[m.end:]):
+            r, via = prev_role, True          # "shelled A, B and the village of C"
+        if r == "rel" and any(x is not m and (x.places or x.region) and
+                              role(clause, x, 0, len(clause)) in ("locative", "target") for x in in_clause):
+            r = "ref"              # "attacks southwest of X near A and B": X is the reference point
+        if _AXIS_AFTER.match(clause[m.end:]):
+            r = "axis"             # "the Kupiansk direction": a front sector, not a place hit
+        if _PART_OF_AHEAD.match(clause[m.end:]) or _GATHERING.search(clause[max(0, m.start - 160):m.start]):
+            r = "part"
+        if _BOUNDARY.search(clause[:m.start]) and re.match(r"\s+(?:border|frontier)\b", clause[m.end:], re.I) or \
+                _RIVER_LIKE.search(clause[:m.start]) and re.match(r"\s*(?:[,.;:)]|$)", clause[m.end:]):
+            r = "boundary"
+        if m.places or m.region or not m.known:
+            prev_role, prev_end = r, m.end
+            seq.append(m)
+        out[id(m)] = (r, via, listed)
+    # backwards: "A, B and C were shelled" — the passive governs the whole list before it
+    for i in range(len(seq) - 2, -1, -1):
+        m, n = seq[i], seq[i + 1]
+        r, via, listed = out[id(m)]
+        rn, _, n_listed = out[id(n)]
+        if r == "none" and n_listed and rn in ("target", "locative") and not _METONYM_AFTER.match(clause[m.end:]):
+            out[id(m)] = (rn, True, listed)
+    return out

@@ -42,3 +42,13 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
 
 
 _BLAST_VERB = re.compile(r"\b(?:explosions?|blasts?)\s+(?:[\w\-]+\s+)?(?:rocked|rocks|rock|shook|shakes)$", re.I)
+
+
+def trigger_words(text: str, trig) -> str:
+    """The trigger words as the text writes them, for explanations ("shelled, killing")."""
+    seen: list[str] = []
+    for a, b, _ in trig:
+        w = " ".join(text[a:b].split())
+        if w.lower() not in (x.lower() for x in seen):
+            seen.append(w)
+    return ", ".join(seen[:3])
