@@ -80,6 +80,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     enemy = {"UA": "RU", "RU": "UA"}.get(voice, "")
     art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "") or (voice if art_claim else "")
     art_anchors = [(key(m.name), a) for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a]
+    scopes = _Scopes(sentences)
     for s, ms in zip(sentences, mentions):
         if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named
             if L.SPEECH.search(s.text):
@@ -126,8 +127,18 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 continue
             clause = _mask(s.text, spans)
             trig = _triggers(clause)
-            if not trig:
-                continue
+            scope, extra = "clause", None
+            if not trig:       # the incident word may sit outside the place's clause: a wider scope, weighed less
+                found = scopes.wider(s, s.text)
+                if found is None:
+                    continue
+                scope, extra = found
+                clause = clause + " . " + extra.text
+                trig = [t for t in _triggers(clause) if t[0] > len(s.text)]
+                if not trig:
+                    continue
+                if scope == "sentence":
+                    extra = None
             w0 = weapon(clause, "strike", trig[0][0])
             if w0 in L.SPECIFIC:
                 specific.append((s.index, w0))
@@ -142,14 +153,16 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if id(m) not in roles:
                     continue
                 r, via_list, listed = roles[id(m)]
-                if r not in ("locative", "target", "rel", "ref", "affiliation"):
+                if r not in ("locative", "target", "rel", "ref", "affiliation", "none"):
                     continue
-                sc = Score().add("trigger_clause", _trigger_words(clause, trig))
+                sc = Score().add(f"trigger_{scope}", _trigger_words(clause, trig))
                 if m.region and m.titled:     # "X Oblast Governor said Russian forces attacked 11 settlements in the region"
                     if not _IN_THE_REGION.search(s.text[m.end:]):
                         continue
                     r = "locative"
                 sc.add("role_list" if via_list else f"role_{r}")
+                if r == "none" and scopes.heading(s):
+                    sc.add("role_heading")
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     sc.add("affiliation_no_victim")
                 if r == "affiliation" and m.titled and not _TITLED_VICTIM.match(clause[m.end:]):
@@ -227,7 +240,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 c = Candidate(res.key, res.name, res.lat, res.lon, res.country, res.admin1, res.precision, etype, orig,
                               wpn, who, "claimed" if own_claim else "reported", dref, s, round(conf, 2),
                               approximate=(r == "ref" or res.precision == "region"),
-                              evidence=[s.text], sentences=[s.index],
+                              evidence=[s.text] + ([extra.text] if extra else []),
+                              sentences=[s.index] + ([extra.index] if extra else []),
                               warnings=[res.warning] if res.warning else [], match=res.match, why=sc.why())
                 c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig) and etype != "destroyed_equipment"
                 if dref is None and _SAME_TIME.search(s.text):
@@ -305,3 +319,41 @@ def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict
         c.status = "claimed"          # only one side's word says what hit it
     c.evidence.append(s.text)
     c.sentences.append(s.index)
+
+
+_BULLET = re.compile(r"^\s*(?:[^\w\s\"“‘'(]|\d{1,2}[:.\-]\d{2}\b)")
+
+
+class _Scopes:
+    """Where an incident word may be found for a place whose own clause has none: the same sentence,
+    the same short list item (a bullet: "▪️ 16-22, X district, Y village. The shelling burned..."), or
+    anywhere in a one-incident text (an analyst's one-liner, a headline, a caption)."""
+
+    SHORT_WORDS = 60
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.by_para: dict[int, list[Sentence]] = {}
+        for x in sentences:
+            self.by_para.setdefault(x.para, []).append(x)
+        words = sum(len(x.text.split()) for x in sentences)
+        self.short = len(sentences) <= 3 and words <= self.SHORT_WORDS
+        self.sentences = sentences
+
+    def _item(self, s: Sentence) -> bool:
+        par = self.by_para[s.para]
+        return len(par) <= 4 and bool(_BULLET.match(par[0].text))
+
+    def heading(self, s: Sentence) -> bool:
+        """The place's sentence is a headline, heads a bullet item or is a one-incident text: an incident
+        told as a noun phrase there names its place without a governing verb ("X tram depot struck")."""
+        return (self.short or self._item(s) or s.kind == "title") and len(s.text.split()) <= 30
+
+    def wider(self, s: Sentence, text: str):
+        """(scope, sentence with the incident words) or None."""
+        if _triggers(text):
+            return "sentence", s
+        pool = self.sentences if self.short else self.by_para[s.para] if self._item(s) else []
+        for x in sorted(pool, key=lambda x: (abs(x.index - s.index), -x.index)):
+            if x.index != s.index and _triggers(x.text):
+                return ("text" if self.short else "item"), x
+        return None

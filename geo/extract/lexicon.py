@@ -25,6 +25,11 @@ ATTACK = re.compile(
     r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
 DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|wreck(?:ed|ing|s)|knocking out|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
+# Incidents told as noun phrases (headline and caption register: "Damage to school in X", "Widescale
+# destruction in X", "Burning vehicle following a strike in X", "Artillery craters in X").
+NOMINAL = re.compile(r"\b(?:destruction|damage|craters?|impacts?|impacted|(?:a|large|huge|massive|big|major|heavy|several)\s+fires?"
+                     r"|fires?\s+(?:broke out|raged|erupted)|burning|burnt|burned|ablaze|aftermath|wreckage|rubble"
+                     r"|shooting|firing (?:at|on)|dead|bodies|charred|under (?:\w+\s+)?fire)\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"
@@ -47,7 +52,9 @@ TARGET_BEFORE = re.compile(
     r"|fighting in|push on|offensive on|offensive toward|offensive towards|counteroffensive toward|counteroffensive towards"
     r"|counter-offensive toward|counter-offensive towards|advance on|advance toward|advance towards|advanced on"
     r"|advanced toward|advanced towards|assault toward|assault towards|push toward|push towards|pushing toward"
-    r"|pushing towards|drive toward|drive towards)\s*$", _I)
+    r"|pushing towards|drive toward|drive towards"
+    r"|damage to|damage in|damage at|destruction of|destruction in|destruction at|destroyed in|fires? in|fires? at"
+    r"|explosions? in|explosions? at|impacts? (?:on|in|at)|hits? on|strikes? in|attacks? in|shelling in)\s*$", _I)
 PASSIVE_AFTER = re.compile(
     r"^\s*(?:was|were|has been|have been|had been|is being|are being|came under|comes under|is|are)\s+(?:\w+\s+){0,2}?"
     r"(?:shelled|hit|struck|attacked|bombed|bombarded|targeted|pounded|captured|seized|stormed|rocked|shaken|fire|attack|damaged|destroyed)\b", _I)
@@ -148,3 +155,23 @@ REPORTER_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:officials?|authorities|media|sou
                             r"|channels|governor|mayor|president|police|emergency|rescuers|news|prosecutors?)\b", _I)
 MODEL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]{0,3}-\d+[\w\-/]*|M\d{2,4}[A-Z]?\d?|Bradley|Leopard|Abrams|Challenger|Marder|HIMARS|Patriot|IRIS-T"
                         r"|Pantsir|Buk|Tor|Krasukha|Caesar|Krab|Archer|Paladin|Bayraktar)\b")
+
+
+# Capitalised common nouns of war reports that fold onto village names ("Strike" → Stroky, "Police" → Polytsi,
+# "City" → Kuty): never a place unless spelled exactly as one.
+COMMON_NOUNS = frozenset("""
+city town village school police station image video photo footage aftermath damage destruction strike strikes
+attack attacks shelling explosion fire fires drone drones missile missiles rocket rockets plant factory bridge
+hospital market stadium palace culture house houses building buildings center centre college university
+institute theatre theater church museum hotel airport port depot warehouse administration council office
+street square park road highway mine railway train tram bus car cars vehicle vehicles tank tanks bodies
+satellite smoke crater craters impact debris ammunition ammo munitions artillery mortar troops forces army
+""".split())
+
+
+def common_word(word: str) -> bool:
+    """A word of our own war-news vocabulary (a trigger, weapon, facility or the like)."""
+    w = word.lower().strip("’'")
+    if w in COMMON_NOUNS or w in STOP:
+        return True
+    return any(rx.fullmatch(w) for rx in (STRIKE, EXPLOSION, ATTACK, DAMAGE, NOMINAL, CASUALTY, EQUIPMENT, BUILDINGS))

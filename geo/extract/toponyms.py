@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geo._names import key
+from geo._names import exact_key, key
+from geo.extract import lexicon as L
 from geo.extract.lexicon import LEAD_STOP, STOP
 
 _TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")
@@ -27,6 +28,14 @@ _ORG_NAME = re.compile(r"^\s+(?:City|Town|Village|District|Raion)\s+(?:Military\
                        r"(?:Administration|Council|Hall|Police|Court|Prosecutor)\b")
 
 
+# a facility named after its town ("Irpin Bridge", "Yuzhnoukrainsk Nuclear Power Plant", "Kharkiv National
+# University"): the place is the town (an incident at the facility is in it); rivers and seas are not
+_FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Airport|University|Institute|Plant|Power Plant|Palace|Museum|Stadium|"
+                       r"Theatre|Theater|Cathedral|Church|Refinery|Works|Factory|Bridge|Station|Substation|Airbase|Air Base|"
+                       r"Hospital|School|College|Lyceum|Market|Zoo|Tower|Hotel|Mall|Depot|Airfield|Port|Seaport|Dam|"
+                       r"Thermal Power Station|TPP|CHP|Shipyard|Oil Depot|Arsenal)\b")
+
+
 # "X district/raion" (not "X district of <city>", a city's own district): the raion around town X
 _DISTRICT = re.compile(r"^\s+(?:district|raion|District|Raion)\b(?!\s+(?:of\s+[A-Z]|[A-Z]|court|police|administration|council))")
 
@@ -41,6 +50,8 @@ class Mention:
     possessive: bool = False
     known: bool = True                            # False: capitalised word not in the gazetteer (fuzzy later)
     titled: bool = False                          # followed by Mayor/Governor: an affiliation, not a place role
+    facility: bool = False                        # names a facility of the place ("X Bridge", "X Airport")
+    span_end: int = 0                             # a facility's name ends here (its words are no other place)
 
 
 def _admin1_keys() -> dict[str, str]:
@@ -101,6 +112,9 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                         found = Mention(start, toks[-1].end() + rm.end(), name, region=code)
                         break
                 places = gaz.lookup_key(key(name))
+                if places and n == 1 and L.common_word(name) and not any(
+                        exact_key(p.name) == exact_key(name) for p in places if p.country in ("UA", "RU")):
+                    places = []       # "Strike on ...", "Police station": our own vocabulary, not a namesake by folding
                 # "the Mykolaiv, Odesa and Kherson regions": the first names of a list of regions
                 pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
                 if pair and gaz.resolve_admin1(f"{name} region"):
@@ -117,6 +131,12 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     break
                 if places and _ORG_NAME.match(after):
                     found = Mention(start, end, name)          # an organisation named after the city
+                    break
+                fm = _FACILITY.match(after) if places and not possessive else None
+                if fm and not re.match(r"\s+(?:in|at|near|of)\s+[A-Z]", after[fm.end():]):
+                    # (not "Sonyachny Stadium in Kharkiv": a facility's own name, the town follows)
+                    found = Mention(start, toks[-1].end(), name, places=places, facility=True,
+                                    span_end=toks[-1].end() + fm.end())
                     break
                 if places:
                     if _GEOGRAPHY.match(after) or _ORG_AFTER.match(after) or "-" in name and name.split("-")[-1][:1].islower():
@@ -140,11 +160,11 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     re.match(r"^\s*(?:[,:(—–-]|$)", sentence[found.end:]):
                 found.places, found.region = [], None          # dateline "KHARKIV, Ukraine, May 17 —"
             others = [t.group(1) for t in run if not (found.start <= t.start(1) < found.end)]
-            if found.region is None and any(w.lower() not in STOP and w.lower() not in LEAD_STOP and not w.isupper()
+            if found.region is None and not found.facility and any(w.lower() not in STOP and w.lower() not in LEAD_STOP and not w.isupper()
                                             for w in others):
                 found.places, found.known = [], True      # part of a person's or organisation's name
             out.append(found)
             # advance past the tokens covered
-            while i < len(run) and run[i].start(1) < found.end:
+            while i < len(run) and run[i].start(1) < max(found.end, found.span_end):
                 i += 1
     return out

@@ -28,7 +28,7 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
         return ()
     clause = L.NOT_TRIGGER.sub(lambda m: " " * len(m.group(0)), clause)
     for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
-                    ("casualty", L.CASUALTY)):
+                    ("casualty", L.CASUALTY), ("damage", L.NOMINAL)):
         for m in rx.finditer(clause):
             before = clause[max(0, m.start() - 80):m.start()]
             if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before) \
@@ -38,7 +38,8 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
             if typ == "strike" and _BLAST_VERB.search(clause[max(0, m.start() - 30):m.end()]):
                 continue           # "blasts rocked X": the verb of an explosion, no strike reported
             out.append((m.start(), m.end(), typ))
-    return tuple(sorted(out))
+    out.sort()
+    return tuple(t for i, t in enumerate(out) if not (i and t[0] < out[i - 1][1]))   # (one reading per word)
 
 
 _BLAST_VERB = re.compile(r"\b(?:explosions?|blasts?)\s+(?:[\w\-]+\s+)?(?:rocked|rocks|rock|shook|shakes)$", re.I)
