@@ -37,7 +37,7 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
         return "destroyed_equipment", words
     if claimed and "strike" in kinds and _hit_equipment(L.EQUIP_STRICT, window or text):
         return "destroyed_equipment", words     # "its forces hit a Russian S-400 system"
-    weaponish = any(n for n, rx in L.WEAPONS if rx.search(text) and n not in L.AIR_DEFENCE)
+    weaponish = any(n not in L.AIR_DEFENCE for n, _, _ in L.first_weapons(text))
     if "strike" in kinds or ("attack" in kinds and weaponish and not re.search(r"\bassassinat|\bground\b|\bassault", text, re.I)):
         return "strike", words
     if "explosion" in kinds and _SABOTEUR.search(text) and not L.STRIKE.search(text):
@@ -54,10 +54,13 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
     return "other", words
 
 
+_INSTRUMENT = re.compile(r"\b(?:with|using|by)\s+(?:\w+\s+){0,2}$")
+
+
 def weapon(text: str, etype: str, trig_pos: int) -> str:
     if etype == "destroyed_equipment":      # the equipment named ("Ka-52", "Bradley", "HIMARS")
-        for name, rx in L.WEAPONS:
-            if name in L.SPECIFIC and rx.search(text):
+        for name, _, _ in L.first_weapons(text):
+            if name in L.SPECIFIC:
                 return name
         mm = L.MODEL_NAME.search(text)
         if mm:
@@ -66,18 +69,15 @@ def weapon(text: str, etype: str, trig_pos: int) -> str:
         if eq:                                     # "two howitzers" → "howitzer"
             return re.sub(r"(?<=[a-z])s$", "", eq.group(0).lower())
     generic: list[tuple[int, int, str]] = []
-    for name, rx in L.WEAPONS:
-        m = rx.search(text)
-        if not m:
-            continue
-        if etype != "destroyed_equipment" and name in L.AIR_DEFENCE and m.start() > trig_pos:
+    for name, start, matched in L.first_weapons(text):
+        if etype != "destroyed_equipment" and name in L.AIR_DEFENCE and start > trig_pos:
             continue  # the air-defence system hit, not the weapon used
         if etype == "explosion" and name in ("missile", "airstrike", "drone", "artillery"):
             continue
         if name in L.SPECIFIC:
-            return m.group(0) if name == "Iskander" and "-" in m.group(0) else name
-        instrument = re.search(r"\b(?:with|using|by)\s+(?:\w+\s+){0,2}$", text[max(0, m.start() - 30):m.start()])
-        generic.append((0 if instrument else 1, m.start(), name))
+            return matched if name == "Iskander" and "-" in matched else name
+        instrument = _INSTRUMENT.search(text[max(0, start - 30):start])
+        generic.append((0 if instrument else 1, start, name))
     # classes only: the one named as the instrument ("shelled X with mortars"), else the first named
     return min(generic)[2] if generic else ""
 

@@ -1,6 +1,7 @@
 """War-news vocabulary: event triggers, weapons, sides, claims, irrealis cues (general English, no places)."""
 from __future__ import annotations
 
+import functools
 import re
 
 _I = re.I
@@ -85,6 +86,21 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
 AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
+# one pass over a text finds whether any weapon is named at all (most clauses name none)
+_ANY_WEAPON = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in WEAPONS), _I)
+
+
+@functools.lru_cache(maxsize=8192)
+def first_weapons(text: str) -> tuple[tuple[str, int, str], ...]:
+    """(name, start, matched text) of the first match of each weapon named in *text*, in WEAPONS order."""
+    if not _ANY_WEAPON.search(text):
+        return ()
+    out = []
+    for name, rx in WEAPONS:
+        m = rx.search(text)
+        if m:
+            out.append((name, m.start(), m.group(0)))
+    return tuple(out)
 # equipment only one side fields: destroyed, the other side did it
 EQUIPMENT_SIDE = re.compile(r"\b(?:(himars|leopard|bradley|abrams|challenger|marder|patriot|iris-t|caesar|krab|archer|paladin"
                             r"|m777|storm shadow|atacms|bayraktar)|(pantsir|buk|tor|s-[34]00\w*|t-\d\d\w*|ka-52|su-\d+\w*"
