@@ -74,6 +74,22 @@ def _strip_marks(text: str) -> str:
     return text.replace("\0", "й").replace("\1", "ї").replace("\2", "ё")
 
 
+def clean_marks(text: str) -> str:
+    """Drop combining marks (stress accents "Караджи́", diacritics) but keep case and the
+    Cyrillic letters й/ї/ё/Й/Ї/Ё, which Unicode decomposes into a base letter and a mark."""
+    if text.isascii():
+        return text
+    keep = {"й": "\0", "ї": "\1", "ё": "\2", "Й": "\3", "Ї": "\4", "Ё": "\5"}
+    text = unicodedata.normalize("NFC", text)
+    for a, b in keep.items():
+        text = text.replace(a, b)
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = unicodedata.normalize("NFC", text)
+    for a, b in keep.items():
+        text = text.replace(b, a)
+    return text
+
+
 def words(name: str) -> list[str]:
     """Words of a name: letters/digits, apostrophes inside a word kept, hyphens split."""
     return _WORDS.findall(name)
@@ -132,13 +148,97 @@ def _romanise(name: str, table: dict[str, str], initial: dict[str, str] | None =
 
 
 def romanise_uk(name: str) -> str:
-    """Ukrainian national transliteration (2010): Білогорівка -> Bilohorivka."""
-    return _romanise(name, _UK, _UK_INITIAL)
+    """Ukrainian national transliteration (KMU 2010): Білогорівка -> Bilohorivka, Згурівка -> Zghurivka.
+
+    Delegates to PyPI ``translitua`` (the maintained implementation of the official system, with its
+    зг -> zgh and word-initial rules); our own table is the fallback when it is not installed."""
+    try:
+        from translitua import translit
+    except ImportError:  # pragma: no cover - translitua is a declared dependency
+        return _romanise(name, _UK, _UK_INITIAL)
+    return translit(clean_marks(name))
 
 
 def romanise_ru(name: str) -> str:
     """Russian-style romanisation: Белогоровка -> Belogorovka."""
     return _romanise(name, _RU)
+
+
+_RU_VOWELS = frozenset("аеёиоуыэюяьъ")
+#: Russian adjective and neuter endings, each with the Latin forms reporters use (BGN/PCGN, plain,
+#: and the short forms of English-language news: Zadorozhny, Sudzhansky, Dolgoye/Dolgoe).
+_RU_ENDINGS = (("ий", ("iy", "y", "i")), ("ый", ("y", "yy", "iy")), ("ой", ("oy", "oi")),
+               ("ое", ("oye", "oe")), ("ее", ("eye", "ee")), ("ая", ("aya", "aja")),
+               ("ье", ("ye", "'ye", "e")), ("ия", ("iya", "ia")))
+
+
+def romanise_ru_variants(name: str, limit: int = 8) -> list[str]:
+    """Latin forms of a Russian name as English-language reporting writes them.
+
+    Долгое -> Dolgoye, Dolgoe; Задорожный -> Zadorozhny, Zadorozhnyy; Теткино -> Tetkino; Курковичи ->
+    Kurkovichi; ё as yo or e; е as ye after a vowel or word-initially (BGN) or plain e. The variants
+    matter because our index ranks an exact spelling above a folded-key match (which merges Dolgoye with
+    Delhi and Illinivka with Olenivka). Returns at most *limit* distinct forms, the BGN-like one first.
+    """
+    base = clean_marks(name)
+    out: list[str] = []
+    for ye in (True, False):
+        for e_alt in (0, 1, 2):
+            words = []
+            for w in re.split(r"(\W+)", base):
+                if not w or not w[0].isalpha():
+                    words.append(w)
+                    continue
+                low = w.lower()
+                ending = ""
+                for cyr, lats in _RU_ENDINGS:
+                    if low.endswith(cyr) and len(low) > len(cyr) + 1:
+                        ending = lats[min(e_alt, len(lats) - 1)]
+                        low = low[: -len(cyr)]
+                        break
+                chars = []
+                for i, ch in enumerate(low):
+                    prev = low[i - 1] if i else ""
+                    if ch == "е":
+                        chars.append("ye" if ye and (not prev or prev in _RU_VOWELS) else "e")
+                    elif ch == "ё":
+                        chars.append("yo" if ye else "e")
+                    else:
+                        chars.append(_RU.get(ch, ch))
+                lat = "".join(chars) + ending
+                words.append(lat[:1].upper() + lat[1:] if w[0].isupper() else lat)
+            out.append("".join(words))
+    try:  # the maintained library's plain Russian system, for what our rules miss
+        from translitua import RussianSimple, translit
+        out.append(translit(base, RussianSimple))
+    except ImportError:  # pragma: no cover
+        pass
+    return list(dict.fromkeys(x for x in out if x))[:limit]
+
+
+_ADJ_SUFFIX = re.compile(
+    r"(?:с['’ʼ]?кий|ський|ская|ська|ское|ське|цкий|цький|ский|ий|ый|ій|"
+    r"s['’ʼ]?k(?:yi|yy|iy|ij|y|i|a|aya|e|oye|oe)|ts['’ʼ]?k(?:yi|yy|iy|y|i)|(?<=[a-z])(?:yi|iy|yy))$", re.I)
+
+
+def admin2_stem(name: str) -> str:
+    """Matching key of a raion/district name without its adjective suffix and generic word.
+
+    "Izium raion", "Ізюмський", "Izyumsky district" -> one stem; "Shebekino district", "Шебекинский
+    район" -> one stem (the town's final vowel is dropped on both sides)."""
+    ws = [w for w in words(clean_marks(name)) if w.lower() not in _ADMIN2_WORDS]
+    if not ws:
+        return ""
+    first = _ADJ_SUFFIX.sub("", ws[0]) or ws[0]
+    k = key(" ".join([first, *ws[1:]]))
+    return k[:-1] if len(k) > 4 and k[-1] in "ia" else k
+
+
+_ADMIN2_WORDS = frozenset({
+    "raion", "rayon", "raionu", "rajon", "district", "districts", "municipal", "urban", "okrug", "r",
+    "район", "району", "раион", "р", "рн", "округ", "городской", "муниципальный", "міська", "городской",
+    "city", "gorodskoy", "municipality", "the", "of", "r-n",
+})
 
 
 def is_cyrillic(text: str) -> bool:

