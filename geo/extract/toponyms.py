@@ -150,7 +150,8 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     if code:
                         found = Mention(start, toks[-1].end(), name, region=code, possessive=possessive)
                         break
-                    if not _GEOGRAPHY.match(after) and len(name) >= 5 and "-" not in name[1:2]:
+                    if not _GEOGRAPHY.match(after) and len(name) >= 5 and "-" not in name[1:2] and not L.common_word(name):
+                        # (a word of our own vocabulary, "Shelling", is never guessed as a misspelt village)
                         found = Mention(start, toks[-1].end(), name, possessive=possessive, known=False)
                         break
             if found is None:
