@@ -133,6 +133,12 @@ def _renamed_here(m: Mention, war, anchors) -> bool:
     return all(d(p) > 300 for p in big) and any(d(p) <= 60 for p, _ in war if p not in big)
 
 
+#: Where the war's incidents are reported: with no context to decide between namesakes, the one in a
+#: front-line or border region is the likelier meant (a prior weaker than any context signal above it).
+WAR_PRIOR = {**dict.fromkeys(("UA.05", "UA.14", "UA.07", "UA.26", "UA.08"), 1.0),
+             **dict.fromkeys(("UA.16", "UA.21", "UA.02", "UA.04", "UA.13", "UA.11", "RU.09", "RU.41", "RU.10"), 0.6)}
+
+
 def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, own_town: bool = False) -> float:
     """How likely a namesake is meant: match kind, a region the text names or is about, closeness
     to the places the text surely means (smoothly, no hard radius), and size (a 20k town is meant
@@ -141,7 +147,9 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, ow
     d = min((km((p.latitude, p.longitude), a) for a in anchors), default=1e9)
     return ({"exact": 0.0, "translit": -1.2 if own_town else -0.3, "approximate": -0.8}.get(kind, 0.0)
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
-            + 3.0 * max(0.0, 1 - d / 200) + 0.4 * log10(max(p.population, 300 if kind == "approximate" else 0) + 1)
+            + 3.0 * max(0.0, 1 - d / 200) + 0.4 * log10(max(p.population, 300) + 1)
+            + (0.8 if p.population >= 10_000 else 0.0)     # a town that makes the news
+            + WAR_PRIOR.get(p.admin1, 0.0)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
 
 

@@ -131,13 +131,18 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             scope, extra = "clause", None
             if not trig:       # the incident word may sit outside the place's clause: a wider scope, weighed less
                 found = scopes.wider(s, s.text)
-                if found is None:
+                if found is None and not scopes.bare:
                     continue
-                scope, extra = found
-                clause = clause + " . " + extra.text
-                trig = [t for t in _triggers(clause) if t[0] > len(s.text)]
-                if not trig:
-                    continue
+                if found is None:          # a one-incident text need not name its incident ("Russian howitzers in X")
+                    scope, extra = "bare", None
+                    trig = [(len(clause) + 3, len(clause) + 3, "other")]
+                    clause = clause + " . "
+                else:
+                    scope, extra = found
+                    clause = clause + " . " + extra.text
+                    trig = [t for t in _triggers(clause) if t[0] > len(s.text)]
+                    if not trig:
+                        continue
                 if scope == "sentence":
                     extra = None
             w0 = weapon(clause, "strike", trig[0][0])
@@ -162,7 +167,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                         continue
                     r = "locative"
                 sc.add("role_list" if via_list else f"role_{r}")
-                if r == "none" and scopes.heading(s):
+                if r == "none" and scope != "bare" and scopes.heading(s):
                     sc.add("role_heading")
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     sc.add("affiliation_no_victim")
@@ -325,6 +330,10 @@ def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict
 _BULLET = re.compile(r"^\s*(?:[^\w\s\"“‘'(]|\d{1,2}[:.\-]\d{2}\b)")
 
 
+_ANY_TRIGGER = re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE,
+                                                                  L.CASUALTY, L.NOMINAL)), re.I)
+
+
 class _Scopes:
     """Where an incident word may be found for a place whose own clause has none: the same sentence,
     the same short list item (a bullet: "▪️ 16-22, X district, Y village. The shelling burned..."), or
@@ -339,6 +348,8 @@ class _Scopes:
         words = sum(len(x.text.split()) for x in sentences)
         self.short = len(sentences) <= 3 and words <= self.SHORT_WORDS
         self.sentences = sentences
+        # a one-incident text with no incident word at all, and no word that says nothing happened
+        self.bare = self.short and not any(_ANY_TRIGGER.search(x.text) or L.NOT_EVENT.search(x.text) for x in sentences)
 
     def _item(self, s: Sentence) -> bool:
         par = self.by_para[s.para]

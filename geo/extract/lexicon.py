@@ -30,7 +30,9 @@ DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|wreck(?:ed|ing|s)|knoc
 # destruction in X", "Burning vehicle following a strike in X", "Artillery craters in X").
 NOMINAL = re.compile(r"\b(?:destruction|damage|craters?|impacts?|impacted|(?:a|large|huge|massive|big|major|heavy|several)\s+fires?"
                      r"|fires?\s+(?:broke out|raged|erupted)|burning|burnt|burned|ablaze|aftermath|wreckage|rubble"
-                     r"|shooting|firing (?:at|on)|dead|bodies|charred|under (?:\w+\s+)?fire)\b", _I)
+                     r"|shooting|firing (?:at|on)|dead|bodies|body|corpses?|deceased|casualt(?:y|ies)|charred|under (?:\w+\s+)?fire"
+                     r"|fires?(?!\s*(?:brigade|department|fighters?|service|station|truck|engine|alarm|safety|hazard|extinguish\w*))"
+                     r"|impacting|bullet holes|blood|pillag\w+|loot(?:ed|ing)|tortured|gunfire|mass graves?|explodes)\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"
@@ -160,6 +162,10 @@ across inside into this that these those it he she they we his her their its our
 meanwhile later earlier overnight today yesterday throughout separately photo video credit
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
+
+# Words that say a text reports no incident (for texts that name no incident word at all).
+NOT_EVENT = re.compile(r"\b(?:sirens?|alerts?|alarms?|warn\w*|could|would|may|might|will|shall|plan\w*|visit\w*|met|meets?"
+                       r"|meeting|summit|talks|massing|evacuat\w*|claim\w*|being|threat\w*|expected|forecast\w*|if)\b", _I)
 
 # Phrases that contain trigger words but report no incident.
 NOT_TRIGGER = re.compile(r"\bair[- ]raid (?:sirens?|alerts?|alarms?|warnings?)\b|\b(?:sirens?|alerts?) (?:over|about) (?:a |an )?"

@@ -129,7 +129,8 @@ _PARTS_BEFORE = re.compile(r"(?:[A-Z][\w’'\-]+\s*(?:,|and|or)\s*)*[A-Z][\w’'
 def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     """How the sentence uses the place: locative | target | near | affiliation | away | distance | metonym | none."""
     prefix = sentence[max(cstart, m.start - 160):m.start]      # the governing words are close by
-    after = _APPOSITION.sub("", sentence[m.end:min(cend, m.end + 120)], count=1)
+    end = max(m.end, m.span_end)          # (after a facility's name: "X City Council said" is a speaker)
+    after = _APPOSITION.sub("", sentence[end:min(cend, end + 120)], count=1)
     after = _IN_DISTRICT.sub("", after, count=1)      # "X in Y district was shelled"
     if m.possessive:
         part = _POSS_PART.match(sentence[m.end:min(cend, m.end + 120)])

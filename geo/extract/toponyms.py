@@ -30,7 +30,10 @@ _ORG_NAME = re.compile(r"^\s+(?:City|Town|Village|District|Raion)\s+(?:Military\
 
 # a facility named after its town ("Irpin Bridge", "Yuzhnoukrainsk Nuclear Power Plant", "Kharkiv National
 # University"): the place is the town (an incident at the facility is in it); rivers and seas are not
-_FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,3}(?:Airport|University|Institute|Plant|Power Plant|Palace|Museum|Stadium|"
+_FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,4}(?:Airport|Regional State Administration|State Administration|"
+                       r"Regional Administration|City Council|Town Council|Village Council|Council|Administration|"
+                       r"Gymnasium|Orchestra|Lavra|Monastery|Faculty|Headquarters|Academy|Park|Prison|Barracks|"
+                       r"Multidisciplinary Hospital|University|Institute|Plant|Power Plant|Palace|Museum|Stadium|"
                        r"Theatre|Theater|Cathedral|Church|Refinery|Works|Factory|Bridge|Station|Substation|Airbase|Air Base|"
                        r"Hospital|School|College|Lyceum|Market|Zoo|Tower|Hotel|Mall|Depot|Airfield|Port|Seaport|Dam|"
                        r"Thermal Power Station|TPP|CHP|Shipyard|Oil Depot|Arsenal)\b")
@@ -129,11 +132,11 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 if war:      # "in the Bilhorod-Dnistrovskyi district": a raion named after its centre → its oblast
                     found = Mention(start, toks[-1].end() + dm.end(), name, region=war[0].admin1)
                     break
-                if places and _ORG_NAME.match(after):
+                fm = _FACILITY.match(after) if places and not possessive else None
+                if places and _ORG_NAME.match(after) and not fm:
                     found = Mention(start, end, name)          # an organisation named after the city
                     break
-                fm = _FACILITY.match(after) if places and not possessive else None
-                if fm and not re.match(r"\s+(?:in|at|near|of)\s+[A-Z]", after[fm.end():]):
+                if fm and any(exact_key(p.name) == exact_key(name) for p in places) and not re.match(r"\s+(?:in|at|near|of)\s+[A-Z]", after[fm.end():]):
                     # (not "Sonyachny Stadium in Kharkiv": a facility's own name, the town follows)
                     found = Mention(start, toks[-1].end(), name, places=places, facility=True,
                                     span_end=toks[-1].end() + fm.end())
