@@ -65,8 +65,23 @@ def _record(c: Candidate, published: date | None, source: str, file: str) -> dic
             "articles": rec["articles"]}
 
 
+#: Publication dates outside this range are typing errors ("date 9999-12-31"): ignored with a warning.
+PUBLISHED_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
+
+
 def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:
-    cands, warnings = extract_candidates(text, published, gaz)
+    """Events of one article. Total: any str gives events or none, never an exception (an internal
+    error is reported as the article's warning, with its events lost, rather than stopping a run)."""
+    early: list[str] = []
+    if published is not None and not (PUBLISHED_RANGE[0] <= published <= PUBLISHED_RANGE[1]):
+        early.append(f"publication date {published.isoformat()} outside {PUBLISHED_RANGE[0].year}-"
+                     f"{PUBLISHED_RANGE[1].year}: ignored, events undated")
+        published = None
+    try:
+        cands, warnings = extract_candidates(text, published, gaz)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one article, not the run
+        return [], early + [f"extraction failed ({type(exc).__name__}: {exc}); no events from this text"]
+    warnings = early + warnings
     for c in cands:
         warnings += [w for w in c.warnings if w not in warnings]
     return [_record(c, published, source, file) for c in cands], warnings

@@ -31,6 +31,10 @@ class Resolved:
     match: str = "exact"             # the gazetteer's match kind: exact | translit | fuzzy | approximate
 
 
+#: City units inside the region around them: "Sevastopol, in Crimea", "Kyiv, Kyiv region".
+_CITY_UNITS_IN = {"UA.11": ("UA.20",), "UA.13": ("UA.12",), "RU.47": ("RU.48",), "RU.42": ("RU.66",)}
+
+
 def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
             anchors: list[tuple[float, float]] = (), dominant: list[str] = (), explicit: list[str] = ()
             ) -> Resolved | None:
@@ -73,7 +77,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
 
     ranked = False
     if hint:
-        inh = [(p, k) for p, k in war if p.admin1 == hint]
+        inh = [(p, k) for p, k in war if p.admin1 == hint or p.admin1 in _CITY_UNITS_IN.get(hint, ())]
         if inh:
             war = inh
         else:

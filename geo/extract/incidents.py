@@ -159,7 +159,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 if id(m) not in roles:
                     continue
                 r, via_list, listed = roles[id(m)]
-                if r not in ("locative", "target", "rel", "ref", "affiliation", "none"):
+                if r not in ("locative", "target", "rel", "ref", "affiliation", "none", "facility"):
                     continue
                 sc = Score().add(f"trigger_{scope}", _trigger_words(clause, trig))
                 if m.region and m.titled:     # "X Oblast Governor said Russian forces attacked 11 settlements in the region"
@@ -167,7 +167,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                         continue
                     r = "locative"
                 sc.add("role_list" if via_list else f"role_{r}")
-                if r == "none" and scope != "bare" and scopes.heading(s):
+                if r == "none" and scope != "bare" and scopes.heading(s, len(s.text[:m.start].split()) <= 2):
                     sc.add("role_heading")
                 if r == "affiliation" and not _PERSON_ATTACK.search(clause):
                     sc.add("affiliation_no_victim")
@@ -248,7 +248,8 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                               approximate=(r == "ref" or res.precision == "region"),
                               evidence=[s.text] + ([extra.text] if extra else []),
                               sentences=[s.index] + ([extra.index] if extra else []),
-                              warnings=[res.warning] if res.warning else [], match=res.match, why=sc.why())
+                              warnings=[res.warning] if res.warning else [], match=res.match, why=sc.why(),
+                              ref=(r == "ref"))
                 c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig) and etype != "destroyed_equipment"
                 if dref is None and _SAME_TIME.search(s.text):
                     dated = [x for x in out if x.date is not None and x.date.kind == "event"]
@@ -355,10 +356,10 @@ class _Scopes:
         par = self.by_para[s.para]
         return len(par) <= 4 and bool(_BULLET.match(par[0].text))
 
-    def heading(self, s: Sentence) -> bool:
+    def heading(self, s: Sentence, first: bool = False) -> bool:
         """The place's sentence is a headline, heads a bullet item or is a one-incident text: an incident
         told as a noun phrase there names its place without a governing verb ("X tram depot struck")."""
-        return (self.short or self._item(s) or s.kind == "title") and len(s.text.split()) <= 30
+        return (self.short or self._item(s) or s.kind == "title") and (len(s.text.split()) <= 30 or first)
 
     def wider(self, s: Sentence, text: str):
         """(scope, sentence with the incident words) or None."""

@@ -9,10 +9,10 @@ _I = re.I
 # Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
-    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|(?:slammed|slamming|smashed|smashing|ploughed|plowed) into|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
+    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|(?:slammed|slamming|smashed|smashing|ploughed|plowed|tore|tearing|ripped|crashed) (?:into|through)|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
     r"|(?:debris|wreckage|fragments)(?: (?:from|of) (?:a |an |the )?(?:[\w\-]+ ){0,2}?[\w\-]+)? (?:fell|falls|falling|crashed|landed)|fired|launched(?!\s+(?:[\w\-]+\s+){0,3}?(?:assaults?|offensives?|counter-?offensives?|ground|incursions?|raids?)\b)|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
-CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
+CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed|collapse|hurt)\b", _I)
 EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
                        r"|explosive devices?|fires? (?:broke out|at))\b", _I)
 NEGATION = re.compile(r"\b(?:not|no|never|n[’']t|without)\s+(?:\w+\s+){0,1}$", _I)

@@ -8,6 +8,7 @@ import re
 from geo.extract import lexicon as L
 from geo.extract.dates import DateRef
 from geo.extract.sentences import Sentence
+from geo.extract.homonyms import _CITY_UNITS_IN
 from geo.extract.records import Candidate, TYPE_RANK, km
 from geo.extract.dating import _WIRE_DATE
 
@@ -133,11 +134,15 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
                 # a headline/lead summary ("raid on a Crimean airbase"), told nowhere else in the article
                 summary = (c.sentence.kind == "title" or min(c.sentences) == lead) and \
                     max(c.sentences) <= max(lead, min(c.sentences)) and not _UNNAMED.search(" ".join(c.evidence))
+                if c.ref and same and m.precision == "settlement":
+                    host = m          # "Zhytomyr west of Kyiv": Kyiv only says where Zhytomyr is
+                    break
                 if not _compatible(m, c) and not (summary and c.precision == "region"):
                     continue
                 if not (summary and c.precision == "region") and m.event_type != c.event_type:
                     continue
-                if c.precision == "region" and m.admin1 == c.admin1 and (same or summary) or \
+                if c.precision == "region" and (m.admin1 == c.admin1 or m.admin1 in _CITY_UNITS_IN.get(c.admin1, ())) \
+                        and (same or summary) or \
                         c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= (60 if same else 25):
                     host = m
                     break

@@ -44,6 +44,7 @@ class Candidate:
     approximate: bool = False
     weak_type: bool = False          # typed from casualties only ("two people were wounded in X")
     match: str = "exact"             # gazetteer match kind of the place (the popup shows a guessed place)
+    ref: bool = False                # a reference point ("west of X", "Y near X"): only locates another place
     why: str = ""                    # the signals that made it an event (geo.extract.signals), for the popup
     evidence: list[str] = field(default_factory=list)
     sentences: list[int] = field(default_factory=list)

@@ -113,7 +113,17 @@ _AFFIL = re.compile(r"\b(?:mayor|governor|head|chief|leader|deputy|administratio
 
 _METONYM_AFTER = re.compile(r"^\s*(?:has |have |had |was |is )?(?:said|says|say|denied|denies|claimed|claims|warned|warns|"
                             r"accused|accuses|responded|rejected|insisted|announced|believes|wants|refused|agreed|sent|"
-                            r"pledged|blamed|called|urged)\b", re.I)
+                            r"pledged|blamed|called|urged|reported|condemned|vowed|hit back|retaliated)\b", re.I)
+# "Kyiv targeted an oil complex", "Zelenskyy fired the chief": the name is the subject of an active verb
+# with an object — the actor, not the place (a passive headline "X depot struck" has no object after it)
+_ACTOR_AFTER = re.compile(r"^\s+(?:has\s+|have\s+|had\s+)?(?:fired|launched|targeted|struck|attacked|shelled|bombed|hit|"
+                          r"sent|deployed|used|downed|shot down|intercepted|destroyed)\s+(?!by\b|in\b|on\b|at\b|near\b|overnight\b|"
+                          r"again\b|twice\b|earlier\b|this\b|last\b|yesterday\b|today\b|early\b|late\b|during\b|after\b|"
+                          r"as\b|and\b|with\b|from\b|\d)[a-z]", re.I)
+# "In Moscow, the Russian Foreign Ministry called the attack...": where a speaker is, not where it happened
+_SPEAKER_AFTER = re.compile(r"^\s*,\s*(?:the\s+)?(?:[\w\-’']+\s+){0,4}?(?:ministry|officials?|spokes\w+|president|kremlin|"
+                            r"government|governor|mayor|military|army|agency|media|authorities|prosecutors?|police)\b"
+                            r"[^.;]{0,50}?\b(?:said|says|called|reported|claimed|announced|accused|stated|told|condemned)\b", re.I)
 
 
 _PERSON_ATTACK = re.compile(r"\b(?:assassinat\w*|killed|murdered|shot dead|car bomb|injured|wounded|hurt|damaged|destroyed)\b", re.I)
@@ -233,6 +243,10 @@ _SINCE_AFTER = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:which|that)\s+(?:began
                           r"has been going on|has continued)\b", re.I)
 
 
+_NEAR_REF = re.compile(r"^\s*,?\s*(?:near|outside|not far from|close to|in the vicinity of|on the outskirts of)\s+"
+                       r"(?:the\s+)?(?:(?:city|town|capital|regional centre|regional center)\s+(?:of\s+)?)?$", re.I)
+
+
 def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], text: str) -> dict[int, tuple[str, bool, bool]]:
     """Roles of the clause's mentions, keyed by id(mention): (role, via a list, joined to the previous place by a
     list separator). A list ("A, B and the village of C were shelled", "shelled A, B and C") shares one role:
@@ -261,6 +275,16 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
         if _BOUNDARY.search(clause[:m.start]) and re.match(r"\s+(?:border|frontier)\b", clause[m.end:], re.I) or \
                 _RIVER_LIKE.search(clause[:m.start]) and re.match(r"\s*(?:[,.;:)]|$)", clause[m.end:]):
             r = "boundary"
+        if r == "none" and _ACTOR_AFTER.match(clause[max(m.end, m.span_end):]):
+            r = "metonym"
+        if r == "locative" and _SPEAKER_AFTER.match(clause[max(m.end, m.span_end):]) and \
+                re.fullmatch(r"\W*(?:\w+\s+){0,2}?(?:in|at)\s+", clause[:m.start].lstrip()):
+            r = "speaker"
+        if r == "none" and m.facility:
+            r = "facility"         # "the Sevastopol Shipyard ... was on fire": the facility is where it happened
+        if r == "locative" and seq and _NEAR_REF.search(text[seq[-1].end:m.start]) and seq[-1].places and \
+                out[id(seq[-1])][0] in ("locative", "target", "none", "facility"):
+            r = "ref"              # "Borodyanka near Kyiv": Kyiv only says where Borodyanka is
         if m.places or m.region or not m.known:
             prev_role, prev_end = r, m.end
             seq.append(m)

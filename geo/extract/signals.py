@@ -26,6 +26,7 @@ WEIGHTS: dict[str, tuple[float, str]] = {
     "role_rel": (1.0, "place given as a direction from it"),
     "role_ref": (1.0, "place is a reference point of an approximate place"),
     "role_affiliation": (1.0, "place named by an affiliation (its mayor, residents)"),
+    "role_facility": (1.2, "a facility of the place is where it happened"),
     "role_list": (1.2, "place in a list whose role is locative/target"),
     "role_heading": (1.1, "place heads a short item or headline"),
     "role_none": (0.0, "no governing word"),

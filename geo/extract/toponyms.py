@@ -40,7 +40,7 @@ _FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,4}(?:Airport|Regional State A
 
 
 # "X district/raion" (not "X district of <city>", a city's own district): the raion around town X
-_DISTRICT = re.compile(r"^\s+(?:district|raion|District|Raion)\b(?!\s+(?:of\s+[A-Z]|[A-Z]|court|police|administration|council))")
+_DISTRICT = re.compile(r"^\s+(?:district|raion|District|Raion)\b(?!\s+(?:of\s+(?![A-Z][\w’'\-]+\s+(?:Oblast|oblast|region|Region|province)\b)[A-Z]|[A-Z]|court|police|administration|council))")
 
 
 @dataclass
@@ -129,6 +129,9 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 war = sorted((p for p in places if p.country in ("UA", "RU") and p.precision == "settlement"
                               and key(p.name) == key(name) and p.population >= 10_000),
                              key=lambda p: -p.population) if dm else []
+                if war and war[0].country == "RU":    # "the Shebekino district": a Russian urban district → its centre
+                    found = Mention(start, toks[-1].end() + dm.end(), name, places=[war[0]])
+                    break
                 if war:      # "in the Bilhorod-Dnistrovskyi district": a raion named after its centre → its oblast
                     found = Mention(start, toks[-1].end() + dm.end(), name, region=war[0].admin1)
                     break
