@@ -15,6 +15,7 @@ from geo.extract import lexicon as L
 from geo.extract.dates import DateRef, event_date, find_dates, is_background
 from geo.extract.sentences import Sentence, clauses, split_article
 from geo.extract.toponyms import find_mentions
+from geo.extract.roundups import nationwide
 from geo.extract.records import Candidate, WAR
 from geo.extract.signals import Score
 from geo.extract.triggers import _triggers, trigger_words as _trigger_words
@@ -270,6 +271,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 pending_dates.append((s.index, d))
             if _triggers(s.text):
                 _explain_cause(s, _triggers(s.text), out, speakers)
+    out += nationwide(sentences, published, gaz, out)
     _attach_dates(out, pending_dates)
     _day_earlier(out)
     _article_actor(out, sentences, enemy)

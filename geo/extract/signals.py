@@ -29,6 +29,7 @@ WEIGHTS: dict[str, tuple[float, str]] = {
     "role_facility": (1.2, "a facility of the place is where it happened"),
     "role_list": (1.2, "place in a list whose role is locative/target"),
     "role_heading": (1.1, "place heads a short item or headline"),
+    "nationwide": (1.2, "a nationwide total ({0!r}): a country-level event"),
     "role_none": (0.0, "no governing word"),
     # against
     "affiliation_no_victim": (-2.0, "affiliation without harm to people"),
