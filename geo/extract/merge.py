@@ -104,6 +104,13 @@ def _footage(c: Candidate) -> bool:
     return bool(_FOOTAGE.match(c.sentence.text))
 
 
+# a region's own activity, not only its named settlements' ("21 settlements of the region", "across the
+# region", drones shot down over it): the region stays an event beside them
+_UNATTRIBUTED = re.compile(r"\b(?:\d+|several|multiple|many|dozens?|a number of|other|more|further|across|throughout|"
+                           r"settlements|communities|villages|towns|localities|hromadas|districts|shot down|downed|"
+                           r"intercepted|destroyed over|over the)\b", re.I)
+
+
 def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
     for c in cands:
@@ -134,7 +141,7 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
                 # a headline/lead summary ("raid on a Crimean airbase"), told nowhere else in the article
                 summary = (c.sentence.kind == "title" or min(c.sentences) == lead) and \
                     max(c.sentences) <= max(lead, min(c.sentences)) and not _UNNAMED.search(" ".join(c.evidence))
-                if c.ref and same and m.precision == "settlement":
+                if c.ref and same and m.precision in ("settlement", "region"):
                     host = m          # "Zhytomyr west of Kyiv": Kyiv only says where Zhytomyr is
                     break
                 if not _compatible(m, c) and not (summary and c.precision == "region"):
@@ -142,7 +149,8 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
                 if not (summary and c.precision == "region") and m.event_type != c.event_type:
                     continue
                 if c.precision == "region" and (m.admin1 == c.admin1 or m.admin1 in _CITY_UNITS_IN.get(c.admin1, ())) \
-                        and (same or summary) or \
+                        and (same or summary or m.precision == "settlement" and _compatible(m, c) and
+                             not _UNATTRIBUTED.search(" ".join(c.evidence))) or \
                         c.precision == "settlement" and km((m.lat, m.lon), (c.lat, c.lon)) <= (60 if same else 25):
                     host = m
                     break

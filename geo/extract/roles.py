@@ -74,7 +74,7 @@ _DISTANCE = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kms|kilomet(?:er|re)s?|miles
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s*$", re.I)
 
 
-_AWAY = re.compile(r"\b(?:from|toward|towards|to|for|via|through|headed for|heading for|bound for|leading to|back to|"
+_AWAY = re.compile(r"\b(?:from|toward|towards|to|for|via|through|headed for|heading for|bound for|leading to|back to|aimed at|"
                    r"out of|left|flee|fled|fleeing|evacuated from|visit(?:ed|ing)?|trip to)\s*$", re.I)
 
 
@@ -278,7 +278,7 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
         if r == "none" and _ACTOR_AFTER.match(clause[max(m.end, m.span_end):]):
             r = "metonym"
         if r == "locative" and _SPEAKER_AFTER.match(clause[max(m.end, m.span_end):]) and \
-                re.fullmatch(r"\W*(?:\w+\s+){0,2}?(?:in|at)\s+", clause[:m.start].lstrip()):
+                re.fullmatch(r"\W*(?:[\w,]+\s+){0,2}?(?:in|at)\s+", clause[:m.start].lstrip(), re.I):
             r = "speaker"
         if r == "none" and m.facility:
             r = "facility"         # "the Sevastopol Shipyard ... was on fire": the facility is where it happened

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from geo._names import exact_key, key
+from geo.admin1 import name_of
 from geo.extract import lexicon as L
 from geo.extract.lexicon import LEAD_STOP, STOP
 
@@ -41,6 +42,16 @@ _FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,4}(?:Airport|Regional State A
 
 # "X district/raion" (not "X district of <city>", a city's own district): the raion around town X
 _DISTRICT = re.compile(r"^\s+(?:district|raion|District|Raion)\b(?!\s+(?:of\s+(?![A-Z][\w’'\-]+\s+(?:Oblast|oblast|region|Region|province)\b)[A-Z]|[A-Z]|court|police|administration|council))")
+
+
+# a person named after a title ("Belgorod governor Gladkov", "President Zelensky"): no place
+_PERSON_BEFORE = re.compile(r"\b(?:[Gg]overnor|[Mm]ayor|[Hh]ead|[Pp]resident|[Mm]inister|[Ss]pokes(?:man|woman|person)|"
+                            r"[Cc]ommander|[Cc]hief|[Gg]eneral|[Aa]dvis[eo]r|[Dd]eputy|[Ss]enator|Mr|Mrs|Ms|Dr)\.?\s+"
+                            r"(?:[A-Z][\w\-’']+\s+)?$")
+# "the (northeastern Ukrainian) region of Kharkiv": the oblast of that name
+_REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+$", re.I)
+# "Slovyansk, Donetsk." — a settlement, then the name of its oblast
+_OBLAST_AFTER_PLACE = re.compile(r"\b[A-Z][\w’'\-]+,\s+$")
 
 
 @dataclass
@@ -109,6 +120,17 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                                         r"^\s+(?:Governor|Military Administration|Regional Military Administration)\b",
                                         after[rm.end():]) else None)
                     break
+                if not rm and _PERSON_BEFORE.search(sentence[max(0, start - 40):start]):
+                    found = Mention(start, end, name)      # "governor Gladkov": a person, whatever villages share it
+                    break
+                if not rm and not possessive and (_REGION_OF.search(sentence[max(0, start - 60):start]) or
+                                                  _OBLAST_AFTER_PLACE.search(sentence[max(0, start - 60):start]) and
+                                                  re.match(r"\s*(?:[.;)]|$)", after)):
+                    # "the region of Kharkiv"; "in Slovyansk, Donetsk." — the oblast, not its centre
+                    code = gaz.resolve_admin1(f"{name} region")
+                    if code and exact_key(name_of(code) or "").startswith(exact_key(name)):
+                        found = Mention(start, end, name, region=code)
+                        break
                 if rm:
                     code = gaz.resolve_admin1(f"{name} region")
                     if code:
