@@ -60,7 +60,10 @@ _COUNTRY_NAMES = {
 }
 _UK_LETTERS = frozenset("іїєґ'’ʼ")
 _RU_LETTERS = frozenset("ыэёъ")
-STR_COLS = ("name", "country", "admin1", "note", "admin2", "hromada", "feature", "source", "katottg")
+#: pkeys: exact keys of the place's current name in its spellings (primary, official, official romanisation,
+#: registry forms), "|"-joined: a match on these ranks above a match on an alternate (often a former name:
+#: Donetsk was Oleksandrivka, Velyka Oleksandrivka was Novooleksandrivka).
+STR_COLS = ("name", "country", "admin1", "note", "admin2", "hromada", "feature", "source", "katottg", "pkeys")
 NUM_COLS = {"gid": "q", "lat": "d", "lon": "d", "pop": "q"}
 
 
@@ -88,7 +91,8 @@ def source_signature(cache: str | Path | None = None) -> str:
     """Cache key: index version, source package versions, the table, the wheel, and our code."""
     from importlib import metadata
     h = hashlib.sha1()
-    for mod in (__file__, _names.__file__, _admin1.__file__, UA_TABLE):
+    for mod in (__file__, Path(__file__).with_name("_gazetteer_cache.py"), _names.__file__, _admin1.__file__,
+                UA_TABLE):
         h.update(Path(mod).read_bytes())
     w = ru_wheel(cache)
     h.update(f"{w.name}:{w.stat().st_size}".encode() if w else b"no-wheel")
@@ -109,13 +113,21 @@ def _good_alternate(name: str) -> bool:
     return _names.is_latin_or_cyrillic(name) and len(_names.words(name)) <= MAX_NAME_WORDS
 
 
-def _derived_spellings(official: str, alternates: Iterable[str]) -> list[str]:
-    """Latin spellings to index besides the source's own: the official Ukrainian romanisation of the
-    official name and of Ukrainian-looking Cyrillic alternates, Russian-style forms of Russian-looking
-    ones (a Cyrillic name with neither language's own letters gets both)."""
+def _derived_spellings(official: str, alternates: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Latin spellings to index besides the source's own, and which of them (with the Cyrillic they come
+    from) name the place's *current* name.
+
+    Derived: the official Ukrainian romanisation of the official name and of Ukrainian-looking Cyrillic
+    alternates, Russian-style forms of Russian-looking ones (a Cyrillic name with neither language's own
+    letters gets both). Current: the official name's romanisation, and the Russian-looking alternates
+    with their forms — the Russian name of the place (Николаев, Артемовск), which reporting uses as
+    much as the Ukrainian one, unlike the Ukrainian former names GeoNames also lists (Donetsk's
+    Олександрівка, Velyka Oleksandrivka's Новоолександрівка)."""
     out: list[str] = []
+    current: list[str] = []
     if official:
         out.append(_names.romanise_uk(official))
+        current.append(out[-1])
     for a in alternates:
         if not _names.is_cyrillic(a) or a == official:
             continue
@@ -124,8 +136,11 @@ def _derived_spellings(official: str, alternates: Iterable[str]) -> list[str]:
         if uk or not ru:
             out.append(_names.romanise_uk(a))
         if ru or not uk:
-            out.extend(_names.romanise_ru_variants(a, limit=4))
-    return out
+            forms = _names.romanise_ru_variants(a, limit=4)
+            out.extend(forms)
+            if not uk:
+                current.extend([a, *forms])
+    return out, current
 
 
 class Builder:
@@ -165,7 +180,9 @@ class Builder:
             if len(lk) >= min_loose and lk not in seen_l:
                 seen_l.add(lk)
                 self.loose.setdefault(lk, []).append(i)
-            self.max_words = max(self.max_words, len(_names.words(n)))
+            nw = len(_names.words(n))
+            if nw <= MAX_NAME_WORDS:   # the extractor's word window; longer (registry) names: geocode only
+                self.max_words = max(self.max_words, nw)
 
 
 # --------------------------------------------------------------------------- sources
@@ -306,15 +323,23 @@ def _hromada_centre(hromada: str, members: list[tuple[int, str, str]]) -> int | 
 
 # --------------------------------------------------------------------------- build
 
+def _pkeys(names: Iterable[str]) -> str:
+    out: list[str] = []
+    for n in names:
+        out.extend(exact_key(x) for x in n.split("|"))
+    return "|".join(dict.fromkeys(x for x in out if x))
+
+
 def _add_ua(b: Builder, rows: list[dict], stats: dict) -> dict[tuple[str, str], list[int]]:
     by_a1_key: dict[tuple[str, str], list[int]] = {}
     for r in rows:
         alts = [a for a in r["alternates"].split("|") if a] if r["alternates"] else []
         official = r["official"]
-        names = [official, *alts, *_derived_spellings(official, alts)] if official else \
-            [*alts, *_derived_spellings("", alts)]
+        derived, current = _derived_spellings(official, alts)
+        names = [official, *alts, *derived] if official else [*alts, *derived]
         placed = r["placed"]
-        i = b.add(gid=int(r["geonameid"]), name=r["name"], lat=float(r["latitude"]), lon=float(r["longitude"]),
+        current = [r["name"], official, *current] if official else [r["name"], *current]
+        i = b.add(gid=int(r["geonameid"]), name=r["name"], pkeys=_pkeys(current), lat=float(r["latitude"]), lon=float(r["longitude"]),
                   country="UA", admin1=r["admin1"], pop=int(r["population"] or 0), names=names,
                   note=placed, admin2=r["raion"], hromada=r["hromada"], feature=r["feature"],
                   source="katottg" if placed else "geonames-ua", katottg=r["katottg"])
@@ -342,6 +367,7 @@ def _add_ru_registry(b: Builder, rows: list[dict], by_a1_key: dict, stats: dict)
         if same:  # a town cities500 (or, in Crimea, GeoNames) already has: add the names and district
             for i in same:
                 b.add_names(i, (name, *variants))
+                b.cols["pkeys"][i] = _pkeys([b.cols["pkeys"][i], name, *variants])
                 if not b.cols["admin2"][i]:
                     b.cols["admin2"][i] = district
             merged += 1
@@ -350,7 +376,7 @@ def _add_ru_registry(b: Builder, rows: list[dict], by_a1_key: dict, stats: dict)
             pop = int(float(r.get("population") or 0))
         except ValueError:
             pop = 0
-        i = b.add(gid=-(10**17) - int(r["id"]), name=variants[0], lat=lat, lon=lon, country=a1[:2],
+        i = b.add(gid=-(10**17) - int(r["id"]), name=variants[0], pkeys=_pkeys([name, *variants]), lat=lat, lon=lon, country=a1[:2],
                   admin1=a1, pop=pop, names=(name, *variants[1:]), admin2=district,
                   feature=r.get("type", ""), source="ru-registry")
         by_a1_key.setdefault((a1, key(variants[0])), []).append(i)
@@ -389,9 +415,12 @@ def build_index(cache: str | Path | None = None) -> dict:
         alts = [a for a in c.get("alternatenames") or () if _good_alternate(a)]
         cc = c["countrycode"]
         a1 = f"{cc}.{c['admin1code']}" if c.get("admin1code") else ""
+        current = [c["name"]]
         if cc == "RU":
-            alts += _derived_spellings("", alts)
-        i = b.add(gid=int(c["geonameid"]), name=c["name"], lat=float(c["latitude"]), lon=float(c["longitude"]),
+            derived, cur = _derived_spellings("", alts)
+            alts += derived
+            current += cur
+        i = b.add(gid=int(c["geonameid"]), name=c["name"], pkeys=_pkeys(current), lat=float(c["latitude"]), lon=float(c["longitude"]),
                   country=cc, admin1=a1, pop=int(c.get("population") or 0), names=alts,
                   feature=c.get("featurecode", ""), source="cities500")
         by_a1_key.setdefault((a1, key(c["name"])), []).append(i)

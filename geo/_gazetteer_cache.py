@@ -8,6 +8,7 @@ foreign file fails to parse and is rebuilt, nothing more.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import time
@@ -35,24 +36,35 @@ def _strs(blob: np.ndarray, n: int) -> list[str]:
     return out
 
 
+def key_hash(k: str) -> int:
+    """Stable signed 64-bit hash of a key (Python's own str hash changes per process)."""
+    return int.from_bytes(hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
 class Postings:
-    """Read-only ``key -> tuple of place ids`` map backed by three arrays (a dict of key -> slot)."""
+    """Read-only ``key -> tuple of place ids`` map over three arrays, with no per-key Python objects:
+    sorted 64-bit key hashes (binary search), CSR offsets and ids. Loading costs nothing per key; the
+    keys themselves (only the fuzzy matcher iterates them) are decoded on first use."""
 
-    __slots__ = ("_slot", "_off", "_ids")
+    __slots__ = ("_hash", "_off", "_ids", "_blob", "_n", "_keys")
 
-    def __init__(self, keys: list[str], offsets: np.ndarray, ids: np.ndarray) -> None:
-        self._slot = dict(zip(keys, range(len(keys))))
-        self._off = offsets.tolist()
-        self._ids = ids
+    def __init__(self, hashes: np.ndarray, offsets: np.ndarray, ids: np.ndarray, blob: np.ndarray, n: int):
+        self._hash, self._off, self._ids, self._blob, self._n = hashes, offsets, ids, blob, n
+        self._keys: list[str] | None = None
+
+    def _slot(self, k: str) -> int:
+        h = key_hash(k)
+        j = int(self._hash.searchsorted(h))
+        return j if j < self._n and int(self._hash[j]) == h else -1
 
     def get(self, k: str, default: Any = None) -> tuple[int, ...] | Any:
-        j = self._slot.get(k)
-        if j is None:
+        j = self._slot(k)
+        if j < 0:
             return default
-        return tuple(self._ids[self._off[j]:self._off[j + 1]].tolist())
+        return tuple(self._ids[int(self._off[j]):int(self._off[j + 1])].tolist())
 
     def __contains__(self, k: object) -> bool:
-        return k in self._slot
+        return isinstance(k, str) and self._slot(k) >= 0
 
     def __getitem__(self, k: str) -> tuple[int, ...]:
         v = self.get(k)
@@ -60,23 +72,28 @@ class Postings:
             raise KeyError(k)
         return v
 
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = _strs(self._blob, self._n)
+        return self._keys
+
     def __iter__(self):
-        return iter(self._slot)
+        return iter(self.keys())
 
     def __len__(self) -> int:
-        return len(self._slot)
-
-    def keys(self):
-        return self._slot.keys()
+        return self._n
 
 
 def _postings_arrays(d: dict[str, list[int]], name: str) -> dict[str, np.ndarray]:
-    keys = list(d)
+    keys = sorted(d, key=key_hash)
+    hashes = np.array([key_hash(k) for k in keys], dtype=np.int64)
+    if len(hashes) > 1 and not (np.diff(hashes) > 0).all():
+        raise ValueError(f"{name}: 64-bit key hash collision")   # ~1e-9 per build: change the key set
     lens = np.fromiter((len(d[k]) for k in keys), dtype=np.int64, count=len(keys))
     offsets = np.concatenate(([0], np.cumsum(lens))).astype(np.int64)
     ids = np.fromiter((i for k in keys for i in d[k]), dtype=np.int32, count=int(offsets[-1]))
     return {f"{name}.keys": _str_blob(keys), f"{name}.n": np.array([len(keys)]),
-            f"{name}.off": offsets, f"{name}.ids": ids}
+            f"{name}.hash": hashes, f"{name}.off": offsets, f"{name}.ids": ids}
 
 
 def save(path: Path, index: dict) -> bytes:
@@ -114,7 +131,7 @@ def load(path: Path) -> dict:
         maps = {}
         for name in ("exact", "loose", "hromada"):
             k = int(z[f"{name}.n"][0])
-            maps[name] = Postings(_strs(z[f"{name}.keys"], k), z[f"{name}.off"], z[f"{name}.ids"])
+            maps[name] = Postings(z[f"{name}.hash"], z[f"{name}.off"], z[f"{name}.ids"], z[f"{name}.keys"], k)
         meta = json.loads(z["meta"].tobytes().decode("utf-8"))
     meta["stats"]["load_s"] = round(time.perf_counter() - t0, 3)
     return {"cols": cols, **maps, **meta}

@@ -43,6 +43,12 @@ __all__ = ["Place", "Gazetteer", "GazetteerLike", "load_gazetteer", "load_index"
            "FOCUS", "INDEX_VERSION", "KINDS"]
 
 NEAR_HINT_KM = 60.0
+CITY_POPULATION = 100_000
+#: A place outside the oblast a hint names is still offered by geocode() only if this big (Bakhmut, Lviv
+#: Oblast: the hint is the error); a village of that name elsewhere is not what the writer meant.
+HINT_ESCAPE_MIN_POPULATION = 10_000
+#: Least population assumed for an administrative seat whose population GeoNames does not give.
+_SEAT_POPULATION = {"PPLA3": 3_000, "PPLA2": 15_000, "PPLA": 100_000, "PPLC": 1_000_000}
 KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
@@ -193,8 +199,9 @@ class _Offline(BaseSyncAdapter):
 
 
 def _bucket(d: float) -> int:
-    """Distance class for context ranking: within 40 km all alike, then doubling rings."""
-    return 0 if d <= 40 else min(6, int(math.log2(d / 20)))
+    """Distance class (km) for context ranking: within 20 km alike, then doubling rings (20-40, 40-80...);
+    population decides only inside one ring."""
+    return 0 if d <= 20 else min(8, 1 + int(math.log2(d / 20)))
 
 
 def _point(p: Any) -> tuple[float, float]:
@@ -218,7 +225,7 @@ class Gazetteer(Geocoder):
         self._gid, self._name, self._lat, self._lon = c["gid"], c["name"], c["lat"], c["lon"]
         self._cc, self._a1, self._pop, self._note = c["country"], c["admin1"], c["pop"], c["note"]
         self._a2, self._hrom, self._feat, self._src = c["admin2"], c["hromada"], c["feature"], c["source"]
-        self._kt = c["katottg"]
+        self._kt, self._pkeys = c["katottg"], c["pkeys"]
         self._exact, self._loose = self._ix["exact"], self._ix["loose"]
         self._hromada_centres = self._ix["hromada"]
         self._a1keys = self._ix["admin1_keys"]
@@ -227,6 +234,7 @@ class Gazetteer(Geocoder):
         self.max_words: int = self._ix["max_words"]
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
+        self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
@@ -244,10 +252,35 @@ class Gazetteer(Geocoder):
                                         self._a2[i], self._hrom[i], self._feat[i], self._src[i], self._kt[i])
         return p
 
+    def _row(self, i: int) -> tuple[str, str, frozenset[str], int]:
+        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row,
+        computed once per row on first use (ranking runs per candidate per lookup)."""
+        r = self._rows.get(i)
+        if r is None:
+            # GeoNames leaves most villages' population at 0: an administrative seat (a hromada or raion
+            # centre) counts as at least a typical one of its rank, since seats are their unit's main
+            # place. A section of a city (PPLX: a district of Donetsk) has no population of its own.
+            f = self._feat[i]
+            pop = 1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))
+            n = self._name[i]
+            r = self._rows[i] = (exact_key(n), key(n), frozenset(self._pkeys[i].split("|")), pop)
+        return r
+
     def _weight(self, i: int, k: str, ek: str) -> float:
         # A match on the current primary name counts 4x (Engels was "Pokrovsk" until 1931: an alternate).
-        primary = exact_key(self._name[i]) == ek or key(self._name[i]) == k
-        return max(self._pop[i], 1) * (4 if primary else 1)
+        pek, pk, _, pop = self._row(i)
+        return pop * (4 if pek == ek or pk == k else 1)
+
+    def _name_tier(self, i: int, k: str, ek: str, kind: str) -> int:
+        """Among exact matches: 0 = the place's current name (or a spelling of it: Odessa for Odesa),
+        1 = another name of a city (>= 100k: exonyms, Nikolaev), 2 = another name (often a former one:
+        Donetsk was Oleksandrivka), so "Oleksandrivka" lists the Oleksandrivkas first."""
+        if kind != "exact":
+            return 0
+        _, pk, current, pop = self._row(i)
+        if ek in current or pk == k:
+            return 0
+        return 1 if pop >= CITY_POPULATION else 2
 
     def lookup_key(self, key_: str) -> list[Place]:
         """Places whose name has exactly this :func:`geo._names.key`, best first: a country of
@@ -302,6 +335,8 @@ class Gazetteer(Geocoder):
         if len(st) < 3:
             return None
         tries = [st] + ([st[:-2]] if st.endswith("sk") and len(st) > 5 else [])
+        tries += [st[:j] + st[j + 1] + st[j] + st[j + 2:] for j in range(1, len(st) - 1)
+                  if st[j] != st[j + 1]]   # one swapped pair of letters: "Suzhdansky" for Sudzhansky
         ids: list[str] = []
         for t in tries:
             ids = list(self._admin2.get(t, ()))
@@ -429,7 +464,8 @@ class Gazetteer(Geocoder):
             if inside:
                 found = {i: "fuzzy" for i in inside}
         if not found:
-            cent = [i for i in self._hromada_centres.get(k, ()) if ok(i)]
+            hk = key(" ".join(w for w in _names.words(name or "") if w.lower() not in _HROMADA_WORDS))
+            cent = [i for i in self._hromada_centres.get(hk, ()) if ok(i)]
             found = {i: "translit" for i in cent}   # "Bilopilska (hromada)" -> its centre
         if not found and fuzzy:
             keep_a1 = (lambda i: ok(i) and self._a1[i] == code) if code else ok
@@ -455,7 +491,8 @@ class Gazetteer(Geocoder):
 
         def rank(i: int) -> tuple:
             b = _bucket(min(_km(self._lat[i], self._lon[i], la, lo) for la, lo in pts)) if pts else 0
-            return (_TIER[found[i]], b, bool(self._note[i]), -self._weight(i, k, ek), i)
+            return (_TIER[found[i]], self._name_tier(i, k, ek, found[i]), b, bool(self._note[i]),
+                    -self._weight(i, k, ek), i)
 
         order = sorted(found, key=rank)
         return [(self._place(i), "approximate" if self._note[i] else found[i]) for i in order]
@@ -536,6 +573,10 @@ class Gazetteer(Geocoder):
             cands = self.candidates(" ".join(core), fuzzy=False, **kw)
         if not cands:
             cands = self.candidates(name, **kw)
+        if code and cands and not any(p.admin1 == code for p, _ in cands):
+            cands = [(p, m) for p, m in cands if p.population >= HINT_ESCAPE_MIN_POPULATION]
+            if not cands:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
+                return []
         if near_hint is not None and cands:  # a nearby-town hint: keep namesakes within reach
             d = {id(p): _km(p.latitude, p.longitude, near_hint.latitude, near_hint.longitude) for p, _ in cands}
             close = sorted((pm for pm in cands if d[id(pm[0])] <= NEAR_HINT_KM), key=lambda pm: d[id(pm[0])])

@@ -51,6 +51,10 @@ def main() -> None:
             runs.append(tuple(float(x) for x in out))
         imp, load, rss = (statistics.median(r[i] for r in runs) for i in range(3))
         print(f"warm: import {imp:.3f} s + load index {load:.3f} s = {imp + load:.3f} s; peak RSS {rss:.0f} MB")
+        from geo._gazetteer_build import cache_dir, source_signature
+        npz = cache_dir(cache) / f"gazetteer-{source_signature(cache)}.npz"
+        if npz.is_file():
+            print(f"cache: {npz.name}, {npz.stat().st_size / 1e6:.1f} MB (numpy .npz, no pickle)")
 
         g = Gazetteer(cache_dir=cache)
         names = [g._name[i] for i in range(0, len(g._name), 97)]
@@ -58,6 +62,10 @@ def main() -> None:
         print(f"index: {len(g._name)} places, {len(g._loose)} keys, {len(g._exact)} exact spellings, "
               f"max_words={g.max_words}")
         print(f"lookup_key: {_per_call_us(g.lookup_key, keys):.1f} us/call ({len(keys)} keys)")
+        print(f"candidates(name): {_per_call_us(lambda n: g.candidates(n, fuzzy=False), names):.1f} us/call")
+        ctx = [(48.0, 37.8), (47.5, 35.8)]
+        print(f"candidates(name, near=2 points): "
+              f"{_per_call_us(lambda n: g.candidates(n, fuzzy=False, near=ctx), names):.1f} us/call")
         print(f"key(): {_per_call_us(lambda n: key.__wrapped__(n), names):.1f} us/call (uncached)")
         print(f"geocode(name): {_per_call_us(g.geocode, names[:300]):.1f} us/call")
         hinted = ["Kostiantynivka, Donetsk Oblast", "Bilohorivka, Luhansk region", "Shevchenkove, Kharkiv Oblast"]

@@ -42,3 +42,41 @@ def test_offline_gazetteer_hints_typos_and_wrong_regions():
     assert ok[0]["latitude"] != ok[1]["latitude"]                      # two different Bilohorivkas
     reasons = {r.line: r.reason for r in rej}
     assert "unknown region" in reasons[6] and "not found" in reasons[7]
+
+
+def _km(a, b):
+    import math
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def dated(name, hint, date, line, file="t.csv"):
+    r = row(name, hint, line=line)
+    r["event_date"], r["_file"] = date, file
+    return r
+
+
+def test_rows_of_one_table_and_date_decide_homonyms():
+    """Sadove has namesakes in Kherson Oblast; on a day whose other rows are Kherson and Chornobaivka
+    the one beside them wins, on a day alone the gazetteer's default (population) stays."""
+    g = load_gazetteer()
+    alone = g.geocode("Sadove", admin1="Kherson Oblast", country_codes=["UA"])
+    kherson = g.geocode("Kherson").point[:2]
+    ok, rej = geocode_rows([dated("Kherson", "", "2022-11-20", 2), dated("Chornobaivka", "Kherson Oblast", "2022-11-20", 3),
+                            dated("Sadove", "Kherson Oblast", "2022-11-20", 4),
+                            dated("Sadove", "Kherson Oblast", "2022-11-21", 5)], g)
+    assert not rej
+    with_ctx, without = ok[2], ok[3]
+    assert _km((with_ctx["latitude"], with_ctx["longitude"]), kherson) < 25
+    assert with_ctx["geocode_context"] == 2 and with_ctx["confidence"] == 0.9
+    assert (without["latitude"], without["longitude"]) == (alone.latitude, alone.longitude)
+    assert "geocode_context" not in without
+    assert _km((alone.latitude, alone.longitude), kherson) > 25     # the default is the other Sadove
+
+
+def test_context_never_crosses_files():
+    g = load_gazetteer()
+    ok, _ = geocode_rows([dated("Kherson", "", "2022-11-20", 2, file="a.csv"),
+                          dated("Sadove", "Kherson Oblast", "2022-11-20", 2, file="b.csv")], g)
+    assert "geocode_context" not in ok[1]
