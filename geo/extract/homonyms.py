@@ -36,8 +36,8 @@ _CITY_UNITS_IN = {"UA.11": ("UA.20",), "UA.13": ("UA.12",), "RU.47": ("RU.48",),
 
 
 def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
-            anchors: list[tuple[float, float]] = (), dominant: list[str] = (), explicit: list[str] = ()
-            ) -> Resolved | None:
+            anchors: list[tuple[float, float]] = (), dominant: list[str] = (), explicit: list[str] = (),
+            unit: str = "") -> Resolved | None:
     """Gazetteer place for a mention. *hint*: admin-1 named right beside the place (decides or rejects);
     *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions;
     *explicit*: regions the text ties the name to (a region phrase in the sentence, "X in Y region"
@@ -54,10 +54,12 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
     if m.known and not m.places:
         return None
     fuzzy = not m.known
-    ck = (id(gaz), m.name, hint, fuzzy)
+    ck = (id(gaz), m.name, hint, fuzzy, unit)
     cands = _CANDIDATES.get(ck)
     if cands is None:       # fuzzy lookups cost ~0.1-0.3 s in the gazetteer: ask once per name
-        cands = _CANDIDATES[ck] = gaz.candidates(m.name, admin1=hint, fuzzy=fuzzy)
+        # a raion/hromada named beside the village narrows its namesakes (ignored when it matches none)
+        extra = {"admin2": unit, "hromada": unit} if unit else {}
+        cands = _CANDIDATES[ck] = gaz.candidates(m.name, admin1=hint, fuzzy=fuzzy, **extra)
         if len(_CANDIDATES) > 50_000:
             _CANDIDATES.clear()
     if not cands:

@@ -194,7 +194,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 anchors = [a for a in (_anchor(x) for x in ms if x is not m) if a] or \
                     [a for k, a in art_anchors if k != key(m.name)]      # (never the name itself)
                 explicit = ([placed[key(m.name)]] if key(m.name) in hinted else []) + [x.region for x in ms if x.region]
-                res = resolve(m, gaz, hint, prefer, strong, anchors, dominant, explicit)
+                units = [x for x in ms if x.admin and -80 <= x.start - m.end <= 80 or x.admin and 0 <= m.start - x.end <= 80]
+                unit = min(units, key=lambda x: abs(x.start - m.start)).admin if units else ""
+                res = resolve(m, gaz, hint, prefer, strong, anchors, dominant, explicit, unit)
                 if res is None:
                     continue
                 if res.warning and not res.key:

@@ -44,6 +44,11 @@ _FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,4}(?:Airport|Regional State A
 _DISTRICT = re.compile(r"^\s+(?:district|raion|District|Raion)\b(?!\s+(?:of\s+(?![A-Z][\w’'\-]+\s+(?:Oblast|oblast|region|Region|province)\b)[A-Z]|[A-Z]|court|police|administration|council))")
 
 
+_ADMIN_UNIT = re.compile(r"^\s+(?:urban\s+|municipal\s+|territorial\s+)?(?:hromada|community|TG|OTG|district|raion|"
+                         r"okrug)\b(?!\s+(?:court|police|administration|council|of\s+[A-Z][\w\-’']+\b(?!\s+(?:Oblast|oblast|"
+                         r"region|Region|province))))")
+
+
 # a person named after a title ("Belgorod governor Gladkov", "President Zelensky"): no place
 _PERSON_BEFORE = re.compile(r"\b(?:[Gg]overnor|[Mm]ayor|[Hh]ead|[Pp]resident|[Mm]inister|[Ss]pokes(?:man|woman|person)|"
                             r"[Cc]ommander|[Cc]hief|[Gg]eneral|[Aa]dvis[eo]r|[Dd]eputy|[Ss]enator|Mr|Mrs|Ms|Dr)\.?\s+"
@@ -66,6 +71,7 @@ class Mention:
     titled: bool = False                          # followed by Mayor/Governor: an affiliation, not a place role
     facility: bool = False                        # names a facility of the place ("X Bridge", "X Airport")
     span_end: int = 0                             # a facility's name ends here (its words are no other place)
+    admin: str = ""                               # a raion/hromada named ("X district", "Y TG"): context, no place
 
 
 def _admin1_keys() -> dict[str, str]:
@@ -156,6 +162,11 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     break
                 if war:      # "in the Bilhorod-Dnistrovskyi district": a raion named after its centre → its oblast
                     found = Mention(start, toks[-1].end() + dm.end(), name, region=war[0].admin1)
+                    break
+                um = _ADMIN_UNIT.match(after)
+                if um and not possessive:
+                    # "Vilkhivska TG", "the Suzemsky district": an admin unit, the context of a village named beside it
+                    found = Mention(start, toks[-1].end() + um.end(), name, admin=f"{name}{um.group(0)}")
                     break
                 fm = _FACILITY.match(after) if places and not possessive else None
                 if places and _ORG_NAME.match(after) and not fm:
