@@ -82,7 +82,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "") or (voice if art_claim else "")
     # (one anchor per name: a long text repeats its places, and every namesake is scored against each anchor)
     art_anchors = list({key(m.name): a for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a}.items())[:60]
-    scopes = _Scopes(sentences)
+    scopes = _Scopes(sentences, {s.index for s, ms in zip(sentences, mentions) if any(m.places or m.region for m in ms)})
     for s, ms in zip(sentences, mentions):
         if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named
             if L.SPEECH.search(s.text):
@@ -346,7 +346,8 @@ class _Scopes:
 
     SHORT_WORDS = 60
 
-    def __init__(self, sentences: list[Sentence]) -> None:
+    def __init__(self, sentences: list[Sentence], placed: set[int] = frozenset()) -> None:
+        self.placed = placed          # sentences naming a place of their own (their incident words are theirs)
         self.by_para: dict[int, list[Sentence]] = {}
         for x in sentences:
             self.by_para.setdefault(x.para, []).append(x)
@@ -371,6 +372,6 @@ class _Scopes:
             return "sentence", s
         pool = self.sentences if self.short else self.by_para[s.para] if self._item(s) else []
         for x in sorted(pool, key=lambda x: (abs(x.index - s.index), -x.index)):
-            if x.index != s.index and _triggers(x.text):
+            if x.index != s.index and (self.short or x.index not in self.placed) and _triggers(x.text):
                 return ("text" if self.short else "item"), x
         return None

@@ -19,7 +19,7 @@ _ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged
 
 _HEADS = frozenset("city cities town towns village villages settlement settlements port district districts area areas "
                    "outskirts suburb suburbs centre center capital hromada hromadas community communities vicinity "
-                   "environs streets resort resorts harbour harbor region oblast province part parts coast bank shore side territory territories airspace skies".split())
+                   "environs streets resort resorts harbour harbor region oblast province part parts coast bank shore side territory territories airspace skies direction directions".split())
 
 
 _MODS_LOWER = re.compile(rf"^(?:{_ADJ}|[\w\-]+(?:ern|ian|ed))$", re.I)

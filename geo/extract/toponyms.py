@@ -17,7 +17,7 @@ from geo.extract.lexicon import LEAD_STOP, STOP
 _TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")
 _REGION_WORD = re.compile(r"^\s+(?:(?:border|frontline|front-line|northern|southern|eastern|western)\s+)?"
                           r"(regions?|oblasts?|provinces?|krai|People[’']s Republic|Republic)\b", re.I)
-_GEOGRAPHY = re.compile(r"^\s+(?:River|river|Sea|Lake|Reservoir|Peninsula|Mountains|Valley|Bay|Strait|Gulf|Canal|Dam|Airport|"
+_GEOGRAPHY = re.compile(r"^\s+(?:River|river|Sea|Lake|Reservoir|reservoir|lake|spit|Spit|estuary|Estuary|lagoon|Lagoon|Peninsula|Mountains|Valley|Bay|Strait|Gulf|Canal|Dam|Airport|"
                         r"Training|University|Institute|Center|Centre|Ministry|Council|Times|Post|Pravda|Independent|"
                         r"Plant|Palace|Regiment|Brigade|Battalion|Corps|Group|Airlines|Institute|Museum|Film|Studio|Stadium|Theatre|Theater|"
                         r"Cathedral|Church|Refinery|Works|Factory|Mayor|Governor|district|raion|nuclear|Nuclear|power plant|Power Plant|Street|Avenue|Square|Bridge|Station|Oblast Military Administration|Airbase|Air Base)\b")
