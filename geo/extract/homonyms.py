@@ -120,6 +120,8 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         conf *= 0.6         # every namesake lies far from the places the text is about: say so
         warning = (f"'{m.name}': no place of that name near the article's other places; "
                    f"chose {place.name} ({name_of(place.admin1)}), a guess")
+    if kind == "translit" and anchors and min(km((place.latitude, place.longitude), a) for a in anchors) > 300:
+        return None         # a spelling folded onto a far namesake of another name ("Ilyich plant" → Yelets)
     if kind == "fuzzy":
         warning = f"'{m.name}' read as {place.name} ({name_of(place.admin1)}) by fuzzy match"
     return Resolved(f"g:{place.geonameid}", place.name, place.latitude, place.longitude, place.country,
@@ -154,7 +156,7 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, ow
     return ({"exact": 0.0, "translit": -1.2 if own_town else -0.3, "approximate": -0.8}.get(kind, 0.0)
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
             + 3.0 * max(0.0, 1 - d / 200) + 0.4 * log10(max(p.population, 300) + 1)
-            + (0.8 if p.population >= 10_000 else 0.0)     # a town that makes the news
+            + (0.8 if p.population >= 10_000 and p.admin1 in WAR_PRIOR else 0.0)     # a town that makes war news
             + WAR_PRIOR.get(p.admin1, 0.0)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
 

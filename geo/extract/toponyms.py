@@ -143,7 +143,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                         found = Mention(start, toks[-1].end() + rm.end(), name, region=code)
                         break
                 places = gaz.lookup_key(key(name))
-                if places and n == 1 and L.common_word(name) and not any(
+                if places and all(L.common_word(w) for w in words) and not any(
                         exact_key(p.name) == exact_key(name) for p in places if p.country in ("UA", "RU")):
                     places = []       # "Strike on ...", "Police station": our own vocabulary, not a namesake by folding
                 # "the Mykolaiv, Odesa and Kherson regions": the first names of a list of regions
@@ -172,7 +172,8 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 if places and _ORG_NAME.match(after) and not fm:
                     found = Mention(start, end, name)          # an organisation named after the city
                     break
-                if fm and any(exact_key(p.name) == exact_key(name) for p in places) and not re.match(r"\s+(?:in|at|near|of)\s+[A-Z]", after[fm.end():]):
+                if fm and any(exact_key(p.name) == exact_key(name) or p.country in ("UA", "RU") for p in places) and \
+                        not re.match(r"\s+(?:in|at|near)\s+[A-Z]", after[fm.end():]):
                     # (not "Sonyachny Stadium in Kharkiv": a facility's own name, the town follows)
                     found = Mention(start, toks[-1].end(), name, places=places, facility=True,
                                     span_end=toks[-1].end() + fm.end())
