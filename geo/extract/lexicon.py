@@ -33,7 +33,7 @@ NOMINAL = re.compile(r"\b(?:destruction|damage|craters?|impacts?|impacted|(?:a|l
                      r"|shooting|firing (?:at|on)|dead|bodies|body|corpses?|deceased|casualt(?:y|ies)|charred|under (?:\w+\s+)?fire"
                      r"|fires?(?!\s*(?:brigade|department|fighters?|service|station|truck|engine|alarm|safety|hazard|extinguish\w*))"
                      r"|impacting|bullet holes|blood|pillag\w+|loot(?:ed|ing)|tortured|gunfire|mass graves?|explodes"
-                     r"|(?:the|this|that|an?)\s+(?:\w+\s+)?incidents?|(?:occurred|happened|took place)\s+(?:\w+\s+){0,3}?(?:in|near|at|on))\b", _I)
+                     r"|(?:the|this|that|an?)\s+(?:\w+\s+)?incidents?|suffered|(?:occurred|happened|took place)\s+(?:\w+\s+){0,3}?(?:in|near|at|on))\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"

@@ -11,7 +11,8 @@ from geo.extract import lexicon as L
 from geo.extract.toponyms import Mention
 
 
-_ADJ = (r"(?:the|a|an|occupied|liberated|embattled|frontline|front-line|besieged|southern|northern|eastern|western|"
+_ADJ = (r"(?:the|a|an|north|south|east|west|northwest|northeast|southwest|southeast|north-west|north-east|south-west|"
+        r"south-east|occupied|liberated|embattled|frontline|front-line|besieged|southern|northern|eastern|western|"
         r"central|north-eastern|northeastern|northwestern|southeastern|southwestern|key|ukrainian|russian|[\w\-]+-occupied|"
         r"[\w\-]+-controlled|nearby|neighbou?ring|small|large|major|industrial|regional|strategic|eastern ukrainian|"
         r"ukrainian-held|russian-held|seaside|coastal|resort|town|city|village|settlement|port|hometown|home town|native|its|their|his|her)")
@@ -126,7 +127,7 @@ _SPEAKER_AFTER = re.compile(r"^\s*,\s*(?:the\s+)?(?:[\w\-’']+\s+){0,4}?(?:mini
                             r"[^.;]{0,50}?\b(?:said|says|called|reported|claimed|announced|accused|stated|told|condemned)\b", re.I)
 
 
-_PERSON_ATTACK = re.compile(r"\b(?:assassinat\w*|killed|murdered|shot dead|car bomb|injured|wounded|hurt|damaged|destroyed)\b", re.I)
+_PERSON_ATTACK = re.compile(r"\b(?:assassinat\w*|killed|murdered|shot dead|car bomb|injured|wounded|hurt|damaged|destroyed|damage|destruction|shelled|struck|hit)\b", re.I)
 
 
 _IN_DISTRICT = re.compile(r"^\s+in\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:district|raion|oblast|region|province|hromada|community)\b")
@@ -134,6 +135,9 @@ _IN_DISTRICT = re.compile(r"^\s+in\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:district|r
 
 _PARTS_BEFORE = re.compile(r"(?:[A-Z][\w’'\-]+\s*(?:,|and|or)\s*)*[A-Z][\w’'\-]+\s+(?:city\s+)?(?:districts?|"
                            r"neighbou?rhoods?|microdistricts?)\s+of\s+$")
+
+
+_APPOSED = re.compile(r"(?:the\s+)?(?:[\w\-]+\s+)?(?:capital|city|town|village|port|regional cent(?:re|er))\s*,\s*$", re.I)
 
 
 def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
@@ -148,6 +152,7 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
             return "metonym"           # "Moscow's claims", "Kyiv's position"
         after = sentence[m.end + part.end():min(cend, m.end + 120)]   # "Kherson's Korabelnyi district was shelled"
     prefix = _PARTS_BEFORE.sub("", prefix)         # "struck the A and B districts of X": X is the target
+    prefix = _APPOSED.sub("", prefix)              # "including the capital, Kyiv": Kyiv takes the capital's role
     if _DISTANCE.search(prefix):
         return "distance"
     if L.TARGET_BEFORE.search(prefix):
