@@ -29,7 +29,7 @@ _NATIONWIDE = re.compile(r"\b(?:across|throughout|all over)\s+(?:the\s+)?(?:coun
                          r"|\bvarious (?:places|regions|cities)\b|\bother cities\b|\bnationwide\b", re.I)
 # the count belongs to one place: "34 drones were downed over the Bryansk region"
 _TIED = re.compile(r"^\s*(?:[\w\-’']+\s+){0,6}?(?:over|in|at|on|near|above|against)\s+(?:the\s+)?"
-                   r"(?:[\w\-]+\s+){0,2}?[A-Z]")
+                   r"(?:[\w\-]+\s+){0,2}?(?!Ukraine\b|Russia\b)[A-Z]")
 _TIED_BEFORE = re.compile(r"\b(?:where|of which|including|among them|of them)\s+(?:[\w\-]+\s+){0,2}$", re.I)
 # who attacked: the side of the weapons ("Ukrainian drones", a Shahed), the side that launched them, or
 # the other side of the defender that shot them down ("Ukraine's air force said it intercepted...")
