@@ -81,7 +81,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     enemy = {"UA": "RU", "RU": "UA"}.get(voice, "")
     art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "") or (voice if art_claim else "")
     # (one anchor per name: a long text repeats its places, and every namesake is scored against each anchor)
-    art_anchors = list({key(m.name): a for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a}.items())[:60]
+    art_anchors = list({key(m.name): a for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a}.items())[:25]
     scopes = _Scopes(sentences, {s.index for s, ms in zip(sentences, mentions) if any(m.places or m.region for m in ms)})
     for s, ms in zip(sentences, mentions):
         if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named

@@ -260,10 +260,11 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
     out: dict[int, tuple[str, bool, bool]] = {}
     seq: list = []
     prev_role, prev_end = None, -1
+    base = {id(m): role(clause, m, 0, len(clause)) for m in in_clause if not any(a <= m.start < b for a, b in parts)}
     for m in in_clause:
-        if any(a <= m.start < b for a, b in parts):
+        if id(m) not in base:
             continue
-        r = role(clause, m, 0, len(clause))
+        r = base[id(m)]
         gap = re.sub(r"^\s*(?:city|town|village|oblast|region|province)\b", "",
                      re.sub(r"\([^()]*\)", "", text[prev_end:m.start])) if prev_end >= 0 else ""
         listed = bool(prev_end >= 0 and _LIST_SEP.search(_OF_HEAD.sub("", gap)))
@@ -271,7 +272,7 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
         if r == "none" and prev_role and listed and not _METONYM_AFTER.match(clause[m.end:]):
             r, via = prev_role, True          # "shelled A, B and the village of C"
         if r == "rel" and any(x is not m and (x.places or x.region) and
-                              role(clause, x, 0, len(clause)) in ("locative", "target") for x in in_clause):
+                              base.get(id(x)) in ("locative", "target") for x in in_clause):
             r = "ref"              # "attacks southwest of X near A and B": X is the reference point
         if _AXIS_AFTER.match(clause[m.end:]):
             r = "axis"             # "the Kupiansk direction": a front sector, not a place hit

@@ -102,6 +102,20 @@ def _is_stop(words: list[str]) -> bool:
     return all(w.lower().strip("’'") in STOP for w in words) or all(w.isupper() and len(w) <= 4 for w in words)
 
 
+_LOOKUPS: dict[tuple[int, str], list] = {}
+
+
+def _lookup(gaz, name: str) -> list:
+    """gaz.lookup_key(key(name)), remembered per gazetteer: a text names the same places again and again."""
+    k = (id(gaz), name)
+    hit = _LOOKUPS.get(k)
+    if hit is None:
+        if len(_LOOKUPS) > 100_000:
+            _LOOKUPS.clear()
+        hit = _LOOKUPS[k] = gaz.lookup_key(key(name))
+    return hit
+
+
 def find_mentions(sentence: str, gaz) -> list[Mention]:
     out: list[Mention] = []
     for run in _runs(sentence):
@@ -142,7 +156,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     if code:
                         found = Mention(start, toks[-1].end() + rm.end(), name, region=code)
                         break
-                places = gaz.lookup_key(key(name))
+                places = _lookup(gaz, name)
                 if places and all(L.common_word(w) for w in words) and not any(
                         exact_key(p.name) == exact_key(name) for p in places if p.country in ("UA", "RU")):
                     places = []       # "Strike on ...", "Police station": our own vocabulary, not a namesake by folding

@@ -16,6 +16,10 @@ from geo.extract import lexicon as L
 _ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\s+(?:and\s+)?){0,4}$", re.I)
 
 
+_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE, L.CASUALTY,
+                                                           L.NOMINAL)), re.I)
+
+
 def _triggers(clause: str) -> list[tuple[int, int, str]]:
     """Realis trigger words in the clause as (start, end, type) — modal/infinitive uses dropped."""
     return list(_triggers_cached(clause))
@@ -24,7 +28,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 @functools.lru_cache(maxsize=4096)
 def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the same sentence is asked several times
     out = []
-    if L.FUTURE.search(clause):
+    if not _ANY.search(clause) or L.FUTURE.search(clause):
         return ()
     clause = L.NOT_TRIGGER.sub(lambda m: " " * len(m.group(0)), clause)
     for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
