@@ -63,20 +63,31 @@ class FuzzyIndex:
         c = codes[rows, :m]
         cv = np.isin(c, _VOWEL_CODES)
         q = [ord(ch) for ch in k]
-        cols = np.arange(m + 1, dtype=np.float64)
+        # costs doubled to stay in small integers (a vowel-for-vowel swap costs 1, any other edit 2)
+        lim2 = int(round(2 * limit))
+        cols = np.arange(0, 2 * (m + 1), 2, dtype=np.int16)
         prev = np.broadcast_to(cols, (len(rows), m + 1)).copy()
+        sub_vowel = np.where(cv, 1, 2).astype(np.int16)
+        two = np.int16(2)
         for i, qi in enumerate(q):
-            sub = np.where(c == qi, 0.0, np.where(cv, 0.5, 1.0) if qi in _VOWEL_CODES else 1.0)
+            sub = np.where(c == qi, np.int16(0), sub_vowel if qi in _VOWEL_SET_CODES else two).astype(np.int16)
             cur = np.empty_like(prev)
-            cur[:, 0] = i + 1
-            np.minimum(prev[:, 1:] + 1, prev[:, :-1] + sub, out=cur[:, 1:])
-            # insertions: cur[j] = min over j' <= j of cur[j'] + (j - j')
+            cur[:, 0] = 2 * (i + 1)
+            np.minimum(prev[:, 1:] + two, prev[:, :-1] + sub, out=cur[:, 1:])
+            # insertions: cur[j] = min over j' <= j of cur[j'] + 2 (j - j')
             prev = np.minimum.accumulate(cur - cols, axis=1) + cols
-        d = prev[np.arange(len(rows)), lens[rows]]     # each key's own length (padding lies beyond it)
+            # a row's minimum never falls in later steps: keys already beyond the limit are dropped
+            alive = prev.min(axis=1) <= lim2
+            if not alive.all():
+                if not alive.any():
+                    return []
+                prev, c, rows, sub_vowel = prev[alive], c[alive], rows[alive], sub_vowel[alive]
+        d = prev[np.arange(len(rows)), lens[rows]] / 2.0   # each key's own length (padding lies beyond it)
         return [(float(d[r]), ks[rows[r]]) for r in np.flatnonzero(d <= limit)]
 
 
 _VOWEL_CODES = sorted(ord(ch) for ch in _names._VOWEL_SET)
+_VOWEL_SET_CODES = frozenset(_VOWEL_CODES)
 _VOWELS_FIRST = "".join(sorted(_names._VOWEL_SET))
 _SLOT = {ch: i for i, ch in enumerate(_VOWELS_FIRST + "bcdefghjklmnopqrstvwxyz0123456789")}
 _N_VOWELS = len(_VOWELS_FIRST)

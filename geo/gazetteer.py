@@ -39,7 +39,7 @@ from geo._gazetteer_build import (FOCUS, INDEX_VERSION, build_index, cache_dir a
                                   km as _km, source_signature)
 from geo._names import exact_key, key
 
-__all__ = ["Place", "Gazetteer", "GazetteerLike", "load_gazetteer", "load_index", "build_index",
+__all__ = ["Place", "Gazetteer", "GazetteerLike", "load_gazetteer", "load_index", "build_index", "in_admin1",
            "FOCUS", "INDEX_VERSION", "KINDS"]
 
 NEAR_HINT_KM = 60.0
@@ -53,6 +53,15 @@ KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
 CITY_UNITS = frozenset({"UA.12", "UA.20", "RU.48", "RU.66"})
+#: A hint naming the region around a city unit covers the city too ("Sevastopol, Crimea",
+#: "Kyiv, Kyiv Oblast"): Crimea holds Sevastopol, Kyiv Oblast Kyiv, Moscow / Leningrad Oblast their cities.
+ENCLOSED = {"UA.11": frozenset({"UA.11", "UA.20"}), "UA.13": frozenset({"UA.13", "UA.12"}),
+            "RU.47": frozenset({"RU.47", "RU.48"}), "RU.42": frozenset({"RU.42", "RU.66"})}
+
+
+def in_admin1(admin1: str, hint_code: str | None) -> bool:
+    """Is a place of *admin1* inside the unit a hint resolved to (Sevastopol is inside a Crimea hint)?"""
+    return bool(hint_code) and admin1 in ENCLOSED.get(hint_code, (hint_code,))
 _HROMADA_WORDS = frozenset({"hromada", "hromady", "community", "territorial", "громада", "громади",
                             "територіальна", "тг", "otg", "отг", "municipality", "silska", "selyshchna",
                             "miska", "сільська", "селищна", "міська", "urban", "rural", "settlement"})
@@ -91,7 +100,8 @@ class GazetteerLike(Protocol):
     - ``candidates(name, *, admin1, admin2, hromada, countries, fuzzy, near)``: (Place, match kind) best
       first, match kind one of :data:`KINDS`;
     - ``region(code)`` / ``country(text)``: region- and country-precision Places;
-    - ``resolve_admin1(text)`` / ``resolve_admin2(text, admin1)``: hint text -> codes;
+    - ``resolve_admin1(text)`` / ``resolve_admin2(text, admin1)`` / ``resolve_hromada(text, admin1)``: hint
+      text -> codes ("UA.05"; "UA.07:Ізюмський"; {("UA.08", "Новоолександрівська")});
     - ``geocode`` / ``reverse``: geopy's interface (``Location`` objects).
     """
 
@@ -111,6 +121,8 @@ class GazetteerLike(Protocol):
     def resolve_admin1(self, text: str) -> str | None: ...
 
     def resolve_admin2(self, text: str, admin1: str | None = None) -> str | None: ...
+
+    def resolve_hromada(self, text: str, admin1: str | None = None) -> set[tuple[str, str]]: ...
 
     def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: Any) -> Any: ...
 
@@ -360,6 +372,26 @@ class Gazetteer(Geocoder):
         return (ua or ids)[0]
 
     @functools.cached_property
+    def _admin2_rows(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, (a1, a2, note) in enumerate(zip(self._a1, self._a2, self._note)):
+            if a2 and not note:
+                out.setdefault(f"{a1}:{a2}", []).append(i)
+        return out
+
+    def admin2_centre(self, code: str) -> Place | None:
+        """The main settlement of a raion/district code from :meth:`resolve_admin2`: the one its name is
+        made from (Шебекинский район -> Shebekino), else its biggest."""
+        rows = self._admin2_rows.get(code, ())
+        if not rows:
+            return None
+        stem = _names.admin2_stem(code.split(":", 1)[1])
+        named = [i for i in rows if _names.admin2_stem(self._name[i]) == stem
+                 or key(self._name[i]).startswith(stem)]
+        pick = max(named or rows, key=lambda i: (self._row(i)[3], -i))
+        return self._place(pick)
+
+    @functools.cached_property
     def _hromada_index(self) -> dict[str, set[tuple[str, str]]]:
         """key of a hromada name, or of its centre's name -> {(admin1, hromada)}."""
         out: dict[str, set[tuple[str, str]]] = {}
@@ -458,9 +490,9 @@ class Gazetteer(Geocoder):
             return (allowed is None or self._cc[i] in allowed) and (scope is None or scope(i))
 
         found = {i: m for i, m in found.items() if ok(i)}
-        if code and found and not any(self._a1[i] == code for i in found) and fuzzy:
+        if code and found and not any(in_admin1(self._a1[i], code) for i in found) and fuzzy:
             # a namesake elsewhere in the country, but maybe a misspelling of a village of the oblast
-            inside = self._fuzzy(k, keep=lambda i: ok(i) and self._a1[i] == code)
+            inside = self._fuzzy(k, keep=lambda i: ok(i) and in_admin1(self._a1[i], code))
             if inside:
                 found = {i: "fuzzy" for i in inside}
         if not found:
@@ -468,14 +500,14 @@ class Gazetteer(Geocoder):
             cent = [i for i in self._hromada_centres.get(hk, ()) if ok(i)]
             found = {i: "translit" for i in cent}   # "Bilopilska (hromada)" -> its centre
         if not found and fuzzy:
-            keep_a1 = (lambda i: ok(i) and self._a1[i] == code) if code else ok
+            keep_a1 = (lambda i: ok(i) and in_admin1(self._a1[i], code)) if code else ok
             hits = (self._transposed(name, keep_a1) or self._fuzzy(k, keep_a1)
                     or (self._transposed(name, ok) or self._fuzzy(k, ok) if code else []))
             found = {i: "fuzzy" for i in hits}
         if not found:
             return []
         if code:
-            inside = {i: m for i, m in found.items() if self._a1[i] == code}
+            inside = {i: m for i, m in found.items() if in_admin1(self._a1[i], code)}
             found = inside or found
         if admin2:
             a2 = self.resolve_admin2(admin2, code or admin1)
@@ -541,11 +573,12 @@ class Gazetteer(Geocoder):
         places = self._answer(name, code, a2, hrom, countries, near_hint, near)
         if not places:
             return None
-        locs = [self._location(p, m, amb, n) for p, m, amb, n in places]
+        locs = [self._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
+                for p, m, amb, n, *x in places]
         a2code = self.resolve_admin2(a2, code) if a2 else ""
         for loc in locs:
             loc.raw["admin1_hint"] = code or ""
-            loc.raw["hint_matched"] = bool(code) and loc.raw["admin1"] == code
+            loc.raw["hint_matched"] = in_admin1(loc.raw["admin1"], code)
             loc.raw["admin2_hint"] = a2code or ""
         if len(places) > 1:  # does the best answer dwarf every namesake (a city vs villages)?
             top = places[0][0].population
@@ -557,7 +590,7 @@ class Gazetteer(Geocoder):
 
     def _answer(self, name: str, code: str | None, admin2: str | None, hromada: str | None, countries: Any,
                 near_hint: Place | None = None, near: Sequence[Any] | None = None
-                ) -> list[tuple[Place, str, bool, int]]:
+                ) -> list[tuple]:
         core, city, region_word = core_words(name)
         if region_word:
             c = self.resolve_admin1(name)
@@ -573,7 +606,7 @@ class Gazetteer(Geocoder):
             cands = self.candidates(" ".join(core), fuzzy=False, **kw)
         if not cands:
             cands = self.candidates(name, **kw)
-        if code and cands and not any(p.admin1 == code for p, _ in cands):
+        if code and cands and not any(in_admin1(p.admin1, code) for p, _ in cands):
             cands = [(p, m) for p, m in cands if p.population >= HINT_ESCAPE_MIN_POPULATION]
             if not cands:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
                 return []
@@ -587,7 +620,40 @@ class Gazetteer(Geocoder):
         c = self.resolve_admin1(name)
         if c and (r := self.region(c)):
             return [(r, "translit", False, 1)]
+        if _ADMIN2_HINT_RE.search(name) and (a2 := self.resolve_admin2(name, code)):
+            centre = self.admin2_centre(a2)   # "the Novozybkovsky urban district": its town
+            if centre is not None:
+                return [(centre, "translit", False, 1, f"centre of {a2}")]
+        part, sub = self._place_inside(name, kw)
+        if part:
+            n = len(part)
+            return [(p, m, n > 1, n, sub) for p, m in part]
         return []
+
+    def _place_inside(self, name: str, kw: dict) -> tuple[list[tuple[Place, str]], str]:
+        """A facility or part named with its settlement ("Druzhkovka railway station", "the port in Odesa",
+        "Sevastopol Shipyard"): the leftmost longest run of capitalised words that is a place (exactly
+        spelt or by key, no fuzzy guess), within the same hints. ``raw["matched_part"]`` shows it."""
+        ws = _names.words(name)
+        if len(ws) < 2:
+            return [], ""
+        caps = [i for i, w in enumerate(ws) if w[:1].isupper()]
+        runs: list[tuple[int, int]] = []
+        for i in caps:
+            j = i
+            while j + 1 < len(ws) and ws[j + 1][:1].isupper():
+                j += 1
+            for end in range(min(j, i + self.max_words - 1), i - 1, -1):
+                runs.append((i, end))
+        runs.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
+        for i, j in runs:
+            sub = " ".join(ws[i:j + 1])
+            if sub == name:
+                continue
+            cands = self.candidates(sub, fuzzy=False, **kw)
+            if cands and cands[0][0].precision == "settlement":
+                return cands, sub
+        return [], ""
 
     def _location(self, p: Place, match: str, ambiguous: bool, n: int, **extra: Any) -> Location:
         a1name = _admin1.name_of(p.admin1) or (self._ix["regions"].get(p.admin1) or {}).get("name", "")

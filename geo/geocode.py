@@ -166,6 +166,7 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None) -
     if loc is None:
         return None, f"place not found: {name!r}" + (f" in {hint!r}" if hint else "")
     got = (loc.raw or {}).get("admin1", "")
-    if code and got and got != code:
+    from geo.gazetteer import in_admin1
+    if code and got and not in_admin1(got, code):
         return None, f"place {name!r} not found in {hint!r} (only elsewhere)"
     return loc, ""

@@ -151,28 +151,42 @@ def measure_real(g, shared: Path) -> None:
         for line in gold.read_text(encoding="utf-8").splitlines():
             e = json.loads(line)
             if e.get("precision") == "settlement" and e.get("lat") is not None:
-                items.append((e["place"], e.get("admin1") or "", e.get("country") or "", (e["lat"], e["lon"])))
+                items.append((e["place"], e.get("admin1") or "", e.get("country") or "", (e["lat"], e["lon"]),
+                              e["article"]))
         sets.append(("realdev gold settlement places (with oblast)", items))
     if truth.is_file():
         with open(truth, encoding="utf-8", newline="") as fh:
-            items = [(r["place"], "", r["country"], (float(r["lat"]), float(r["lon"]))) for r in csv.DictReader(fh)
+            items = [(r["place"], "", r["country"], (float(r["lat"]), float(r["lon"])), "") for r in csv.DictReader(fh)
                      if r.get("place")]
         sets.append(("realdev/short place strings (with country)", items))
     if not sets:
         print("3. ../shared/realdev absent: real-spelling proxy skipped")
         return
-    for label, items in sets:
+    import inspect
+    takes_near = "near" in inspect.signature(g.geocode).parameters
+    runs = [(label, items, False) for label, items in sets]
+    if takes_near and sets and sets[0][1] and sets[0][1][0][4]:
+        runs.insert(1, (sets[0][0] + ", context = the article's other places as first geocoded", sets[0][1], True))
+    first: dict[int, tuple[float, float]] = {}
+    for label, items, use_ctx in runs:
         found = near = 0
         far = []
-        for place, a1, cc, pt in items:
+        for n_item, (place, a1, cc, pt, article) in enumerate(items):
             kw: dict = {"country_codes": [cc]} if cc else {}
             if a1:
                 kw["admin1"] = a1
+            if use_ctx:   # what an extractor knows: where the article's other places were geocoded
+                ctx = [first[j] for j, it in enumerate(items) if it[4] == article and j != n_item
+                       and j in first and it[0] != place]
+                if ctx:
+                    kw["near"] = ctx
             try:
                 loc = g.geocode(place, **kw)
             except Exception as exc:  # a failing query is a miss, not a crash of the measurement
                 loc = None
                 print(f"   error on {place!r}: {exc}")
+            if loc is not None and not use_ctx:
+                first[n_item] = loc.point[:2]
             if loc is None:
                 far.append(f"{place} -> none")
                 continue

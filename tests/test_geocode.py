@@ -80,3 +80,8 @@ def test_context_never_crosses_files():
     ok, _ = geocode_rows([dated("Kherson", "", "2022-11-20", 2, file="a.csv"),
                           dated("Sadove", "Kherson Oblast", "2022-11-20", 2, file="b.csv")], g)
     assert "geocode_context" not in ok[1]
+
+
+def test_city_unit_inside_its_region_hint_is_not_rejected():
+    ok, rej = geocode_rows([row("Sevastopol", "Crimea"), row("Kyiv", "Kyiv Oblast", line=3)], load_gazetteer())
+    assert not rej and [r["geocoded_as"] for r in ok] == ["Sevastopol", "Kyiv"]
