@@ -49,6 +49,10 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
             return None
         return Resolved(f"r:{m.region}", p.name, p.latitude, p.longitude, p.country, m.region, "region", 0.8,
                         match="exact")
+    if m.admin and m.places:         # a district named as the place: its main settlement
+        p = m.places[0]
+        return Resolved(f"g:{p.geonameid}", p.name, p.latitude, p.longitude, p.country, p.admin1, "settlement",
+                        0.7, match="approximate")
     if gaz.country(m.name) is not None:
         return None
     if m.known and not m.places:

@@ -72,6 +72,7 @@ class Mention:
     facility: bool = False                        # names a facility of the place ("X Bridge", "X Airport")
     span_end: int = 0                             # a facility's name ends here (its words are no other place)
     admin: str = ""                               # a raion/hromada named ("X district", "Y TG"): context, no place
+    centre: object = None                         # a named district's main settlement (geo.gazetteer.Place)
 
 
 def _admin1_keys() -> dict[str, str]:
@@ -181,6 +182,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 if um and not possessive:
                     # "Vilkhivska TG", "the Suzemsky district": an admin unit, the context of a village named beside it
                     found = Mention(start, toks[-1].end() + um.end(), name, admin=f"{name}{um.group(0)}")
+                    found.centre = _district_centre(gaz, found.admin)
                     break
                 fm = _FACILITY.match(after) if places and not possessive else None
                 if places and _ORG_NAME.match(after) and not fm:
@@ -222,4 +224,19 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
             # advance past the tokens covered
             while i < len(run) and run[i].start(1) < max(found.end, found.span_end):
                 i += 1
+    # a district named as the place itself ("attacked the Novozybkovsky urban district"): its centre,
+    # when the sentence names no settlement it would only be the context of
+    if not any(p.precision == "settlement" for m in out if not m.admin for p in m.places):
+        for m in out:
+            if m.admin and m.centre is not None:
+                m.places = [m.centre]
     return out
+
+
+def _district_centre(gaz, text: str):
+    """The main settlement of a raion/district named in *text* (None for hromadas or when unknown)."""
+    if not re.search(r"\b(?:district|raion|okrug)\b", text, re.I):
+        return None
+    centre = getattr(gaz, "admin2_centre", None)
+    code = gaz.resolve_admin2(text) if centre else None
+    return centre(code) if code else None
