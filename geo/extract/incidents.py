@@ -39,6 +39,8 @@ def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
 
 
 def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Candidate], list[str]]:
+    if len(text.split()) <= _Scopes.SHORT_WORDS:
+        text = _recase(text, gaz)
     sentences = split_article(text)
     mentions = [find_mentions(s.text, gaz) for s in sentences]
     speakers = _speakers(sentences)
@@ -375,3 +377,31 @@ class _Scopes:
             if x.index != s.index and (self.short or x.index not in self.placed) and _triggers(x.text):
                 return ("text" if self.short else "item"), x
         return None
+
+
+_LOWER_AFTER_PREP = re.compile(r"\b(?:[Ii]n|[Nn]ear|[Aa]t|[Oo]f|[Oo]utside)\s+([a-zа-яіїєґ][\w’'\-]{3,})")
+_LOWER_SECOND = re.compile(r"\b([A-Z][\w’'\-]+)\s+([a-z][\w’'\-]{1,})\b")
+
+
+def _recase(text: str, gaz) -> str:
+    """An analyst's one-liner may type a place in lower case ("fires in kharkiv", "Chasiv yar"): a word
+    spelled exactly as a Ukrainian or Russian settlement, after a preposition or completing a two-word
+    name, is read as that name (our own vocabulary never is)."""
+    from geo._names import exact_key
+
+    def exact(name: str) -> bool:
+        return any(p.country in WAR and p.precision == "settlement" and exact_key(p.name) == exact_key(name)
+                   for p in gaz.lookup_key(key(name)))
+
+    def one(m: re.Match) -> str:
+        w = m.group(1)
+        if L.common_word(w) or not exact(w):
+            return m.group(0)
+        return m.group(0)[:m.start(1) - m.start()] + w[:1].upper() + w[1:]
+
+    def two(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        if L.common_word(b) or not exact(f"{a} {b}"):
+            return m.group(0)
+        return f"{a} {b[:1].upper()}{b[1:]}"
+    return _LOWER_SECOND.sub(two, _LOWER_AFTER_PREP.sub(one, text))
