@@ -171,6 +171,8 @@ def _anchor(m: Mention):
     if not ps or m.possessive:
         return None
     primary = [p for p in ps if key(p.name) == key(m.name)]
+    if not primary and any(p.population >= 10 * max(1, ps[0].population) for p in m.places if p.country not in WAR):
+        return None     # ("Sparta": Isparta abroad, or a village that once had the name — no sure place)
     if primary and len(primary) < len(ps):      # a town by its current name, not one once called so
         ps = primary
         if len(ps) == 1 or ps[0].population >= 5 * max(1, ps[1].population):
