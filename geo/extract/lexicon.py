@@ -60,7 +60,7 @@ TARGET_BEFORE = re.compile(
     r"|damage to|damage in|damage at|destruction of|destruction in|destruction at|destroyed in|fires? in|fires? at"
     r"|explosions? in|explosions? at|impacts? (?:on|in|at)|hits? on|strikes? in|attacks? in|shelling in)\s*$", _I)
 PASSIVE_AFTER = re.compile(
-    r"^\s*(?:was|were|has been|have been|had been|is being|are being|came under|comes under|is|are)\s+(?:\w+\s+){0,2}?"
+    r"^\s*(?:also\s+|again\s+|reportedly\s+|were\s+also\s+|was\s+also\s+)?(?:was|were|has been|have been|had been|is being|are being|came under|come under|comes under|is|are)\s+(?:\w+\s+){0,2}?"
     r"(?:shelled|hit|struck|attacked|bombed|bombarded|targeted|pounded|captured|seized|stormed|rocked|shaken|fire|attack|damaged|destroyed)\b", _I)
 NOUN_AFTER = re.compile(r"^\s+(?:[a-z\-]+\s+){0,1}(?:strikes?|attacks?|shelling|explosions?|blasts?|bombings?|raids?|assault)\b", _I)
 
