@@ -64,7 +64,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|(?:throughout|during)\s+the\s+night(?!\s+of\b)|today|this\s+morning|tonight|earlier\s+today|"
                        r"(?:(?:shortly\s+|just\s+|soon\s+)?(?:after|before)\s+midnight|before\s+dawn|at\s+dawn|"
                        r"in\s+the\s+early\s+hours)(?!\s+(?:of|on)\b)|early\s+this\s+morning|"
-                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|"
+                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|last\s+day(?!\s+of)|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days)|(?:a|the)\s+week\s+in\s+which|"
                        r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
                        r"last\s+month|earlier\s+this\s+month|this\s+month)\b", re.I)),

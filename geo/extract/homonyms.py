@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from math import log10
+from math import exp, log10
 
 from geo._names import key
 from geo.admin1 import name_of
@@ -159,7 +159,7 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, ow
     d = min((km((p.latitude, p.longitude), a) for a in anchors), default=1e9)
     return ({"exact": 0.0, "translit": -1.2 if own_town else -0.3, "approximate": -0.8}.get(kind, 0.0)
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
-            + 3.0 * max(0.0, 1 - d / 200) + 0.4 * log10(max(p.population, 300) + 1)
+            + 3.0 * exp(-d / 60) + 0.4 * log10(max(p.population, 300) + 1)
             + (0.8 if p.population >= 10_000 and p.admin1 in WAR_PRIOR else 0.0)     # a town that makes war news
             + WAR_PRIOR.get(p.admin1, 0.0)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
