@@ -160,7 +160,7 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, ow
     return ({"exact": 0.0, "translit": -1.2 if own_town else -0.3, "approximate": -0.8}.get(kind, 0.0)
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
             + 3.0 * exp(-d / 60) + 0.4 * log10(max(p.population, 300) + 1)
-            + (0.8 if p.population >= 10_000 and p.admin1 in WAR_PRIOR else 0.0)     # a town that makes war news
+            + (0.8 if p.population >= 10_000 and p.admin1 in WAR_PRIOR else 0.3 if p.population >= 2_000 else 0.0)
             + WAR_PRIOR.get(p.admin1, 0.0)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
 
