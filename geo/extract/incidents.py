@@ -43,6 +43,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
         text = _recase(text, gaz)
     sentences = split_article(text)
     mentions = [find_mentions(s.text, gaz) for s in sentences]
+    _capitals(sentences, mentions, gaz)
     speakers = _speakers(sentences)
     # "the X direction": a front sector is named after a notable town, so X means its largest namesake
     axis_names = {key(a.group(1)) for a in _AXIS_NAME.finditer(text)}
@@ -405,3 +406,28 @@ def _recase(text: str, gaz) -> str:
             return m.group(0)
         return f"{a} {b[:1].upper()}{b[1:]}"
     return _LOWER_SECOND.sub(two, _LOWER_AFTER_PREP.sub(one, text))
+
+
+_CAPITAL = re.compile(r"\b[Tt]he\s+(?:(Ukrainian|Russian)\s+)?capital\b(?!\s*,?\s*[A-Z])(?!\s+(?:of|city)\b)")
+_CAPITAL_OF = {"UA": ("Kyiv", "UA.12"), "RU": ("Moscow", "RU.48")}
+
+
+def _capitals(sentences: list[Sentence], mentions: list[list], gaz) -> None:
+    """"Night shelling of the capital": the capital of the country the text is about (Kyiv or Moscow;
+    "the Russian capital" says which), added as a mention where the text names no capital itself."""
+    votes = Counter(p.country for ms in mentions for m in ms for p in m.places[:1]
+                    if p.country in WAR and p.precision == "settlement")
+    votes.update(m.region[:2] for ms in mentions for m in ms if m.region and m.region[:2] in WAR)
+    home = votes.most_common(1)[0][0] if votes else "UA"
+    from geo.extract.toponyms import Mention
+    for s, ms in zip(sentences, mentions):
+        for cm in _CAPITAL.finditer(s.text):
+            adj = (cm.group(1) or "").lower()
+            country = "UA" if adj == "ukrainian" else "RU" if adj == "russian" else home
+            name, code = _CAPITAL_OF[country]
+            if any(key(m.name) == key(name) for m in ms):
+                continue
+            places = [p for p in gaz.lookup_key(key(name)) if p.admin1 == code]
+            if places:
+                ms.append(Mention(cm.start(), cm.end(), name, places=places[:1]))
+                ms.sort(key=lambda m: m.start)
