@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 WEIGHTS: dict[str, tuple[float, str]] = {
     # where the incident word is
     "trigger_clause": (1.0, "incident word {0!r} in the same clause"),
-    "trigger_sentence": (0.5, "incident word {0!r} in the same sentence"),
+    "trigger_sentence": (0.8, "incident word {0!r} in the same sentence"),
     "trigger_item": (0.9, "incident word {0!r} in the same short item"),
     "trigger_text": (0.9, "incident word {0!r} in a one-incident text"),
     "trigger_bare": (0.9, "a one-incident text (analyst item, caption) that names no incident word"),
