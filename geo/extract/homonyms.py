@@ -5,6 +5,7 @@ public methods (candidates, region, country).
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass
 from math import exp, log10
 
@@ -37,7 +38,7 @@ _CITY_UNITS_IN = {"UA.11": ("UA.20",), "UA.13": ("UA.12",), "RU.47": ("RU.48",),
 
 def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
             anchors: list[tuple[float, float]] = (), dominant: list[str] = (), explicit: list[str] = (),
-            unit: str = "") -> Resolved | None:
+            unit: str = "", when: date | None = None) -> Resolved | None:
     """Gazetteer place for a mention. *hint*: admin-1 named right beside the place (decides or rejects);
     *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions;
     *explicit*: regions the text ties the name to (a region phrase in the sentence, "X in Y region"
@@ -95,7 +96,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         # a town by its own name outranks a place that merely once bore it (Lyman vs an alternate "Lyman")
         own_town = any(k == "exact" and p.population >= 5000 and key(p.name) == key(m.name) for p, k in war)
         scored = sorted(war, key=lambda pk: -_namesake_score(pk[0], pk[1], anchors, dominant, explicit,
-                                                             key(pk[0].name) == key(m.name), own_town))
+                                                             key(pk[0].name) == key(m.name), own_town, when))
         war, ranked = scored[:1] + [pk for pk in scored[1:] if pk[1] == scored[0][1]], True
     if fuzzy and not strong and not hint:
         # a misspelling in a locative slot without "village/town/near": only when the guess lies in
@@ -151,7 +152,19 @@ WAR_PRIOR = {**dict.fromkeys(("UA.05", "UA.14", "UA.07", "UA.26", "UA.08"), 1.0)
              **dict.fromkeys(("UA.16", "UA.21", "UA.02", "UA.04", "UA.13", "UA.11", "RU.09", "RU.41", "RU.10"), 0.6)}
 
 
-def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, own_town: bool = False) -> float:
+#: The northern front of the invasion's first weeks (Kyiv, Chernihiv, Sumy oblasts, until Russia's withdrawal in
+#: early April 2022): in texts published then, its namesakes are as likely as the eastern and southern ones.
+NORTH_FRONT = (date(2022, 2, 24), date(2022, 4, 30), ("UA.13", "UA.02", "UA.21", "UA.12"))
+
+
+def _prior(admin1: str, when: date | None) -> float:
+    if when is not None and NORTH_FRONT[0] <= when <= NORTH_FRONT[1] and admin1 in NORTH_FRONT[2]:
+        return 1.0
+    return WAR_PRIOR.get(admin1, 0.0)
+
+
+def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, own_town: bool = False,
+                    when: date | None = None) -> float:
     """How likely a namesake is meant: match kind, a region the text names or is about, closeness
     to the places the text surely means (smoothly, no hard radius), and size (a 20k town is meant
     more often than a 500-people village at the same distance; KATOTTG-only villages have no population
@@ -161,7 +174,7 @@ def _namesake_score(p, kind: str, anchors, dominant, explicit, primary: bool, ow
             + (2.5 if p.admin1 in explicit else 1.2 if p.admin1 in dominant else 0.0)
             + 3.0 * exp(-d / 60) + 0.4 * log10(max(p.population, 300) + 1)
             + (0.8 if p.population >= 10_000 and p.admin1 in WAR_PRIOR else 0.3 if p.population >= 2_000 else 0.0)
-            + WAR_PRIOR.get(p.admin1, 0.0)
+            + _prior(p.admin1, when)
             + (0.5 if primary else 0.0))     # its current name, not a former one (Pokrovsk, not Engels)
 
 

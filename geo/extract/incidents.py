@@ -199,7 +199,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 explicit = ([placed[key(m.name)]] if key(m.name) in hinted else []) + [x.region for x in ms if x.region]
                 units = [x for x in ms if x.admin and -80 <= x.start - m.end <= 80 or x.admin and 0 <= m.start - x.end <= 80]
                 unit = min(units, key=lambda x: abs(x.start - m.start)).admin if units else ""
-                res = resolve(m, gaz, hint, prefer, strong, anchors, dominant, explicit, unit)
+                res = resolve(m, gaz, hint, prefer, strong, anchors, dominant, explicit, unit, published)
                 if res is None:
                     continue
                 if res.warning and not res.key:
