@@ -21,7 +21,7 @@ ATTACK = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault\w*|storm(?:ed|ing)|counter-?offensives?|offensives?|counter-?attacks?"
     r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
     r"|(?:tried|attempted|attempts?|attempting)(?: [\w\-]+){0,3}? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
-    r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing)"
+    r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing|ion)"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
 DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|wreck(?:ed|ing|s)|knocking out|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"

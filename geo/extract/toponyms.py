@@ -31,7 +31,7 @@ _ORG_NAME = re.compile(r"^\s+(?:City|Town|Village|District|Raion)\s+(?:Military\
 
 # a facility named after its town ("Irpin Bridge", "Yuzhnoukrainsk Nuclear Power Plant", "Kharkiv National
 # University"): the place is the town (an incident at the facility is in it); rivers and seas are not
-_FACILITY = re.compile(r"^\s+(?:[A-Z][\w\-]*\s+){0,4}(?:Airport|Regional State Administration|State Administration|"
+_FACILITY = re.compile(r"^\s+(?:(?:[A-Z][\w\-]*|and|of)\s+){0,5}(?:Airport|Regional State Administration|State Administration|"
                        r"Regional Administration|City Council|Town Council|Village Council|Council|Administration|"
                        r"Gymnasium|Orchestra|Lavra|Monastery|Faculty|Headquarters|Academy|Park|Prison|Barracks|"
                        r"Multidisciplinary Hospital|University|Institute|Plant|Power Plant|Palace|Museum|Stadium|"
@@ -218,7 +218,8 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                 found.places, found.region = [], None          # dateline "KHARKIV, Ukraine, May 17 —"
             others = [t.group(1) for t in run if not (found.start <= t.start(1) < found.end)]
             if found.region is None and not found.facility and any(w.lower() not in STOP and w.lower() not in LEAD_STOP and not w.isupper()
-                                            for w in others):
+                                            and not (gaz.country(w) is not None and sentence.find(w, found.end) > found.end)
+                                            for w in others):      # ("in Belgorod Russia": the country after it)
                 found.places, found.known = [], True      # part of a person's or organisation's name
             out.append(found)
             # advance past the tokens covered
