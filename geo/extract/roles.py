@@ -86,9 +86,9 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|nearby|on|outside|around|over|across|in
 
 # "X's <part of X>": a possessive naming a district, outskirts, port... of the place is a location
 _POSS_PART = re.compile(
-    r"^\s*(?:(?:[A-Z][\w\-’']*|(?i:and|northern|southern|eastern|western|central|north-?eastern|north-?western"
+    r"^\s*(?:(?:[A-Z][\w\-’'ʹ]*|(?i:and|thermal|power|northern|southern|eastern|western|central|north-?eastern|north-?western"
     r"|south-?eastern|south-?western|residential|industrial|coastal|historic|old|outlying|seaside|riverside|left-bank"
-    r"|right-bank|city|main|sea|river|railway|train|bus))\s+){0,3}"
+    r"|right-bank|city|main|sea|river|railway|train|bus))\s+){0,4}"
     r"(?i:districts?|raions?|outskirts|suburbs?|port|seaport|harbou?r|industrial (?:zone|area|district|park)|zones?"
     r"|oblast|region|neighbou?rhoods?|microdistricts?|quarters?|cent(?:re|er)|downtown|embankment|waterfront|riverfront"
     r"|airport|airfield|stations?|villages?|areas?|streets?|outlying)\b")
