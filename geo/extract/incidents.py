@@ -147,7 +147,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     trig = [t for t in _triggers(clause) if t[0] > len(s.text)]
                     if not trig:
                         continue
-                if scope == "sentence":
+                if extra is not None and extra.index == s.index:
                     extra = None
             w0 = weapon(clause, "strike", trig[0][0])
             if w0 in L.SPECIFIC:
@@ -372,7 +372,7 @@ class _Scopes:
     def wider(self, s: Sentence, text: str):
         """(scope, sentence with the incident words) or None."""
         if _triggers(text):
-            return "sentence", s
+            return ("text" if self.short else "sentence"), s
         pool = self.sentences if self.short else self.by_para[s.para] if self._item(s) else []
         for x in sorted(pool, key=lambda x: (abs(x.index - s.index), -x.index)):
             if x.index != s.index and (self.short or x.index not in self.placed) and _triggers(x.text):
