@@ -15,7 +15,6 @@ Sources, all offline:
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
 import hashlib
 import io

@@ -574,7 +574,7 @@ class Gazetteer(Geocoder):
         if not places:
             return None
         locs = [self._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
-                for p, m, amb, n, *x in places]
+                for p, m, amb, n, *x in (places[:1] if exactly_one else places)]
         a2code = self.resolve_admin2(a2, code) if a2 else ""
         for loc in locs:
             loc.raw["admin1_hint"] = code or ""
