@@ -189,3 +189,13 @@ def test_long_lines_stay_linear(gaz):
     ev(line, gaz)
     big = time.process_time() - t0
     assert big < 10 * small + 1.0        # 4x the text: about 4x the time, never quadratic (16x)
+
+
+def test_a_caption_date_is_never_the_publication_date(gaz, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Russian shelling hits Kherson\n\n"
+        "A damaged building in Kherson. (Photo: Reuters, May 23, 2011)\n\n"
+        "Russian artillery shelled Kherson on Friday, wounding two people, officials said.\n", encoding="utf-8")
+    res = extract_paths([tmp_path], gazetteer=gaz)
+    assert res.articles[0]["published"] == "" and res.articles[0]["published_from"] == "none"
+    assert all(not e["event_date"].startswith("2011") for e in res.events)

@@ -20,6 +20,7 @@ from geo._errors import InputError
 from geo.admin1 import name_of
 from geo.schema import COLUMNS, event_id
 from geo.extract.articles import first_line_date, read_table, read_text, text_date
+from geo.extract.dating import publication_text
 from geo.extract.incidents import extract_candidates
 from geo.extract.records import Candidate
 
@@ -160,7 +161,7 @@ def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
         if pub is None and fl_date is not None:
             pub, how = fl_date, "first-line"
         if pub is None:
-            td = text_date(text)
+            td = text_date(publication_text(text))      # (never a photo caption's date)
             if td is not None:
                 pub, how = td, "text"
         warnings: list[str] = []

@@ -115,3 +115,19 @@ def _lead_side(text: str) -> str:
     """The side a lead sentence says acted ("Russian forces struck..."), "" when it names none."""
     hits = [(m.start(), sd) for rx, sd in L.SIDE for m in rx.finditer(text) if not L.REPORTER_AFTER.match(text[m.end():])]
     return min(hits)[1] if hits else ""
+
+
+def publication_text(text: str) -> str:
+    """*text* with its photo-caption and credit paragraphs blanked: a caption's date is the date of the
+    photo ("File photo, May 23, 2011"), never the article's publication date. For the publication-date
+    reader (geo.extract.articles.text_date), which must not take a date from a caption."""
+    from geo.extract.sentences import paragraph_kind
+    out, first = [], True
+    for par in re.split(r"(\n\s*\n|\n)", text):
+        if par.strip() and not re.fullmatch(r"\s+", par):
+            kind = paragraph_kind(" ".join(par.split()), first)
+            first = False
+            out.append(" " * len(par) if kind == "caption" else par)
+        else:
+            out.append(par)
+    return "".join(out)
