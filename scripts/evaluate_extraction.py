@@ -1,24 +1,48 @@
 #!/usr/bin/env python3
-"""Score the article → events extractor against the hand-annotated set in tests/fixtures/articles/.
+"""Score the article → events extractor: on real text (realdev) first, on our own prose as regression.
 
-Usage: scripts/evaluate_extraction.py [--split dev|heldout|heldout2|heldout3|...|all] [--json] [--verbose]
-                                      [--predictions FILE.json] [--min-recall R] [--min-precision P]
+Usage: scripts/evaluate_extraction.py [--split SPLIT|all] [--json] [--verbose] [--predictions FILE.json]
+                                      [--min-recall R] [--min-precision P]
+                                      [--check] [--write-floors] [--floors FILE.json]
 
-Matching is per article (a prediction belongs to every article listed in its ``articles``), greedy,
-nearest first: a settlement reference matches a prediction within 10 km; a region reference matches
-a prediction whose admin-1 unit is the same (the prediction's ``admin1`` name, or computed from its
-coordinates with ``geo.regions.join_regions`` when empty). Each prediction matches at most one
-reference. It is a report: exit 0, unless --min-recall/--min-precision are given and not reached.
+Splits:
+  realdev         ../shared/realdev/articles/*.txt (48 real news articles), scored by
+                  ../shared/realdev/score.py (that scorer, run as it is: recall, precision, date, ...)
+  realdev-short   ../shared/realdev/short/texts/*.txt (358 real analyst one-liners), scored by
+                  ../shared/realdev/short/score.py (recall25 = placed within 25 km on the right day,
+                  far_rate = share of events more than 100 km off)
+  dev, heldout, … our own annotated prose in tests/fixtures/articles/ (regression only: written by us,
+                  so it flatters the extractor), scored here (below)
+  all             every split above, one summary table
+
+The real splits run the extractor exactly as a user does: ``frontline-map extract PATHS -o CSV`` (the CLI
+entry point, called in-process), then the shared scorer on that CSV. A split whose data is absent (no
+../shared) is skipped with a note, never failed.
+
+--check compares the scores with the floors in scripts/accuracy_floors.json (a floor per split and metric;
+``max`` entries are ceilings) and exits 1 naming every metric past its floor. --write-floors runs the
+splits and writes score − 0.03 (ceilings: score + 0.03) into that file.
+
+Own-split matching is per article (a prediction belongs to every article listed in its ``articles``),
+greedy, nearest first: a settlement reference matches a prediction within 10 km; a region reference
+matches a prediction whose admin-1 unit is the same (the prediction's ``admin1`` name, or computed from
+its coordinates with ``geo.regions.join_regions`` when empty). Each prediction matches at most one
+reference. It is a report: exit 0, unless --check or --min-recall/--min-precision are given and not met.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 import math
+import os
 import re
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -31,6 +55,11 @@ if str(ROOT) not in sys.path:
 from geo._errors import InputError  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+# ../shared (the project's read-only data beside the checkout); FRONTLINE_MAP_SHARED overrides it
+SHARED = Path(os.environ.get("FRONTLINE_MAP_SHARED") or ROOT.parent / "shared") / "realdev"
+FLOORS = ROOT / "scripts" / "accuracy_floors.json"
+MARGIN = 0.03  # a floor is the measured score minus this (a ceiling: plus)
+REAL_SPLITS = ("realdev", "realdev-short")
 MAX_KM = 10.0
 GOLD_COLUMNS = ("file", "place", "latitude", "longitude", "geo_precision", "admin1", "event_type",
                 "event_date", "alt_dates", "date_precision", "weapon", "actor", "status", "note")
@@ -356,36 +385,265 @@ def evaluate(split: str, predictions: Path | None = None, root: Path = FIXTURES)
     return rep
 
 
+# ---------- real text: our CLI, then the shared scorers, unchanged (I/O edge) ----------
+
+def real_split_paths(split: str, shared: Path = SHARED) -> dict[str, Any] | None:
+    """Texts, scorer and scorer arguments of a real split; None when its data is absent."""
+    if split == "realdev":
+        texts, scorer, args = shared / "articles", shared / "score.py", []
+    elif split == "realdev-short":
+        texts, scorer = shared / "short" / "texts", shared / "short" / "score.py"
+        args = [str(shared / "short" / "truth.csv")]
+    else:
+        raise InputError(split, "not a real split (want realdev or realdev-short)")
+    files = sorted(texts.glob("*.txt")) if texts.is_dir() else []
+    if not files or not scorer.is_file():
+        return None
+    return {"texts": files, "scorer": scorer, "args": args}
+
+
+def run_cli_extract(paths: Sequence[Path], out_csv: Path) -> tuple[float, str]:
+    """``frontline-map extract PATHS -o OUT_CSV`` in-process (the user's entry point and output format);
+    returns (seconds, the CLI's stderr). Raises RuntimeError when the CLI fails."""
+    from geo.cli import main as cli_main
+    err, out = io.StringIO(), io.StringIO()
+    t = time.perf_counter()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = cli_main(["extract", *map(str, paths), "-o", str(out_csv)])
+        except SystemExit as e:  # argparse
+            rc = e.code
+    dt = time.perf_counter() - t
+    if rc not in (0, None):
+        raise RuntimeError(f"frontline-map extract exited {rc}: {err.getvalue().strip()[-2000:]}")
+    return dt, err.getvalue()
+
+
+def run_scorer(scorer: Path, args: Sequence[str], pred_csv: Path, verbose: bool = False) -> dict[str, Any]:
+    """The shared scorer as its README says to run it; its first output line is a JSON object."""
+    cmd = [sys.executable, str(scorer), *args, str(pred_csv)] + (["--verbose"] if verbose and not args else [])
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError(f"{scorer} exited {p.returncode}: {p.stderr.strip()[-2000:]}")
+    line = next((ln for ln in p.stdout.splitlines() if ln.startswith("{")), None)
+    if line is None:
+        raise RuntimeError(f"{scorer} printed no JSON line: {p.stdout[:500]!r}")
+    rep = json.loads(line)
+    if verbose:
+        rep["scorer_output"] = (p.stdout + p.stderr).strip()
+    return rep
+
+
+def evaluate_real(split: str, shared: Path = SHARED, verbose: bool = False) -> dict[str, Any] | None:
+    """Extract with the CLI into a temporary CSV, score it with the split's own scorer; None if absent."""
+    paths = real_split_paths(split, shared)
+    if paths is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="frontline_eval_") as tmp:
+        pred = Path(tmp) / "events.csv"
+        dt, cli_err = run_cli_extract(paths["texts"], pred)
+        rep = run_scorer(paths["scorer"], paths["args"], pred, verbose)
+    rep.update(split=split, articles=len(paths["texts"]),
+               timing={"extract_s": round(dt, 3)}, cli_warnings=cli_err.count("warning:"))
+    return rep
+
+
+# ---------- one summary per split, floors (pure) ----------
+
+def summary(rep: Mapping[str, Any]) -> dict[str, float]:
+    """The gated metrics of a split's report, as fractions: realdev recall/precision/date,
+    realdev-short recall25/far_rate, own splits precision/recall/date."""
+    if rep["split"] == "realdev":
+        return {k: float(rep[k]) for k in ("recall", "precision", "date")}
+    if rep["split"] == "realdev-short":
+        return {k: float(rep[k]) for k in ("recall25", "far_rate")}
+    date = rep.get("date_right_pct")
+    return {"precision": float(rep["precision"]), "recall": float(rep["recall"]),
+            "date": round(date / 100.0, 3) if date is not None else 0.0}
+
+
+CEILINGS = {"far_rate"}  # lower is better: floors for these are ceilings ("max")
+
+
+def floors_from(scores: Mapping[str, Mapping[str, float]], old: Mapping[str, Any] | None = None,
+                margin: float = MARGIN) -> dict[str, Any]:
+    """New floors from measured scores: score − margin (ceilings: + margin), clipped to [0, 1];
+    splits not measured keep their old floors."""
+    out = {k: v for k, v in (old or {}).items() if not k.startswith("_")}
+    for split, metrics in scores.items():
+        out[split] = {m: ({"max": round(min(1.0, v + margin), 3)} if m in CEILINGS
+                          else {"min": round(max(0.0, v - margin), 3)}) for m, v in sorted(metrics.items())}
+    return {"_about": f"accuracy floors: measured score - {margin} (max: ceiling, score + {margin}); "
+                      "checked by scripts/evaluate_extraction.py --check, regenerated by --write-floors",
+            **dict(sorted(out.items()))}
+
+
+def dump_floors(floors: Mapping[str, Any]) -> str:
+    """The floors file's text: one line per split, so a diff shows which floors moved."""
+    return "{\n" + ",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in floors.items()) + "\n}\n"
+
+
+def check_floors(scores: Mapping[str, Mapping[str, float]], floors: Mapping[str, Any]) -> list[str]:
+    """Every metric past its floor (or missing from a split that ran), as one message each.
+    Splits absent from ``scores`` (data not available) are not checked."""
+    bad = []
+    for split, metrics in floors.items():
+        if split.startswith("_") or split not in scores:
+            continue
+        for m, lim in metrics.items():
+            v = scores[split].get(m)
+            if v is None:
+                bad.append(f"{split} {m}: not measured (floor {lim})")
+            elif "min" in lim and v < lim["min"]:
+                bad.append(f"{split} {m} {v:.3f} is below its floor {lim['min']:.3f}")
+            elif "max" in lim and v > lim["max"]:
+                bad.append(f"{split} {m} {v:.3f} is above its ceiling {lim['max']:.3f}")
+    return bad
+
+
+def read_floors(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(str(path), f"cannot read floors: {e.strerror}") from None
+    except ValueError as e:
+        raise InputError(str(path), f"not JSON: {e}") from None
+    for split, metrics in data.items():
+        if split.startswith("_"):
+            continue
+        if not isinstance(metrics, dict) or not all(
+                isinstance(v, dict) and set(v) <= {"min", "max"} and v and
+                all(isinstance(x, (int, float)) for x in v.values()) for v in metrics.values()):
+            raise InputError(str(path), f"split {split!r}: want {{metric: {{\"min\"|\"max\": number}}}}",
+                             field=split)
+    return data
+
+
+def format_summary(reports: Mapping[str, Mapping[str, Any] | None], floors: Mapping[str, Any] | None = None
+                   ) -> str:
+    """One table: a row per split (real text first), the gated metrics, time; skipped splits noted."""
+    cols = [("recall", "recall"), ("precision", "precision"), ("date", "date"),
+            ("recall25", "recall@25km"), ("far_rate", "far>100km")]
+    head = f"{'split':15} {'texts':>5}  " + "  ".join(f"{c[1]:>11}" for c in cols) + f"  {'extract':>8}  note"
+    lines = [head, "-" * len(head)]
+    for split, rep in reports.items():
+        if rep is None:
+            lines.append(f"{split:15} {'-':>5}  skipped: data absent (../shared/realdev not found)")
+            continue
+        sm = summary(rep)
+        cells = []
+        for key, _ in cols:
+            v = sm.get(key)
+            lim = ((floors or {}).get(split) or {}).get(key) or {}
+            mark = ""
+            if v is not None and lim:
+                mark = "!" if ("min" in lim and v < lim["min"]) or ("max" in lim and v > lim["max"]) else " "
+            cells.append(f"{'':>11}" if v is None else f"{v:>10.3f}{mark or ' '}")
+        tm = (rep.get("timing") or {}).get("extract_s")
+        kind = "real text" if split in REAL_SPLITS else "own prose (regression only)"
+        lines.append(f"{split:15} {rep.get('articles', 0):>5}  " + "  ".join(cells)
+                     + f"  {'' if tm is None else f'{tm:7.1f}s'}  {kind}")
+    if floors:
+        lines.append("'!' = past its floor in the floors file")
+    return "\n".join(lines)
+
+
+def own_splits(root: Path = FIXTURES) -> list[str]:
+    return [d.name for d in split_dirs("all", root)]
+
+
+def run_split(split: str, args: argparse.Namespace) -> dict[str, Any] | None:
+    if split in REAL_SPLITS:
+        return evaluate_real(split, args.shared, args.verbose)
+    return evaluate(split, args.predictions, args.fixtures)
+
+
+def format_real(rep: Mapping[str, Any]) -> str:
+    keys = [k for k, v in rep.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+            and k not in ("articles", "cli_warnings")]
+    lines = [f"split {rep['split']}: {rep['articles']} real texts, scored by the shared scorer",
+             "  ".join(f"{k} {rep[k]}" for k in keys)]
+    tm = (rep.get("timing") or {}).get("extract_s")
+    if tm:
+        lines.append(f"extract (CLI, incl. gazetteer load) {tm:.2f} s = {rep['articles'] / tm:.1f} texts/s; "
+                     f"{rep.get('cli_warnings', 0)} CLI warnings")
+    if rep.get("scorer_output"):
+        lines.append(rep["scorer_output"])
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="dev",
-                    help="a folder under tests/fixtures/articles/ (dev, heldout, heldout2, ...) or 'all'")
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    ap.add_argument("--split", help="realdev, realdev-short, a folder under tests/fixtures/articles/ (dev, "
+                    "heldout, ...) or 'all' (every split, one table); default dev, or all with --check/--write-floors")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
-    ap.add_argument("--verbose", action="store_true", help="per-article table")
-    ap.add_argument("--predictions", type=Path, help="score saved events (JSON list or {'events': [...]})")
+    ap.add_argument("--verbose", action="store_true", help="per-article table / the scorer's misses")
+    ap.add_argument("--predictions", type=Path, help="score saved events (JSON list or {'events': [...]}); "
+                    "own splits only")
     ap.add_argument("--fixtures", type=Path, default=FIXTURES, help=argparse.SUPPRESS)
+    ap.add_argument("--shared", type=Path, default=SHARED, help=argparse.SUPPRESS)
+    ap.add_argument("--floors", type=Path, default=FLOORS, help="floors file (default scripts/accuracy_floors.json)")
+    ap.add_argument("--check", action="store_true", help="exit 1 naming every metric past its floor")
+    ap.add_argument("--write-floors", action="store_true", help=f"write score - {MARGIN} (ceilings + {MARGIN}) "
+                    "as the new floors")
     ap.add_argument("--min-recall", type=float)
     ap.add_argument("--min-precision", type=float)
     args = ap.parse_args(argv)
-    gated = args.min_recall is not None or args.min_precision is not None
+    split = args.split or ("all" if args.check or args.write_floors else "dev")
+    gated = args.min_recall is not None or args.min_precision is not None or args.check
     try:
-        rep = evaluate(args.split, args.predictions, args.fixtures)
+        floors = read_floors(args.floors) if args.check else None
+        if split in REAL_SPLITS and args.predictions:
+            raise InputError(str(args.predictions), "--predictions scores own splits only")
+        names = (list(REAL_SPLITS) + own_splits(args.fixtures)) if split == "all" else [split]
+        if args.check and split == "all":  # also every split the floors name (a vanished split is a failure)
+            names += [k for k in floors if not k.startswith("_") and k not in names]
+        reports = {}
+        for name in names:
+            reports[name] = run_split(name, args)
+            if reports[name] is None:
+                print(f"note: split {name} skipped: its data is absent ({args.shared} not found)", file=sys.stderr)
     except ImportError as e:
         print(f"extractor not available: {e}", file=sys.stderr)
         return 1 if gated else 0
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except Exception:  # the extractor under test crashed: show where, still a report
+    except Exception:  # the extractor or a scorer crashed: show where, still a report
         traceback.print_exc()
-        print("extractor failed (traceback above)", file=sys.stderr)
+        print("extractor or scorer failed (traceback above)", file=sys.stderr)
         return 1 if gated else 0
-    print(json.dumps(rep, indent=1, ensure_ascii=False) if args.json else format_report(rep, args.verbose))
-    low = ((args.min_recall is not None and rep["recall"] < args.min_recall)
-           or (args.min_precision is not None and rep["precision"] < args.min_precision))
-    if low:
-        print(f"below threshold: recall {rep['recall']:.3f}, precision {rep['precision']:.3f}", file=sys.stderr)
-    return 1 if low else 0
+    if args.json:
+        print(json.dumps(reports if len(reports) > 1 else reports[names[0]], indent=1, ensure_ascii=False))
+    elif len(reports) > 1:
+        print(format_summary(reports, floors))
+    elif reports[names[0]] is not None:
+        rep = reports[names[0]]
+        print(format_real(rep) if names[0] in REAL_SPLITS else format_report(rep, args.verbose))
+    scores = {k: summary(r) for k, r in reports.items() if r is not None}
+    rc = 0
+    if args.write_floors:
+        old = json.loads(args.floors.read_text(encoding="utf-8")) if args.floors.is_file() else None
+        from geo import _io
+        _io.write_text(args.floors, dump_floors(floors_from(scores, old)))
+        print(f"floors written to {args.floors} (score - {MARGIN}, ceilings + {MARGIN})")
+    if args.check:
+        bad = check_floors(scores, floors)
+        for b in bad:
+            print(f"accuracy floor: {b}", file=sys.stderr)
+        skipped = [k for k, r in reports.items() if r is None]
+        print(f"accuracy check: {'FAILED, ' + str(len(bad)) + ' metric(s)' if bad else 'ok'} "
+              f"({len(scores)} split(s) checked" + (f", skipped for absent data: {', '.join(skipped)}" if skipped
+                                                     else "") + ")", file=sys.stderr)
+        rc = 1 if bad else 0
+    rep = reports[names[0]] if len(reports) == 1 else None
+    if rep is not None and split not in REAL_SPLITS and (args.min_recall is not None or args.min_precision is not None):
+        low = ((args.min_recall is not None and rep["recall"] < args.min_recall)
+               or (args.min_precision is not None and rep["precision"] < args.min_precision))
+        if low:
+            print(f"below threshold: recall {rep['recall']:.3f}, precision {rep['precision']:.3f}", file=sys.stderr)
+            rc = 1
+    return rc
 
 
 if __name__ == "__main__":

@@ -203,3 +203,114 @@ def test_gold_as_predictions_scores_perfectly_and_coordinates_agree_with_admin1(
         shifted = [{**p, "latitude": p["latitude"] + 5.0} for p in preds if p["geo_precision"] == "settlement"]
         r2 = ev.score(s["gold"], ev.group_by_article(shifted), s["traps"], [a["file"] for a in s["articles"]])
         assert r2["settlement_matched_10km_pct"] == 0.0
+
+
+# ---------- accuracy floors (the .ci/run gate), on synthetic scores ----------
+
+FLOORS = {"_about": "x", "realdev": {"recall": {"min": 0.56}, "precision": {"min": 0.79}},
+          "realdev-short": {"recall25": {"min": 0.47}, "far_rate": {"max": 0.12}},
+          "dev": {"recall": {"min": 0.9}}}
+
+
+def test_floor_check_passes_at_and_above_floors():
+    scores = {"realdev": {"recall": 0.56, "precision": 0.9}, "realdev-short": {"recall25": 0.5, "far_rate": 0.12},
+              "dev": {"recall": 0.95, "date": 0.1}}  # an ungated metric may be anything
+    assert ev.check_floors(scores, FLOORS) == []
+
+
+def test_floor_check_names_every_metric_below_its_floor_or_above_its_ceiling():
+    scores = {"realdev": {"recall": 0.559, "precision": 0.5}, "realdev-short": {"recall25": 0.6, "far_rate": 0.13},
+              "dev": {"recall": 0.95}}
+    bad = ev.check_floors(scores, FLOORS)
+    assert len(bad) == 3
+    assert any(b.startswith("realdev recall 0.559 is below its floor 0.560") for b in bad)
+    assert any(b.startswith("realdev precision 0.500 is below") for b in bad)
+    assert any(b.startswith("realdev-short far_rate 0.130 is above its ceiling 0.120") for b in bad)
+
+
+def test_floor_check_skips_absent_splits_but_fails_a_vanished_metric():
+    assert ev.check_floors({"dev": {"recall": 0.95}}, FLOORS) == []  # real splits absent: not checked
+    assert ev.check_floors({"dev": {"precision": 1.0}}, FLOORS) == ["dev recall: not measured (floor {'min': 0.9})"]
+
+
+def test_floors_from_scores_subtracts_the_margin_and_adds_it_to_ceilings():
+    fl = ev.floors_from({"realdev-short": {"recall25": 0.497, "far_rate": 0.09}, "dev": {"recall": 0.01}},
+                        old={"_about": "old", "heldout": {"recall": {"min": 0.5}}})
+    assert fl["realdev-short"] == {"far_rate": {"max": 0.12}, "recall25": {"min": 0.467}}
+    assert fl["dev"] == {"recall": {"min": 0.0}}  # clipped to [0, 1]
+    assert fl["heldout"] == {"recall": {"min": 0.5}}  # a split not measured keeps its floors
+    # scores exactly at a freshly written floor pass; a drop of more than the margin fails
+    assert ev.check_floors({"realdev-short": {"recall25": 0.497, "far_rate": 0.09}}, fl) == []
+    assert len(ev.check_floors({"realdev-short": {"recall25": 0.46, "far_rate": 0.121}}, fl)) == 2
+
+
+def test_summary_maps_each_kind_of_report_to_its_gated_metrics():
+    assert ev.summary({"split": "realdev", "recall": 0.5, "precision": 0.8, "date": 0.9, "type": 0.7}) == \
+        {"recall": 0.5, "precision": 0.8, "date": 0.9}
+    assert ev.summary({"split": "realdev-short", "recall25": 0.4, "far_rate": 0.1, "recall10": 0.3}) == \
+        {"recall25": 0.4, "far_rate": 0.1}
+    assert ev.summary({"split": "dev", "recall": 1.0, "precision": 0.5, "date_right_pct": 97.5}) == \
+        {"precision": 0.5, "recall": 1.0, "date": 0.975}
+
+
+def test_committed_floors_file_is_valid_and_covers_every_split():
+    fl = ev.read_floors(ev.FLOORS)
+    assert set(k for k in fl if not k.startswith("_")) == set(ev.REAL_SPLITS) | set(SPLITS)
+    assert set(fl["realdev"]) == {"recall", "precision", "date"}
+    assert fl["realdev-short"]["far_rate"].keys() == {"max"} and fl["realdev-short"]["recall25"].keys() == {"min"}
+    for split in SPLITS:
+        assert set(fl[split]) == {"precision", "recall", "date"}
+
+
+def test_bad_floors_file_is_a_one_line_error(tmp_path, capsys):
+    bad = tmp_path / "floors.json"
+    bad.write_text('{"dev": {"recall": 0.9}}')
+    assert ev.main(["--check", "--floors", str(bad)]) == 2
+    assert "floors.json" in capsys.readouterr().err
+
+
+def test_check_exits_nonzero_below_floor_and_zero_at_it(tmp_path, capsys):
+    _write_split(tmp_path / "dev", [gold(), gold(place="Odesa", lat=46.4857, lon=30.7438)])
+    preds = tmp_path / "p.json"
+    preds.write_text(json.dumps([pred()]))  # recall 0.5, precision 1.0, date 1.0
+    floors = tmp_path / "floors.json"
+    args = ["--fixtures", str(tmp_path), "--predictions", str(preds), "--split", "dev", "--floors", str(floors)]
+    floors.write_text(json.dumps({"dev": {"recall": {"min": 0.6}, "precision": {"min": 0.9}}}))
+    assert ev.main(args + ["--check"]) == 1
+    assert "dev recall 0.500 is below its floor 0.600" in capsys.readouterr().err
+    floors.write_text(json.dumps({"dev": {"recall": {"min": 0.5}, "precision": {"min": 1.0}}}))
+    assert ev.main(args + ["--check"]) == 0
+    assert ev.main(args + ["--write-floors"]) == 0
+    assert json.loads(floors.read_text())["dev"] == {"date": {"min": 0.97}, "precision": {"min": 0.97},
+                                                     "recall": {"min": 0.47}}
+
+
+def test_real_splits_are_skipped_with_a_note_when_shared_data_is_absent(tmp_path, capsys):
+    assert ev.real_split_paths("realdev", tmp_path) is None
+    assert ev.main(["--split", "realdev-short", "--shared", str(tmp_path)]) == 0
+    assert "skipped" in capsys.readouterr().err
+
+
+FAKE_SCORER = """import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[-1], encoding="utf-8")))
+assert {"event_date", "latitude", "longitude", "location_name", "source"} <= set(rows[0]), rows[0].keys()
+print(json.dumps({"recall": round(len(rows) / 10, 3), "precision": 1.0, "date": 0.5,
+                  "args": len(sys.argv) - 1, "places": sorted({r["location_name"] for r in rows})}))
+"""
+
+
+def test_real_split_runs_the_cli_and_calls_the_shared_scorer_on_its_csv(tmp_path, capsys):
+    """A stand-in ../shared/realdev (our own sentence, a scorer that reads the CLI's CSV): the split runs
+    `frontline-map extract -o`, hands the CSV to the scorer and gates on what the scorer printed."""
+    pytest.importorskip("geo.extract")
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "101.txt").write_text(
+        "date 2024-03-02\n\nRussian artillery shelled Kherson on Friday, the regional governor said.\n")
+    (tmp_path / "score.py").write_text(FAKE_SCORER)
+    rep = ev.evaluate_real("realdev", tmp_path)
+    assert rep["articles"] == 1 and rep["args"] == 1 and "Kherson" in rep["places"]
+    assert ev.summary(rep) == {"recall": rep["recall"], "precision": 1.0, "date": 0.5}
+    floors = tmp_path / "floors.json"
+    floors.write_text(json.dumps({"realdev": {"date": {"min": 0.6}}}))
+    assert ev.main(["--split", "realdev", "--shared", str(tmp_path), "--check", "--floors", str(floors)]) == 1
+    assert "realdev date 0.500 is below its floor 0.600" in capsys.readouterr().err
