@@ -106,9 +106,9 @@ def _footage(c: Candidate) -> bool:
 
 # a region's own activity, not only its named settlements' ("21 settlements of the region", "across the
 # region", drones shot down over it): the region stays an event beside them
-_UNATTRIBUTED = re.compile(r"\b(?:\d+|several|multiple|many|dozens?|a number of|other|more|further|across|throughout|"
-                           r"settlements|communities|villages|towns|localities|hromadas|districts|shot down|downed|"
-                           r"intercepted|destroyed over|over the)\b", re.I)
+_UNATTRIBUTED = re.compile(r"\b(?:(?:\d+|several|multiple|many|dozens?|a number of|other|more|further)\s+(?:[\w\-]+\s+)?"
+                           r"(?:settlements|communities|villages|towns|localities|hromadas|districts|places|areas)|"
+                           r"across|throughout|shot down|downed|intercepted|destroyed over|over the)\b", re.I)
 
 
 def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
