@@ -109,6 +109,15 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
                             warning=f"'{m.name}': nearest spelling {p0.name} ({name_of(p0.admin1)}) lies outside "
                                     f"the article's region; not mapped")
         war = ok
+    if fuzzy and not hint and explicit:
+        # a guessed spelling must lie in a region the sentence names ("Kurkovich ... of the Bryansk region")
+        ok = [(p, k) for p, k in war if p.admin1 in explicit]
+        if not ok:
+            p0 = war[0][0]
+            return Resolved("", m.name, 0, 0, "", "", "", 0,
+                            warning=f"'{m.name}': nearest spelling {p0.name} ({name_of(p0.admin1)}) lies outside "
+                                    f"the region the text names; not mapped")
+        war = ok
     rank = {"exact": 0, "translit": 1, "approximate": 2, "fuzzy": 3}
     # (otherwise the gazetteer's order: population, with a match on the current primary name first)
     pool = war if ranked else sorted(war, key=lambda pk: rank.get(pk[1], 4))
