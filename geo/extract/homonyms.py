@@ -110,7 +110,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
                                     f"the article's region; not mapped")
         war = ok
     if fuzzy and not hint and explicit:
-        # a guessed spelling must lie in a region the sentence names ("Kurkovich ... of the Bryansk region")
+        # a guessed spelling must lie in a region the sentence names ("the village of X ... of the Kursk region")
         ok = [(p, k) for p, k in war if p.admin1 in explicit]
         if not ok:
             p0 = war[0][0]
@@ -135,7 +135,7 @@ def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
         warning = (f"'{m.name}': no place of that name near the article's other places; "
                    f"chose {place.name} ({name_of(place.admin1)}), a guess")
     if kind == "translit" and anchors and min(km((place.latitude, place.longitude), a) for a in anchors) > 300:
-        return None         # a spelling folded onto a far namesake of another name ("Ilyich plant" → Yelets)
+        return None         # a spelling folded onto a far namesake of another name (a factory's patron folded onto a Russian town)
     if kind == "fuzzy":
         warning = f"'{m.name}' read as {place.name} ({name_of(place.admin1)}) by fuzzy match"
     return Resolved(f"g:{place.geonameid}", place.name, place.latitude, place.longitude, place.country,
@@ -194,7 +194,7 @@ def _anchor(m: Mention):
         return None
     primary = [p for p in ps if key(p.name) == key(m.name)]
     if not primary and any(p.population >= 10 * max(1, ps[0].population) for p in m.places if p.country not in WAR):
-        return None     # ("Sparta": Isparta abroad, or a village that once had the name — no sure place)
+        return None     # (a name abroad, or a village that once bore it: no sure place)
     if primary and len(primary) < len(ps):      # a town by its current name, not one once called so
         ps = primary
         if len(ps) == 1 or ps[0].population >= 5 * max(1, ps[1].population):

@@ -142,7 +142,7 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
                 summary = (c.sentence.kind == "title" or min(c.sentences) == lead) and \
                     max(c.sentences) <= max(lead, min(c.sentences)) and not _UNNAMED.search(" ".join(c.evidence))
                 if c.ref and same and m.precision in ("settlement", "region"):
-                    host = m          # "Zhytomyr west of Kyiv": Kyiv only says where Zhytomyr is
+                    host = m          # "A, west of B": B only says where A is
                     break
                 if not _compatible(m, c) and not (summary and c.precision == "region"):
                     continue

@@ -121,7 +121,7 @@ _ACTOR_AFTER = re.compile(r"^\s+(?:has\s+|have\s+|had\s+)?(?:fired|launched|targ
                           r"sent|deployed|used|downed|shot down|intercepted|destroyed)\s+(?!by\b|in\b|on\b|at\b|near\b|overnight\b|"
                           r"again\b|twice\b|earlier\b|this\b|last\b|yesterday\b|today\b|early\b|late\b|during\b|after\b|"
                           r"as\b|and\b|with\b|from\b|\d)[a-z]", re.I)
-# "In Moscow, the Russian Foreign Ministry called the attack...": where a speaker is, not where it happened
+# "In Kyiv, the foreign ministry condemned the strike": where a speaker is, not where it happened
 _SPEAKER_AFTER = re.compile(r"^\s*,\s*(?:the\s+)?(?:[\w\-’']+\s+){0,4}?(?:ministry|officials?|spokes\w+|president|kremlin|"
                             r"government|governor|mayor|military|army|agency|media|authorities|prosecutors?|police)\b"
                             r"[^.;]{0,50}?\b(?:said|says|called|reported|claimed|announced|accused|stated|told|condemned)\b", re.I)
@@ -287,7 +287,7 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
                 re.fullmatch(r"\W*(?:[\w,]+\s+){0,2}?(?:in|at)\s+", clause[:m.start].lstrip(), re.I):
             r = "speaker"
         if r == "none" and m.facility:
-            r = "facility"         # "the Sevastopol Shipyard ... was on fire": the facility is where it happened
+            r = "facility"         # "the X Refinery was burning": the facility is where it happened
         if r == "locative" and seq and _NEAR_REF.search(text[seq[-1].end:m.start]) and seq[-1].places and \
                 out[id(seq[-1])][0] in ("locative", "target", "none", "facility"):
             r = "ref"              # "Borodyanka near Kyiv": Kyiv only says where Borodyanka is

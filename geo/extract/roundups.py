@@ -1,8 +1,8 @@
-"""Country-level events from nationwide totals ("Russia launched 37 Shahed drones overnight", "158 drones
-were downed across more than a dozen regions", "Kyiv and other cities in Ukraine came under bombardment").
+"""Country-level events from nationwide totals ("Russia launched 50 drones overnight", "120 drones
+were shot down across a dozen regions", "the capital and other cities came under fire").
 
 Per the annotation rules, a nationwide attack is one country-level event besides the named regions and
-settlements; a count tied to one named region ("34 drones were downed over the Bryansk region") is that
+settlements; a count tied to one named region ("20 drones were shot down over the Kursk region") is that
 region's event, made by the ordinary pass. The country is the one attacked: the other side of the attacker
 (Ukrainian drones → Russia), else the country named as the target, else the article's own.
 """
@@ -27,7 +27,7 @@ _AIR_VERB = re.compile(r"\b(?:launched|fired|shot down|downed|intercepted|destro
 _NATIONWIDE = re.compile(r"\b(?:across|throughout|all over)\s+(?:the\s+)?(?:country|ukraine|russia|"
                          r"(?:more than\s+|over\s+|at least\s+)?(?:a dozen|several|many|\d+|\w+)\s+regions)\b"
                          r"|\bvarious (?:places|regions|cities)\b|\bother cities\b|\bnationwide\b", re.I)
-# the count belongs to one place: "34 drones were downed over the Bryansk region"
+# the count belongs to one place: "20 drones were shot down over the Kursk region"
 _TIED = re.compile(r"^\s*(?:[\w\-’']+\s+){0,6}?(?:over|in|at|on|near|above|against)\s+(?:the\s+)?"
                    r"(?:[\w\-]+\s+){0,2}?(?!Ukraine\b|Russia\b)[A-Z]")
 _TIED_BEFORE = re.compile(r"\b(?:where|of which|including|among them|of them)\s+(?:[\w\-]+\s+){0,2}$", re.I)
@@ -38,7 +38,7 @@ _LAUNCHER = re.compile(r"\b(russia|ukraine|moscow|kyiv)\s+(?:has\s+|had\s+)?(?:l
 _DEFENDER = re.compile(r"\b(?:(russia|ukraine)[’']s|(russian|ukrainian))\s+(?:air force|air defen[cs]es?|defen[cs]e ministry|"
                        r"ministry of defen[cs]e|military|army|armed forces)\b[^.;]{0,60}?\b(?:intercepted|shot down|downed|"
                        r"destroyed|repelled|neutrali[sz]ed)", re.I)
-# the named places are part of the total ("..., including two over the Ryazan region", "mostly in Odesa")
+# the named places are part of the total ("..., including three over the Oryol region", "mostly over Kharkiv")
 _PART = re.compile(r"\b(?:including|mostly|mainly|among them|of which|of them|most of them)\b", re.I)
 _COUNTRY_WORD = {"UA": re.compile(r"\b(?:ukraine|ukrainian territory)\b", re.I),
                  "RU": re.compile(r"\b(?:russia|russian territory)\b", re.I)}
@@ -70,7 +70,7 @@ def nationwide(sentences: list[Sentence], published: date | None, gaz, cands: li
             continue
         if count and not wide and not _PART.search(s.text) and any(
                 s.index in c.sentences and c.precision != "country" for c in cands):
-            continue          # "Ukraine launched 10 missiles ... on the port": the total of that place's attack
+            continue          # "Ukraine fired six missiles at the port": the total of that place's attack
         side = _attacker(s.text)
         country = {"RU": "UA", "UA": "RU"}.get(side, "")
         if not country:

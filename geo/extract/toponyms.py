@@ -49,7 +49,7 @@ _ADMIN_UNIT = re.compile(r"^\s+(?:urban\s+|municipal\s+|territorial\s+)?(?:hroma
                          r"region|Region|province))))")
 
 
-# a person named after a title ("Belgorod governor Gladkov", "President Zelensky"): no place
+# a person named after a title ("Kursk governor Ivanov", "President Zelensky"): no place
 _PERSON_BEFORE = re.compile(r"\b(?:[Gg]overnor|[Mm]ayor|[Hh]ead|[Pp]resident|[Mm]inister|[Ss]pokes(?:man|woman|person)|"
                             r"[Cc]ommander|[Cc]hief|[Gg]eneral|[Aa]dvis[eo]r|[Dd]eputy|[Ss]enator|Mr|Mrs|Ms|Dr)\.?\s+"
                             r"(?:[A-Z][\w\-’']+\s+)?$")
@@ -180,7 +180,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                     break
                 um = _ADMIN_UNIT.match(after)
                 if um and not possessive:
-                    # "Vilkhivska TG", "the Suzemsky district": an admin unit, the context of a village named beside it
+                    # "Bilozirska TG", "the Krasnyi district": an admin unit, the context of a village named beside it
                     found = Mention(start, toks[-1].end() + um.end(), name, admin=f"{name}{um.group(0)}")
                     found.centre = _district_centre(gaz, found.admin)
                     break
@@ -225,7 +225,7 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
             # advance past the tokens covered
             while i < len(run) and run[i].start(1) < max(found.end, found.span_end):
                 i += 1
-    # a district named as the place itself ("attacked the Novozybkovsky urban district"): its centre,
+    # a district named as the place itself ("shelled the Krasnyi urban district"): its centre,
     # when the sentence names no settlement it would only be the context of
     if not any(p.precision == "settlement" for m in out if not m.admin for p in m.places):
         for m in out:
