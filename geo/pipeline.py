@@ -108,6 +108,8 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         import pandas as pd
         from geo.regions import join_regions
         df = join_regions(pd.DataFrame(rows))
+        if "geo_precision" in df.columns:      # a country-level event (a nationwide total) lies in no oblast
+            df.loc[df["geo_precision"].eq("country"), ["admin1", "admin1_code"]] = ""
         if frontline is not None:
             df["occupied"] = frontline.occupied(df)
             warn = frontline.coverage_warning(df["event_date"]) if "event_date" in df else None
