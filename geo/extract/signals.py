@@ -5,8 +5,9 @@ becomes an event when the sum reaches THRESHOLD. The table is the whole decision
 its own code path. Each event keeps the human-readable list of its signals (the output column
 ``why``), so an analyst can judge a dot.
 
-Weights were set by hand on the repository's own annotated fixtures (tests/fixtures/articles) and
-checked on ../shared/realdev; they are not fitted, so the realdev scores are not in-sample fits.
+Weights were set by hand, on the repository's own annotated fixtures (tests/fixtures/articles) and
+on ../shared/realdev, the development set: nothing is fitted, but the realdev scores are development
+scores (rules were written while reading its errors), not held-out ones.
 """
 from __future__ import annotations
 
