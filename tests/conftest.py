@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per test module (never `playwright install`)."""
+    """One headless Chromium for the whole test session (never `playwright install`)."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} not installed")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -35,6 +36,11 @@ class OfflinePage:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # The page's Content Security Policy forbids eval, so Playwright's string predicates
+        # (wait_for_function) cannot run in it: tests poll with evaluate (see wait()). Every CSP
+        # violation is recorded and counts as a page error.
+        self.page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                                  "{(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI);});")
         self.page.on("request", self._seen)
         self.context.route("**/*", self._route)
 
@@ -50,10 +56,24 @@ class OfflinePage:
                 self.requests.append(route.request.url)
             route.abort()
 
-    def open(self, path: str | Path) -> "OfflinePage":
-        self.page.goto(Path(path).resolve().as_uri())
-        self.page.wait_for_function("window.frontline && window.frontline.shownCount")
+    def open(self, path: str | Path, hash: str = "") -> "OfflinePage":
+        self.page.goto(Path(path).resolve().as_uri() + hash)
+        self.wait("!!(window.frontline && window.frontline.shownCount)")
         return self
+
+    def wait(self, expr: str, arg=None, timeout: float = 5.0):
+        """Poll a JS expression (or function of *arg*) until truthy; its value."""
+        end = time.monotonic() + timeout
+        while True:
+            v = self.page.evaluate(expr, arg)
+            if v:
+                return v
+            if time.monotonic() > end:
+                raise AssertionError(f"timed out waiting for {expr}")
+            time.sleep(0.05)
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__csp || []")
 
     def js(self, expr: str, arg=None):
         return self.page.evaluate(expr, arg)

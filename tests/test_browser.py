@@ -53,6 +53,7 @@ def page(offline_page, map_file):
     yield p
     assert p.errors == [], p.errors
     assert p.requests == [], p.requests
+    assert p.csp_violations() == []
 
 
 def _count(df: pd.DataFrame, date: str | None, **eq) -> int:
@@ -78,7 +79,8 @@ def test_renders_offline_and_marker_count_follows_the_date(page, events):
     p = page
     days = _days(events)
     assert p.js("frontline.days") == days                       # contiguous synthetic days
-    assert p.js("frontline.getDate()") == days[-1]              # opens on the latest date
+    assert p.js("frontline.getDate()") is None                  # opens on all dates (≤ 20,000 events)
+    assert p.js("frontline.shownCount()") == len(events)
     for d in (days[0], days[7], days[-1]):
         p.js("d => frontline.setDate(d)", d)
         assert p.js("frontline.drawnCount()") == _count(events, d) > 0
@@ -91,9 +93,8 @@ def test_renders_offline_and_marker_count_follows_the_date(page, events):
 
 def test_date_controls_change_what_is_drawn(page, events):
     p, days = page, _days(events)
-    p.page.click(".fl-all input")                               # "all dates" on
     assert p.js("frontline.getDate()") is None and p.js("frontline.drawnCount()") == len(events)
-    p.page.click(".fl-all input")                               # and off again → latest date
+    p.page.click(".fl-all input")                               # "all dates" off → latest date
     assert p.js("frontline.getDate()") == days[-1]
     before = p.js("frontline.shownIds()")
     p.page.click(".fl-prev")
@@ -125,12 +126,13 @@ def test_clicking_a_marker_opens_a_full_popup(page, events):
     p.page.mouse.click(x, y)
     p.page.wait_for_selector(".leaflet-popup-content .fl-popup")
     text = p.page.text_content(".leaflet-popup-content")
-    for field in ("event_date", "date_precision", "weapon", "actor", "status", "location_name", "admin1",
+    for field in ("event_date", "weapon", "actor", "status", "location_name", "admin1",
                   "geo_precision", "evidence"):
         assert str(row[field]) in text, field
+    assert row["date_precision"] == "day" or f"({row['date_precision']})" in text
     assert row["event_type"].replace("_", " ") in text or row["event_type"] in text
     assert str(row["confidence"]) in text
-    assert ["yes", "no", "unknown"][10 % 3] in text             # occupied column
+    assert ["Occupiedyes", "Occupiedno", "Occupiednot known"][10 % 3] in text   # occupied column
     href = p.page.get_attribute(".leaflet-popup-content a.fl-source", "href")
     assert href == row["source"]
 
@@ -160,7 +162,7 @@ def test_play_pause_speed_and_window_mode(page, events):
     p.js("d => frontline.setDate(d)", days[0])
     p.page.select_option(".fl-speed", "8")
     p.page.click(".fl-play")
-    p.page.wait_for_function("d => frontline.getDate() >= d", arg=days[3])
+    p.wait("d => frontline.getDate() >= d", arg=days[3])
     p.page.click(".fl-play")                                     # pause
     stopped = p.js("frontline.getDate()")
     p.page.wait_for_timeout(300)
@@ -225,7 +227,7 @@ def test_clustering_and_heatmap(page, events):
     assert p.js("frontline.drawnCount()") < len(events)           # most dots are inside clusters
     z = p.js("frontline.map.getZoom()")
     p.page.click(".marker-cluster >> nth=0")
-    p.page.wait_for_function("z => frontline.map.getZoom() > z || document.querySelector('.leaflet-cluster-spider-leg, .leaflet-marker-icon.leaflet-cluster-anim')", arg=z)
+    p.wait("z => frontline.map.getZoom() > z || document.querySelector('.leaflet-cluster-spider-leg, .leaflet-marker-icon.leaflet-cluster-anim')", arg=z)
     p.page.click(".fl-cluster input")
     assert p.page.query_selector(".marker-cluster") is None
     p.page.click(".fl-heat input")
@@ -239,23 +241,33 @@ def test_region_choropleth_counts_and_hover(page, events):
     for d in (None, days[4]):
         p.js("d => frontline.setDate(d)", d)
         counts = p.js("frontline.regionCounts()")
-        assert counts["UA.05"] == _count(events, d, admin1="Donetsk Oblast") > 0
-        assert counts["UA.07"] == _count(events, d, admin1="Kharkiv Oblast") > 0
+        local = ["settlement", "region"]          # country-precision events are in no one region
+        assert counts["UA.05"] == _count(events, d, admin1="Donetsk Oblast", geo_precision=local) > 0
+        assert counts["UA.07"] == _count(events, d, admin1="Kharkiv Oblast", geo_precision=local) > 0
     p.js("frontline.map.setView([51.5, 32], 7, {animate: false}) && null")
     xy = _screen_xy(p, 51.5, 31.5)
     p.page.mouse.move(*xy)
     p.page.wait_for_selector(".leaflet-tooltip")
     tip = p.page.text_content(".leaflet-tooltip")
-    assert "Donetsk Oblast" in tip and f"{_count(events, days[4], admin1='Donetsk Oblast')} events" in tip
+    n = _count(events, days[4], admin1='Donetsk Oblast', geo_precision=["settlement", "region"])
+    assert "Donetsk Oblast" in tip and f"{n} events" in tip
 
 
 def test_front_line_follows_the_date(page, events):
     p, days = page, _days(events)
-    expected = {days[0]: None, days[4]: "2024-01-05", days[8]: "2024-01-05", days[11]: "2024-01-12", None: "2024-01-12"}
+    expected = {days[0]: None, days[4]: "2024-01-05", days[8]: "2024-01-05", days[11]: "2024-01-12",
+                days[19]: "2024-01-12", None: None}             # "all dates": no single-date line
     for d, fl in expected.items():
         p.js("d => frontline.setDate(d)", d)
         assert p.js("frontline.frontlineDate()") == fl
         assert len(p.page.query_selector_all(".leaflet-fl-front-pane path")) == (0 if fl is None else 1)
+    assert p.page.text_content(".fl-front-note").startswith("All dates: no single-date front line")
+    p.js("d => frontline.setDate(d)", days[0])                   # before the first snapshot: says so
+    assert p.page.text_content(".fl-front-note") == "no front line covers 2024-01-01: the first snapshot is 2024-01-05"
+    p.js("d => frontline.setDate(d)", days[8])
+    assert p.page.text_content(".fl-front-note") == "front line of 2024-01-05"
+    p.js("frontline.setDate(null); frontline.setLayers({frontall: true})")   # asked for: the latest
+    assert p.js("frontline.frontlineDate()") == "2024-01-12"
     # the packed polygon decodes to the input's extent (second snapshot: lon 36..38, lat 47..48.5)
     bounds = p.js("""(() => { let b = null; frontline.map.eachLayer(l => {
         if (l.options && l.options.pane === 'fl-front' && l.getBounds) b = l.getBounds(); });
@@ -277,7 +289,7 @@ def test_search_lists_matches_and_flies_there(page, events):
     c = p.js("[frontline.map.getCenter().lat, frontline.map.getCenter().lng]")
     assert abs(c[0] - row["latitude"]) < 0.2 and abs(c[1] - row["longitude"]) < 0.2
     p.page.fill(".fl-search", "report 123 of")                  # evidence text
-    p.page.wait_for_function("document.querySelector('.fl-hit-count') && document.querySelector('.fl-hit-count').textContent === '1 match'")
+    p.wait("document.querySelector('.fl-hit-count') && document.querySelector('.fl-hit-count').textContent === '1 match'")
 
 
 def test_url_hash_round_trip(page, events):
@@ -285,7 +297,7 @@ def test_url_hash_round_trip(page, events):
     p.js("d => frontline.setDate(d)", days[3])
     assert f"date={days[3]}" in p.js("location.hash")
     p.js(f"location.hash = '#date={days[5]}&types=strike,explosion&z=9&c=48.5,35'")
-    p.page.wait_for_function("d => frontline.getDate() === d", arg=days[5])
+    p.wait("d => frontline.getDate() === d", arg=days[5])
     assert p.js("frontline.shownCount()") == _count(events, days[5], event_type=["strike", "explosion"])
     assert not p.page.is_checked(".fl-type[data-type=attack] input")
     assert p.js("frontline.map.getZoom()") == 9
@@ -317,7 +329,7 @@ def test_the_network_guard_sees_tile_requests(offline_page, tmp_path, events):
     path = tmp_path / "tiles.html"
     render_map(events.iloc[:20], path, tiles="https://tile.example/{z}/{x}/{y}.png")
     p = offline_page().open(path)
-    p.page.wait_for_function("document.querySelectorAll('img.leaflet-tile').length > 0")
+    p.wait("document.querySelectorAll('img.leaflet-tile').length > 0")
     p.page.wait_for_timeout(200)
     assert any(u.startswith("https://tile.example/") for u in p.requests)
     assert p.errors == []
@@ -359,7 +371,7 @@ def test_xss_payloads_stay_text(offline_page, tmp_path):
     p.js("frontline.map.setView([51.5, 31.5], 7, {animate: false}) && null")
     xy = _screen_xy(p, 51.5, 31.5)
     p.page.mouse.move(*xy)
-    p.page.wait_for_function("t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))",
+    p.wait("t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))",
                              arg=PAYLOADS[3])              # the region's name, as text
     p.page.fill(".fl-search", "onerror")
     p.page.wait_for_selector(".fl-hit")
@@ -378,6 +390,8 @@ def test_minimal_table_renders_and_is_usable(offline_page, tmp_path):
     render_map(df, path)
     p = offline_page().open(path)
     assert p.js("frontline.days") == ["2024-02-01", "2024-02-02", "2024-02-03"]
+    assert p.js("frontline.drawnCount()") == 3                  # opens on all dates
+    p.js("frontline.setDate('2024-02-01')")
     assert p.js("frontline.drawnCount()") == 1
     p.js("frontline.setDate(null)")
     assert p.js("frontline.drawnCount()") == 3
@@ -400,6 +414,7 @@ def test_choropleth_with_the_real_basemap(offline_page, tmp_path):
     p = offline_page().open(path)
     p.js("frontline.setDate(null)")
     counts = {k: v for k, v in p.js("frontline.regionCounts()").items() if v}
-    want = df[df["admin1_code"] != ""].groupby("admin1_code").size().to_dict()
+    local = df[(df["admin1_code"] != "") & (df["geo_precision"] != "country")]
+    want = local.groupby("admin1_code").size().to_dict()
     assert counts == want and sum(want.values()) > 250
     assert p.errors == [] and p.requests == []

@@ -54,7 +54,11 @@ def test_on_picks_latest_snapshot_on_or_before(two_days):
     assert two_days.on("2024-01-01") == 0
     assert two_days.on("2024-01-31") == 0
     assert two_days.on("2024-02-01T08:00:00") == 1
-    assert two_days.on("2030-01-01") == 1
+    assert two_days.on("2024-03-03") == 1                       # 31 days after the last: still in force
+    assert two_days.on("2024-03-04") is None                    # 32 days: too old to be drawn as "the" line
+    assert two_days.on("2030-01-01") is None
+    long = Frontline(two_days.dates, two_days.geometries, max_age_days=10_000)
+    assert long.on("2030-01-01") == 1
     assert two_days.on("") is None and two_days.on("yesterday") is None
 
 
@@ -144,8 +148,20 @@ def test_folder_errors(tmp_path):
 
 def test_frontline_can_be_built_directly():
     fl = Frontline(["2024-01-01"], [shapely.box(30, 45, 31, 46)])
-    df = pd.DataFrame({"latitude": [45.5], "longitude": [30.5], "event_date": ["2024-06-01"]})
-    assert fl.occupied(df).tolist() == [True]
+    df = pd.DataFrame({"latitude": [45.5, 45.5], "longitude": [30.5, 30.5], "event_date": ["2024-01-20", "2024-06-01"]})
+    assert fl.occupied(df).tolist() == [True, None]             # 152 days later: not known, not "yes"
+    fl = Frontline(["2024-01-01"], [shapely.box(30, 45, 31, 46)], max_age_days=200)
+    assert fl.occupied(df).tolist() == [True, True]
+
+
+def test_coverage_warning_names_the_uncovered_events_and_the_option():
+    fl = Frontline(["2024-07-08", "2024-10-01"], [shapely.box(30, 45, 31, 46)] * 2)
+    assert fl.coverage_warning(["2024-07-20", "2024-10-02", None, ""]) is None
+    w = fl.coverage_warning(["2022-03-01", "2022-05-01", "2024-07-20"])
+    assert w.startswith("no front-line snapshot covers 2 of 3 dated events (2022-03-01..2022-05-01;")
+    assert "--frontline-max-age" in w and "31 days" in w
+    assert fl.coverage_warning(["2022-03-01"]).startswith("no front-line snapshot covers the events")
+    assert fl.to_json()["max_age_days"] == 31
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/deepstate absent")
@@ -155,9 +171,12 @@ def test_real_deepstate_snapshots():
     df = pd.DataFrame({
         "latitude": [48.0159, 50.4501, 44.95, 46.636, 48.0159],
         "longitude": [37.8028, 30.5234, 34.10, 32.615, 37.8028],
-        "event_date": ["2024-07-08", "2024-07-08", "2025-01-01", "2024-07-08", "2024-07-07"],
+        "event_date": ["2024-07-08", "2024-07-08", "2024-10-20", "2024-07-08", "2024-07-07"],
     })  # Donetsk, Kyiv, Simferopol, Kherson city (liberated 2022), Donetsk before the first file
     assert fl.occupied(df).tolist() == [True, False, True, False, None]
+    df.loc[2, "event_date"] = "2025-01-01"                      # 92 days after 2024-10-01: not covered
+    assert fl.occupied(df).tolist()[2] is None
+    assert load_frontline(SHARED, max_age_days=100).occupied(df).tolist()[2] is True
     raw = sum(p.stat().st_size for p in SHARED.glob("*_????????.geojson"))
     simplified = sum(len(json.dumps(g, separators=(",", ":"))) for g in fl.to_json()["geometries"])
     assert simplified < raw / 2

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
 
 from geo import render
-from geo.render import blob_sizes, events_blob, is_web_url, json_for_html, render_html, render_map
+from geo.render import blob_sizes, events_blob, is_web_url, json_for_html, render_html, render_map, synthetic_events
 
 
 def _decode(col):
@@ -131,3 +133,116 @@ def test_front_line_is_packed_as_integer_deltas():
     assert ys == [47.5, 47.5, 48.25, 47.5]
     assert all(isinstance(v, int) for v in flat)
     assert _pack_geometry({"type": "Point", "coordinates": [1, 2]}) == {"type": "Point", "coordinates": [1, 2]}
+
+
+# ---- palette, bundler, composition (issue 9) ------------------------------------------------------
+
+def test_type_colours_stay_apart_for_colour_blind_vision():
+    """Every pair of type colours keeps CIELAB ΔE ≥ 20 in normal vision and under fully
+    simulated protan-, deutan- and tritanopia (Machado, Oliveira & Fernandes 2009)."""
+    cs = pytest.importorskip("colorspacious")
+    import itertools
+
+    import numpy as np
+    from geo.render import TYPE_COLORS
+    rgb = {t: np.array([int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]) for t, c in TYPE_COLORS.items()}
+    worst = []
+    for cvd in (None, "protanomaly", "deuteranomaly", "tritanomaly"):
+        seen = {t: np.clip(cs.cspace_convert(v, {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}, "sRGB1"), 0, 1)
+                if cvd else v for t, v in rgb.items()}
+        lab = {t: cs.cspace_convert(v, "sRGB1", "CIELab") for t, v in seen.items()}
+        for a, b in itertools.combinations(lab, 2):
+            worst.append((float(np.linalg.norm(lab[a] - lab[b])), cvd, a, b))
+    assert min(worst)[0] >= 20, min(worst)
+    # and the test can fail: the old palette's purple and blue (attack, equipment) merge for deutans
+    old = [np.array([int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]) for c in ("#9467bd", "#1f77b4")]
+    sim = [cs.cspace_convert(cs.cspace_convert(v, {"name": "sRGB1+CVD", "cvd_type": "deuteranomaly", "severity": 100},
+                                               "sRGB1").clip(0, 1), "sRGB1", "CIELab") for v in old]
+    assert np.linalg.norm(sim[0] - sim[1]) < 20
+
+
+def test_bundler_scopes_modules_and_refuses_what_it_cannot_bundle(tmp_path):
+    from geo._map_bundle import BundleError, bundle
+    (tmp_path / "a.mjs").write_text("export const x = 1;\nconst hidden = 2;\nexport function f() { return x + hidden; }\n")
+    (tmp_path / "b.mjs").write_text("import { f, x as y } from './a.mjs';\nexport function g() { return f() + y; }\n")
+    js = bundle([tmp_path / "b.mjs"], expose={"ns.g": "b.mjs:g"})
+    assert js.index("// ---- a.mjs") < js.index("// ---- b.mjs") and "import" not in js
+    assert "window.ns = window.ns || {};" in js and "window.ns.g =" in js
+    if shutil.which("node"):
+        out = subprocess.run(["node", "-e", "const window = {};\n" + js + "\nconsole.log(window.ns.g(), typeof hidden)"],
+                             capture_output=True, text=True, timeout=30)
+        assert out.stdout.split() == ["4", "undefined"], out.stderr
+    for bad in ("export default 1;", "import x from './a.mjs';", "export * from './a.mjs';", "const m = import('./a.mjs');"):
+        (tmp_path / "c.mjs").write_text(bad + "\n")
+        with pytest.raises(BundleError):
+            bundle([tmp_path / "c.mjs"])
+    (tmp_path / "d.mjs").write_text("import { nope } from './a.mjs';\n")
+    with pytest.raises(BundleError, match="nope"):
+        bundle([tmp_path / "d.mjs"])
+    (tmp_path / "e.mjs").write_text("import { q } from './f.mjs';\nexport const p = 1;\n")
+    (tmp_path / "f.mjs").write_text("import { p } from './e.mjs';\nexport const q = 1;\n")
+    with pytest.raises(BundleError, match="cycle"):
+        bundle([tmp_path / "e.mjs"])
+
+
+def test_a_map_composed_in_python_ships_only_its_features_and_user_layers():
+    import folium
+    from geo.render import Filters, Points, UrlHash, build_map, render_page
+    df = synthetic_events(20, 3, seed=1)
+    m = build_map(df, features=[Filters(), Points(), UrlHash()])
+    folium.CircleMarker([48.0, 35.0], radius=9, tooltip="my own layer").add_to(m)
+    page = render_page(m)
+    assert "frontlineFeatures.points" in page and "frontlineFeatures.timeline" not in page
+    assert "// ---- timeline.mjs" not in page and "// ---- points.mjs" in page
+    assert "circle_marker_" in page                        # the user's folium layer is in the page
+    full = render_html(df)
+    assert "// ---- timeline.mjs" in full and "// ---- search.mjs" in full
+
+
+def test_cdn_layers_are_inlined_when_known_else_the_build_warns():
+    import warnings
+
+    from branca.element import MacroElement
+    from folium.elements import JSCSSMixin
+    from geo import _map_plugins as P
+    from geo.render import build_map
+
+    class Known(JSCSSMixin, MacroElement):
+        default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")]
+
+    class Unknown(JSCSSMixin, MacroElement):
+        default_js = [("thing", "https://cdn.example.net/thing/1.0/thing.js")]
+
+    m = build_map(synthetic_events(5, 2, seed=1))
+    Known().add_to(m)
+    Unknown().add_to(m)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        left = P.inline_cdn_assets(m)
+    assert left == ["https://cdn.example.net/thing/1.0/thing.js"]
+    assert [x.category for x in w] == [P.NetworkWarning] and "will not work offline" in str(w[0].message)
+    page = P.add_csp(m.get_root().render(), network=left)
+    assert "cdn.jsdelivr.net" not in page                  # inlined
+    assert 'src="https://cdn.example.net/thing/1.0/thing.js"' in page
+    csp = re.search(r'Content-Security-Policy" content="([^"]+)"', page).group(1)
+    assert "script-src" in csp and "https://cdn.example.net" in csp
+
+
+def test_title_is_derived_from_the_inputs():
+    from geo.render import derive_title
+    assert derive_title(["../shared/seeds"]) == "Seeds"
+    assert derive_title(["data/sample_events.csv"]) == "Sample events"
+    assert derive_title(["a.csv", "b_reports", "c.txt", "d.txt"]) == "A + B reports + 2 more"
+    assert derive_title([]) == "frontline-map"
+
+
+def test_csp_hashes_inline_code_and_allows_only_relative_data_scripts():
+    from geo._map_plugins import add_csp
+    page = "<html><head></head><body><script>var a=1</script><style>p{}</style></body></html>"
+    csp = re.search(r'content="([^"]+)"', add_csp(page)).group(1).replace("&#x27;", "'")
+    assert csp.startswith("default-src 'none'; script-src 'sha256-") and "'self'" not in csp
+    assert "style-src 'sha256-" in csp and "img-src data: blob:;" in csp
+    rel = add_csp(page.replace("</body>", '<script src="data/chunk1.js"></script></body>'))
+    assert "'self'" in rel.replace("&#x27;", "'")
+    absolute = add_csp(page.replace("</body>", '<script src="https://x.example/a.js"></script></body>'))
+    assert "'self'" not in absolute.replace("&#x27;", "'") and "x.example" not in absolute.split("<body>")[0]

@@ -22,7 +22,9 @@ from geo.admin1 import name_of
 from geo.schema import COLUMNS, event_id
 from geo.extract.articles import (first_line_date, plausible_published, read_table, read_text_enc,
                                   script_language, text_date)
-from geo.extract.events import Candidate, extract_candidates
+from geo.extract.dating import publication_text
+from geo.extract.incidents import extract_candidates
+from geo.extract.records import Candidate
 
 __all__ = ["Extraction", "extract_paths", "extract_text"]
 
@@ -62,12 +64,27 @@ def _record(c: Candidate, published: date | None, source: str, file: str) -> dic
     rec["event_id"] = event_id(rec)
     # event_type_original is a foreign table's own label: an article has none; the words that
     # made it an event go to "trigger", and how the gazetteer matched the place to "geocode_match"
-    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match,
+    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match, "why": c.why,
             "articles": rec["articles"]}
 
 
+#: Publication dates outside this range are typing errors ("date 9999-12-31"): ignored with a warning.
+PUBLISHED_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
+
+
 def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:
-    cands, warnings = extract_candidates(text, published, gaz)
+    """Events of one article. Total: any str gives events or none, never an exception (an internal
+    error is reported as the article's warning, with its events lost, rather than stopping a run)."""
+    early: list[str] = []
+    if published is not None and not (PUBLISHED_RANGE[0] <= published <= PUBLISHED_RANGE[1]):
+        early.append(f"publication date {published.isoformat()} outside {PUBLISHED_RANGE[0].year}-"
+                     f"{PUBLISHED_RANGE[1].year}: ignored, events undated")
+        published = None
+    try:
+        cands, warnings = extract_candidates(text, published, gaz)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one article, not the run
+        return [], early + [f"extraction failed ({type(exc).__name__}: {exc}); no events from this text"]
+    warnings = early + warnings
     for c in cands:
         warnings += [w for w in c.warnings if w not in warnings]
     return [_record(c, published, source, file) for c in cands], warnings
@@ -161,7 +178,7 @@ def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
                 pub, how = d, src
                 break
         if pub is None:
-            td = text_date(text)
+            td = text_date(publication_text(text))      # (never a photo caption's date)
             if td is not None:
                 pub, how = td, "text"
         if pub is None:

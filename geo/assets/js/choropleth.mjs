@@ -1,0 +1,67 @@
+/* The offline base map (admin-1 regions and neighbouring countries) and the region choropleth.
+ * A region counts only events located inside it at settlement or region precision: an event
+ * known only to its country is not counted in any one region (it would be a false attribution). */
+import { el, readJSON } from './dom.mjs';
+import { str } from './util.mjs';
+import { layerToggle, legendLine } from './layers.mjs';
+
+const CHORO = ['#f8e9dc', '#f4d6c0', '#efc0a2', '#e8a783', '#de8c66', '#d0714d'];   // muted: markers stay readable
+const BASE_FILL = '#f7f4ec';
+
+function install(ctx) {
+  const basemap = readJSON('fl-basemap'), map = ctx.map, index = {}, regions = [];
+  let uncounted = 0;
+  if (!basemap || !basemap.features) return;
+  const base = L.geoJSON(basemap, {
+    renderer: ctx.renderer,
+    style: f => {
+      const admin = (f.properties || {}).kind === 'admin1';
+      return {color: admin ? '#9a958c' : '#6d675d', weight: admin ? 0.8 : 1.6, fillColor: BASE_FILL,
+        fillOpacity: 1, opacity: 1};
+    },
+    onEachFeature: (f, layer) => {
+      const pr = f.properties || {};
+      if (pr.kind !== 'admin1') { layer.options.interactive = false; return; }
+      layer._flCount = 0;
+      [pr.code, pr.name].forEach(k => { if (k) index[String(k).toLowerCase()] = layer; });
+      regions.push(layer);
+      layer.bindTooltip(() => {
+        const box = el('div', 'fl-tip');
+        box.appendChild(el('b', null, str(pr.name) || str(pr.code)));
+        box.appendChild(el('div', null, layer._flCount + ' events shown'));
+        if (uncounted) box.appendChild(el('div', 'fl-tip-note', uncounted + ' country-wide events not counted in any region'));
+        return box;
+      }, {sticky: true});
+    },
+  }).addTo(map);
+  base.bringToBack();
+  ctx.baseBounds = base.getBounds();
+  if (!regions.length) return;
+  layerToggle(ctx, 'choro', 'regions', true);
+  ctx.section(legendLine('fl-key-regions', 'regions: darker = more events shown'));
+  ctx.on('redraw', () => {
+    regions.forEach(l => { l._flCount = 0; });
+    const codes = ctx.C.admin1_code, names = ctx.C.admin1;
+    let max = 0;
+    uncounted = 0;
+    for (const i of ctx.sel) {
+      if (ctx.precOf[i] === 'country') { uncounted++; continue; }
+      const l = (codes && codes[i] && index[String(codes[i]).toLowerCase()]) ||
+        (names && names[i] && index[String(names[i]).toLowerCase()]);
+      if (l) { l._flCount++; if (l._flCount > max) max = l._flCount; }
+    }
+    regions.forEach(l => {
+      const c = l._flCount;
+      let fill = BASE_FILL;
+      if (ctx.S.choro && c > 0) fill = CHORO[Math.min(CHORO.length - 1, Math.floor(Math.log(c) / Math.log(max + 1) * CHORO.length))];
+      l.setStyle({fillColor: fill});
+    });
+  });
+  ctx.api.regionCounts = () => {
+    const o = {};
+    regions.forEach(l => { o[l.feature.properties.code || l.feature.properties.name] = l._flCount; });
+    return o;
+  };
+}
+
+export const feature = {name: 'choropleth', install};

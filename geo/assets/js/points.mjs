@@ -1,0 +1,173 @@
+/* Event points: one canvas circle marker per event (made on first show), popups and tooltips
+ * bound on first use, and stacked points (same spot on screen) fanned out on click. */
+import { el } from './dom.mjs';
+import { str, URL_RE, popupFields, spiderOffsets } from './util.mjs';
+
+const STACK_PX = 4;     // markers closer than this on screen are "stacked": a click fans them out
+
+export function styleFor(ctx, i, isNew) {
+  const col = ctx.cfg.types[ctx.typeOf[i]], p = ctx.precOf[i], faded = ctx.S.win > 0 && !isNew;
+  if (p === 'settlement') {
+    return {radius: 5, color: faded ? col : '#222', weight: faded ? 0.5 : 1, fillColor: col,
+      fillOpacity: faded ? 0.3 : 0.9, opacity: faded ? 0.4 : 1, dashArray: null};
+  }
+  if (p === 'region') {
+    return {radius: 16, color: col, weight: faded ? 1 : 2, dashArray: '5 4', fillColor: col,
+      fillOpacity: faded ? 0.06 : 0.18, opacity: faded ? 0.4 : 0.9};
+  }
+  return {radius: 26, color: col, weight: faded ? 1 : 2.5, dashArray: '1 6', fillColor: col,
+    fillOpacity: faded ? 0.02 : 0.06, opacity: faded ? 0.4 : 0.9, lineCap: 'round'};
+}
+
+function dateText(ctx, i) {
+  const d = str(ctx.C.event_date[i]), pr = str(ctx.C.date_precision[i]);
+  return (d || 'undated') + (pr && pr !== 'day' ? ' (' + pr + ')' : '');
+}
+
+export function tooltipContent(ctx, i) {
+  const box = el('div', 'fl-tip');
+  box.appendChild(el('b', null, str(ctx.C.location_name[i]) || '(unnamed place)'));
+  box.appendChild(el('div', null, dateText(ctx, i) + ' · ' + ctx.typeOf[i].replace(/_/g, ' ') + ' · ' + ctx.precOf[i]));
+  return box;
+}
+
+export function popupContent(ctx, i) {
+  const C = ctx.C, box = el('div', 'fl-popup'), tbl = el('table');
+  box.appendChild(el('div', 'fl-popup-title', str(C.location_name[i]) || '(unnamed place)'));
+  function row(t, label, value, node) {
+    const tr = el('tr');
+    tr.appendChild(el('th', null, label));
+    const td = el('td', null, node ? undefined : value);
+    if (node) td.appendChild(node);
+    tr.appendChild(td);
+    t.appendChild(tr);
+  }
+  row(tbl, 'Date', dateText(ctx, i));
+  const f = popupFields(ctx.order, c => (C[c] ? C[c][i] : null));
+  f.main.forEach(([label, v]) => row(tbl, label, v));
+  if (ctx.order.indexOf('occupied') >= 0 || ctx.cfg.frontline) {
+    const o = C.occupied ? C.occupied[i] : null;
+    if (o === true || o === false) row(tbl, 'Occupied', o ? 'yes (inside the front line of its date)' : 'no');
+    else if (ctx.cfg.frontline) {
+      row(tbl, 'Occupied', 'not known: no front-line snapshot within ' + ctx.cfg.frontline.max_age +
+        ' days before this date');
+    }
+  }
+  const src = str(C.source[i]);
+  if (src && C._link[i] === '1' && URL_RE.test(src)) {
+    const a = el('a', 'fl-source', src);
+    a.href = src; a.target = '_blank'; a.rel = 'noopener noreferrer';
+    row(tbl, 'Source', null, a);
+  } else if (src) row(tbl, 'Source', src);
+  const why = C.why ? str(C.why[i]) : '';
+  if (why) row(tbl, 'Why', why);
+  box.appendChild(tbl);
+  const evd = str(C.evidence[i]);
+  if (evd) box.appendChild(el('blockquote', 'fl-evidence', evd));
+  if (f.more.length) {
+    const det = el('details', 'fl-more'), t2 = el('table');
+    det.appendChild(el('summary', null, 'more'));
+    f.more.forEach(([label, v]) => row(t2, label, v));
+    det.appendChild(t2);
+    box.appendChild(det);
+  }
+  return box;
+}
+
+function install(ctx) {
+  const map = ctx.map, markers = new Array(ctx.n);
+  const layer = L.featureGroup().addTo(map);
+  const spider = L.layerGroup().addTo(map);
+  ctx.pointLayer = layer;
+  ctx.marker = i => {
+    let m = markers[i];
+    if (m) return m;
+    m = L.circleMarker([ctx.lat[i], ctx.lon[i]], L.extend({renderer: ctx.renderer}, styleFor(ctx, i, true)));
+    m._fl = i;
+    markers[i] = m;
+    return m;
+  };
+  // Popups and tooltips are bound on first use: binding them for 100k markers costs more than drawing.
+  ctx.bound = m => {
+    if (!m._flBound) {
+      const i = m._fl;
+      m.bindPopup(() => popupContent(ctx, i), {maxWidth: 380, autoPanPadding: [20, 20]});
+      m.bindTooltip(() => tooltipContent(ctx, i), {sticky: false});
+      m._flBound = true;
+    }
+    return m;
+  };
+  function stackAt(m) {   // the shown markers drawn on the same spot as m
+    const p = map.latLngToLayerPoint(m.getLatLng()), out = [];
+    for (const i of ctx.sel) {
+      const q = map.latLngToLayerPoint([ctx.lat[i], ctx.lon[i]]);
+      if (Math.abs(q.x - p.x) <= STACK_PX && Math.abs(q.y - p.y) <= STACK_PX) out.push(i);
+    }
+    return out;
+  }
+  function unspider() { spider.clearLayers(); ctx.spidered = null; }
+  function spiderfy(list) {
+    unspider();
+    const c = map.latLngToLayerPoint([ctx.lat[list[0]], ctx.lon[list[0]]]);
+    const offs = spiderOffsets(list.length);
+    list.forEach((i, k) => {
+      const ll = map.layerPointToLatLng(c.add(L.point(offs[k][0], offs[k][1])));
+      L.polyline([[ctx.lat[i], ctx.lon[i]], ll], {color: '#333', weight: 1, opacity: 0.7, interactive: false,
+        renderer: ctx.renderer}).addTo(spider);
+      const st = L.extend(styleFor(ctx, i, true), {radius: 6, weight: 1.5, color: '#111', dashArray: null,
+        fillOpacity: 0.95, renderer: ctx.renderer, bubblingMouseEvents: false});
+      const fm = L.circleMarker(ll, st).addTo(spider);
+      fm._fl = i;
+      fm.bindPopup(() => popupContent(ctx, i), {maxWidth: 380});
+      fm.bindTooltip(() => tooltipContent(ctx, i));
+    });
+    ctx.spidered = list.slice();
+  }
+  ctx.spiderfy = spiderfy;
+  layer.on('click', e => {
+    const m = e.layer || e.propagatedFrom;
+    if (!m || m._fl === undefined) return;
+    const stack = stackAt(m);
+    if (stack.length > 1) {
+      if (m.closePopup) m.closePopup();
+      spiderfy(stack);
+      justFanned = true;                   // the same click reaches the map next: keep the fan
+      setTimeout(() => { justFanned = false; }, 0);
+      return;
+    }
+    if (!m._flBound) { ctx.bound(m).closeTooltip(); m.openPopup(); }
+  });
+  layer.on('mouseover', e => {
+    const m = e.layer || e.propagatedFrom;
+    if (m && m._fl !== undefined && !m._flBound) ctx.bound(m).openTooltip();
+  });
+  map.on('zoomstart', unspider);
+  let justFanned = false;
+  map.on('click', () => { if (!justFanned) unspider(); });
+  ctx.on('redraw', () => {
+    unspider();
+    layer.clearLayers();        // before restyling, so restyled markers do not each request a repaint
+    if (ctx.useCluster && ctx.useCluster()) return;  // the cluster layer draws them
+    const all = ctx.S.day === null;
+    for (const i of ctx.sel) {
+      const m = ctx.marker(i);
+      m.setStyle(styleFor(ctx, i, all || ctx.dayOf[i] === ctx.S.day));
+      layer.addLayer(m);
+    }
+  });
+  ctx.api.markerOf = id => {   // by event_id, or by row number when the table has no ids
+    const ids = ctx.C.event_id;
+    const k = ids && ids.length ? ids.indexOf(id) : typeof id === 'number' && id < ctx.n ? id : -1;
+    return k >= 0 ? ctx.bound(ctx.marker(k)) : null;
+  };
+  ctx.api.openPopup = id => { const m = ctx.api.markerOf(id); if (m) m.openPopup(); return m; };
+  ctx.api.spiderMarkers = () => spider.getLayers().filter(l => l._fl !== undefined);
+  ctx.api.spidered = () => (ctx.spidered ? ctx.spidered.map(i => (ctx.C.event_id.length ? ctx.C.event_id[i] : i)) : null);
+  ctx.api.drawnCount = () => {   // markers actually on the map (independent of our bookkeeping)
+    let c = 0;
+    map.eachLayer(l => { if (l instanceof L.CircleMarker && l._fl !== undefined && !spider.hasLayer(l)) c++; });
+    return c;
+  };
+}
+
+export const feature = {name: 'points', install};

@@ -1,0 +1,192 @@
+/* Pure helpers of the viewer (no DOM, no Leaflet): unit-tested with `node --test`. */
+
+export const DAY_MS = 864e5;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})/;
+export const URL_RE = /^https?:\/\/[^\s/?#]/i;
+
+/** Day number (days since 1970-01-01, UTC) of an ISO date string; null if not a date. */
+export function dayNum(s) {
+  const m = ISO_RE.exec(typeof s === 'string' ? s : '');
+  if (!m) return null;
+  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+  return isNaN(t) ? null : Math.round(t / DAY_MS);
+}
+
+/** ISO date of a day number. */
+export function iso(d) { return new Date(d * DAY_MS).toISOString().slice(0, 10); }
+
+export function str(v) { return v === null || v === undefined ? '' : String(v); }
+
+export function clamp(x, lo, hi) { return Math.max(lo, Math.min(hi, x)); }
+
+/** A column of the events blob: a plain list, or {d: uniques, i: indexes} (dictionary-encoded). */
+export function decode(col) {
+  if (!col) return null;
+  if (Array.isArray(col)) return col;
+  const d = col.d, idx = col.i, out = new Array(idx.length);
+  for (let k = 0; k < idx.length; k++) out[k] = d[idx[k]];
+  return out;
+}
+
+/** Inverse of render.py's _pack_geometry: integer deltas of 1/scale degree → GeoJSON MultiPolygon. */
+export function unpackGeometry(g, scale) {
+  if (!g || !g.p) return g;
+  return {type: 'MultiPolygon', coordinates: g.p.map(poly => poly.map(flat => {
+    let x = 0, y = 0;
+    const ring = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) { x += flat[i]; y += flat[i + 1]; ring.push([x / scale, y / scale]); }
+    return ring;
+  }))};
+}
+
+/** One CSV cell: numbers stay numbers; text starting with = + - @ TAB CR gets a ' so spreadsheets
+ * show it as text instead of running it as a formula. */
+export function csvCell(v) {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  let s = String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
+  return '"' + s.replace(/"/g, '""') + '"';
+}
+
+/** CSV text (CRLF rows) of *rows* (indexes) over *cols*, reading values with get(col, row). */
+export function csvText(cols, rows, get) {
+  const lines = [cols.map(csvCell).join(',')];
+  for (const i of rows) lines.push(cols.map(c => csvCell(get(c, i))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** The opening view: all dates; above *limit* events the last *lastDays* days that have events.
+ * *evDays* are the (sorted) day indexes that have events. Returns {day, win} (day null = all). */
+export function openingView(n, evDays, limit = 20000, lastDays = 7) {
+  if (n <= limit || !evDays.length) return {day: null, win: 0};
+  const last = evDays[evDays.length - 1], first = evDays[Math.max(0, evDays.length - lastDays)];
+  return {day: last, win: last - first + 1};
+}
+
+/** The next (delta > 0) or previous day index from *cur* among *steps* (sorted day indexes);
+ * from "all dates" (cur null) forward starts at the first, backward at the last. */
+export function stepDay(steps, cur, delta) {
+  if (!steps.length) return cur;
+  if (cur === null) return delta > 0 ? steps[0] : steps[steps.length - 1];
+  if (delta > 0) { for (const d of steps) if (d > cur) return d; return steps[steps.length - 1]; }
+  for (let k = steps.length - 1; k >= 0; k--) if (steps[k] < cur) return steps[k];
+  return steps[0];
+}
+
+/** Index of the snapshot in force on *day* (day numbers): the latest on or before it, if at most
+ * *maxAge* days older; else -1. *snapDays* are sorted day numbers (null entries ignored). */
+export function pickSnapshot(snapDays, day, maxAge) {
+  let best = -1;
+  for (let k = 0; k < snapDays.length; k++) if (snapDays[k] !== null && snapDays[k] <= day) best = k;
+  if (best < 0) return -1;
+  return day - snapDays[best] <= maxAge ? best : -1;
+}
+
+/** Days per timeline bar so every bar is at least *minPx* wide: 1, 2, 3, 7, 14, 30, ... */
+export function daysPerBar(nDays, widthPx, minPx = 8) {
+  if (nDays <= 0 || widthPx <= 0) return 1;
+  const need = Math.ceil(minPx * nDays / widthPx);
+  for (const k of [1, 2, 3, 7, 14, 30, 61, 91, 182, 365]) if (k >= need) return k;
+  return need;
+}
+
+/** Timeline bars over the day indexes [v0, v1] for a strip *widthPx* wide: [{x, w, d0, d1}] in px,
+ * left to right. Bars end on v1 (the latest dates are whole bars); a remainder at the start too
+ * narrow to hit joins the first bar, so every bar is at least *minPx* wide when the strip allows. */
+export function timelineBars(v0, v1, widthPx, minPx = 8) {
+  const nDays = v1 - v0 + 1, k = daysPerBar(nDays, widthPx, minPx), pxDay = widthPx / nDays, out = [];
+  for (let d1 = v1; d1 >= v0; d1 -= k) out.push([Math.max(v0, d1 - k + 1), d1]);
+  out.reverse();
+  if (out.length > 1 && (out[0][1] - out[0][0] + 1) * pxDay < minPx) { out[1][0] = out[0][0]; out.shift(); }
+  return out.map(([d0, d1]) => ({x: (d0 - v0) * pxDay, w: (d1 - d0 + 1) * pxDay, d0, d1}));
+}
+
+/** The strip's visible day range after zooming by *factor* (<1 zooms in) around day *at*. */
+export function zoomRange(v0, v1, at, factor, nDays, minSpan = 7) {
+  const span = clamp(Math.round((v1 - v0 + 1) * factor), Math.min(minSpan, nDays), nDays);
+  const frac = v1 > v0 ? (at - v0) / (v1 - v0) : 0.5;
+  let a = Math.round(at - frac * (span - 1));
+  a = clamp(a, 0, nDays - span);
+  return [a, a + span - 1];
+}
+
+function safeDecode(s) {
+  try { return decodeURIComponent(s); } catch { return null; }
+}
+
+/** URL hash → {key: value}; null when it is not ours (undecodable, oversized, odd keys): a hostile
+ * or truncated link is no state, never an error. */
+export function parseHash(hash) {
+  if (typeof hash !== 'string') return null;
+  const h = hash.replace(/^#/, '');
+  if (!h || h.length > 4000) return null;
+  const out = {};
+  for (const kv of h.split('&')) {
+    if (!kv) continue;
+    const k = kv.indexOf('=');
+    if (k <= 0) return null;
+    const key = safeDecode(kv.slice(0, k)), val = safeDecode(kv.slice(k + 1));
+    if (key === null || val === null || !/^[a-z]{1,12}$/.test(key)) return null;
+    out[key] = val;
+  }
+  return out;
+}
+
+/** {key: value} → "#k=v&..." (values URI-encoded; commas kept readable). */
+export function formatHash(obj) {
+  return '#' + Object.keys(obj).map(k => k + '=' + encodeURIComponent(String(obj[k])).replace(/%2C/g, ',')).join('&');
+}
+
+/** Which of *allowed* a comma list names (unknown names dropped); undefined → all. */
+export function listFrom(val, allowed) {
+  if (val === undefined) return allowed.slice();
+  const on = val.split(',');
+  return allowed.filter(k => on.indexOf(k) >= 0);
+}
+
+/** Fan-out positions (px offsets) for *n* stacked markers: a circle, or a spiral above 8. */
+export function spiderOffsets(n, radius = 22) {
+  const out = [];
+  if (n <= 8) {
+    for (let k = 0; k < n; k++) {
+      const a = 2 * Math.PI * k / n - Math.PI / 2;
+      out.push([Math.round(radius * Math.cos(a)), Math.round(radius * Math.sin(a))]);
+    }
+    return out;
+  }
+  let leg = 11, a = 0;               // markercluster's spiral: feet ~28 px apart
+  for (let k = 0; k < n; k++) {
+    a += 28 / leg + k * 0.0005;
+    out.push([Math.round(leg * Math.cos(a)), Math.round(leg * Math.sin(a))]);
+    leg += 2 * Math.PI * 5 / a;
+  }
+  return out;
+}
+
+/** Popup rows for one event: [[label, text]] of the filled user-facing fields, then [[label, text]]
+ * of the extras (shown behind "more"). *get(col)* reads the event's value; *order* lists its columns. */
+export const MAIN_FIELDS = [
+  ['Type', 'event_type'], ['Original type', 'event_type_original'], ['Weapon', 'weapon'],
+  ['Actor', 'actor'], ['Status', 'status'], ['Region', 'admin1'], ['Country', 'country'],
+  ['Geocoding precision', 'geo_precision'], ['Confidence', 'confidence']];
+/** Columns never shown in a popup: bookkeeping of the pipeline, or shown elsewhere in it. */
+export const HIDDEN_FIELDS = ['input_file', 'admin1_code', '_link', '_file', '_line', '_raw', 'latitude',
+  'longitude', 'event_date', 'date_precision', 'location_name', 'source', 'evidence', 'why', 'occupied'];
+
+export function popupFields(order, get) {
+  const main = [], more = [];
+  const known = {};
+  for (const [label, col] of MAIN_FIELDS) {
+    known[col] = 1;
+    if (order.indexOf(col) < 0) continue;
+    const v = str(get(col)).trim();
+    if (v) main.push([label, col === 'event_type' ? v.replace(/_/g, ' ') : v]);
+  }
+  for (const col of order) {
+    if (known[col] || HIDDEN_FIELDS.indexOf(col) >= 0) continue;
+    const v = str(get(col)).trim();
+    if (v) more.push([col === 'event_id' ? 'Event id' : col, v]);
+  }
+  return {main, more};
+}
