@@ -249,7 +249,7 @@ def test_article_dated_9999_12_31_does_not_crash_extract(tmp_path):
                  "the regional governor said.\n")
     r = run_cli("extract", a, b, "-o", tmp_path / "e.csv")
     assert r.returncode == 0, r.stderr
-    assert "a.txt: publication date 9999-12-31 is implausible: ignored" in r.stderr
+    assert "a.txt: publication date 9999-12-31 is outside the plausible range 1900-01-01.." in r.stderr
     assert "2 articles" in r.stdout
 
 

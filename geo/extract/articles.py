@@ -47,7 +47,8 @@ def plausible_published(d: date | None, today: date | None = None) -> tuple[date
         return None, ""
     today = today or date.today()
     if d < EARLIEST_PUBLISHED or d > today + LATEST_AHEAD:
-        return None, f"publication date {d.isoformat()} is implausible: ignored"
+        return None, (f"publication date {d.isoformat()} is outside the plausible range "
+                      f"{EARLIEST_PUBLISHED.isoformat()}..{(today + LATEST_AHEAD).isoformat()}: ignored")
     if d > today:
         return d, f"publication date {d.isoformat()} is in the future of this machine's clock ({today.isoformat()})"
     return d, ""
