@@ -1,11 +1,10 @@
 """The HTML map in headless Chromium, offline: every non-file request is aborted and must not happen."""
 from __future__ import annotations
 
-import time
-
 import csv
 import io
 import json
+import time
 
 import pandas as pd
 import pytest
