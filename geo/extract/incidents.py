@@ -267,7 +267,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             hint_codes = {_adjacent_hint(m, ms) for m in in_clause}
             for c in [c for c in out[len(out) - made:] if c.precision == "region"]:
                 if c.admin1 in hint_codes and any(x.admin1 == c.admin1 for x in settlements_here):
-                    out.remove(c)
+                    # (out.remove(c) would compare c field by field with every candidate of a long text; a
+                    # candidate equal to c is of this sentence, so among the last *made*)
+                    tail = len(out) - made
+                    del out[next(j for j in range(tail, len(out)) if out[j] == c)]
                     made -= 1
         if not made:
             d = event_date(refs, published)
