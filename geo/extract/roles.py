@@ -41,6 +41,20 @@ class _Mods:
 _MODS = _Mods()
 
 
+_LAST_TAIL: list = [("", 0, "")]        # (text, its tail): one tuple, replaced whole (safe across threads)
+
+
+def _tail(text: str) -> tuple[str, int, str | None]:
+    """(text, its length without trailing whitespace, its last 48 characters lower-cased or None if not
+    ASCII), for the last text asked: role() tries a dozen end-anchored patterns on the same prefix."""
+    last = _LAST_TAIL[0]
+    if last[0] is not text:
+        t = text.rstrip()
+        end = t[-48:]
+        last = _LAST_TAIL[0] = (text, len(t), end.lower() if end.isascii() else None)
+    return last
+
+
 class _AtEnd:
     """A pattern anchored at the end (`...\\s*$`) tried only where it can match: the text (trailing
     whitespace aside) must end with one of *ends* (ASCII, any case), and a match of at most *width*
@@ -53,17 +67,17 @@ class _AtEnd:
         self.pattern, self.flags = rx.pattern, rx.flags
 
     def _may(self, text: str) -> bool:
-        t = text.rstrip()[-48:]
-        if not t.isascii():          # (IGNORECASE folds a few non-ASCII letters onto ASCII ones)
+        t = _tail(text)[2]
+        if t is None:                # (IGNORECASE folds a few non-ASCII letters onto ASCII ones)
             return True
-        if self.ends and not t.lower().endswith(self.ends):
+        if self.ends and not t.endswith(self.ends):
             return False
         return self.tail is None or self.tail.search(t) is not None
 
     def search(self, text: str) -> re.Match | None:
         if not self._may(text):
             return None
-        pos = max(0, len(text.rstrip()) - self.width) if self.width is not None else 0
+        pos = max(0, _tail(text)[1] - self.width) if self.width is not None else 0
         return self.rx.search(text, pos)
 
     def sub(self, repl, text: str, count: int = 0) -> str:
@@ -73,12 +87,18 @@ class _AtEnd:
 _DETS = frozenset("the a an its their".split())
 
 
+_TOKENS = re.compile(r"\S+")
+
+
 class _OfHead:
     """Strip "the southern port of" / "the border town of" from the end of a prefix (keeps what governs it)."""
 
     @staticmethod
     def sub(_repl: str, prefix: str) -> str:
-        toks = list(re.finditer(r"\S+", prefix))
+        last = prefix.rsplit(None, 2)[-2:]            # (the common case, no "<head> of" at the end: no tokenising)
+        if len(last) < 2 or last[-1].lower() != "of" or last[-2].lower().strip(",") not in _HEADS:
+            return prefix
+        toks = list(_TOKENS.finditer(prefix))
         if len(toks) < 2 or toks[-1].group(0).lower() != "of" or toks[-2].group(0).lower().strip(",") not in _HEADS:
             return prefix
         i = len(toks) - 2
