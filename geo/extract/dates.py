@@ -12,6 +12,7 @@ Conventions (documented for users and the evaluation set):
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -119,7 +120,13 @@ def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
 
 def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
     """All date expressions in *sentence*, resolved against *pub* (none without a publication date,
-    except ISO/explicit years), in text order, overlapping matches dropped (earlier patterns win)."""
+    except ISO/explicit years), in text order, overlapping matches dropped (earlier patterns win).
+    Remembered per sentence: the event, dating and round-up passes each ask for the same sentence."""
+    return list(_find_dates(sentence, pub, date.today() if pub is None else None))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_dates(sentence: str, pub: date | None, today: date | None) -> tuple[DateRef, ...]:
     out: list[DateRef] = []
     taken: list[tuple[int, int]] = []
     for kind, rx in _PATTERNS:
@@ -136,7 +143,7 @@ def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
             if kind == "weekday" and sentence[m.end():m.end() + 1] == "s" :
                 continue
             try:
-                res = _resolve(kind, m, pub) if pub is not None or kind == "iso" else _resolve(kind, m, date.today())
+                res = _resolve(kind, m, pub) if pub is not None or kind == "iso" else _resolve(kind, m, today)
             except (OverflowError, ValueError):     # arithmetic past year 1 or 9999
                 res = None
             if res is None or not (YEARS[0] <= res[0].year <= YEARS[1]):
@@ -152,7 +159,7 @@ def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
             out.append(DateRef(res[0], res[1], dk, m.start(), m.group(0)))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda r: r.start)
-    return out
+    return tuple(out)
 
 
 def is_background(ref: DateRef, pub: date | None) -> bool:

@@ -59,8 +59,12 @@ def _day_earlier(cands: list[Candidate]) -> None:
 
 def _attach_dates(cands: list[Candidate], pending: list[tuple[int, DateRef]]) -> None:
     """'The attack happened on Sunday': a dated follow-up sentence without a place dates the latest undated event."""
+    import bisect
+    order = sorted(range(len(cands)), key=lambda i: cands[i].sentences[0])    # (a long text: no scan per date)
+    firsts = [cands[i].sentences[0] for i in order]
     for idx, d in pending:
-        prior = [c for c in cands if c.sentences[0] < idx and c.date is None and idx - c.sentences[0] <= 3]
+        window = order[bisect.bisect_left(firsts, idx - 3):bisect.bisect_left(firsts, idx)]
+        prior = [c for c in (cands[i] for i in window) if c.date is None]
         if prior:
             last = max(c.sentences[0] for c in prior)
             for c in prior:

@@ -258,8 +258,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                               ref=(r == "ref"))
                 c.weak_type = all(t[2] in ("casualty", "damage") for t in local_trig) and etype != "destroyed_equipment"
                 if dref is None and _SAME_TIME.search(s.text):
-                    dated = [x for x in out if x.date is not None and x.date.kind == "event"]
-                    c.date = dated[-1].date if dated else None
+                    c.date = next((x.date for x in reversed(out) if x.date is not None and x.date.kind == "event"), None)
                 if res.precision == "settlement":
                     settlements_here.append(c)
                 out.append(c)
@@ -268,7 +267,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
             hint_codes = {_adjacent_hint(m, ms) for m in in_clause}
             for c in [c for c in out[len(out) - made:] if c.precision == "region"]:
                 if c.admin1 in hint_codes and any(x.admin1 == c.admin1 for x in settlements_here):
-                    out.remove(c)
+                    # (out.remove(c) would compare c field by field with every candidate of a long text; a
+                    # candidate equal to c is of this sentence, so among the last *made*)
+                    tail = len(out) - made
+                    del out[next(j for j in range(tail, len(out)) if out[j] == c)]
                     made -= 1
         if not made:
             d = event_date(refs, published)
@@ -292,6 +294,20 @@ _ANAPHOR = re.compile(r"\b(?:on|in|at|into|hit|hitting|struck|striking|shelled|s
                       r"district|street|building|block|site))\b(?!\s+of\b|[’']s)", re.I)
 
 
+#: How far a candidate's sentences reach past its own while the sentences are being read: a wider scope's
+#: sentence is of the same ≤ 4-sentence item or ≤ 3-sentence text, and _explain_cause adds the next one.
+_SPREAD = 4
+
+
+def _recent(out: list[Candidate], index: int, back: int):
+    """The candidates made from sentence index - back on, newest first. While the sentences are read, *out*
+    grows in sentence order, so this is the tail of *out*: a long text is not rescanned per sentence."""
+    for c in reversed(out):
+        if c.sentences[0] < index - back:
+            return
+        yield c
+
+
 def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate], pub: date | None) -> Candidate | None:
     """"Russian aircraft also dropped guided bombs on the town": a strike on the settlement the paragraph
     just named (its last event place within two sentences) — a second incident there if type or date differ."""
@@ -300,11 +316,10 @@ def _anaphoric(s: Sentence, trig: list, d: DateRef | None, out: list[Candidate],
     if am is None or not strong or (d is not None and is_background(d, pub)):
         return None
     same = "same" in am.group(0).lower()      # "hit the same neighbourhood" may look back across a paragraph
-    prev = [c for c in out if c.precision == "settlement" and (c.sentence.para == s.para or same) and
-            0 < s.index - c.sentences[0] <= (3 if same else 2)]
-    if not prev:
+    a = next((c for c in _recent(out, s.index, 3) if c.precision == "settlement" and (c.sentence.para == s.para or same)
+              and 0 < s.index - c.sentences[0] <= (3 if same else 2)), None)
+    if a is None:
         return None
-    a = prev[-1]
     etype, orig = classify(s.text, strong, False, s.text)
     wpn = weapon(s.text, etype, strong[0][0])
     who = actor(s.text, strong, wpn, "", a.country, False, etype) or a.actor
@@ -320,7 +335,8 @@ def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict
     sentence of the paragraph tells what caused a casualty-only event — a strike, with its weapon and side."""
     if not any(t[2] == "strike" for t in trig):
         return
-    prev = [c for c in out if c.sentence.para == s.para and s.index - c.sentences[-1] == 1 and c.weak_type]
+    prev = [c for c in _recent(out, s.index, _SPREAD + 1)
+            if c.sentence.para == s.para and s.index - c.sentences[-1] == 1 and c.weak_type]
     if len(prev) != 1:
         return
     c = prev[0]

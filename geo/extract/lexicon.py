@@ -96,11 +96,12 @@ _ANY_WEAPON = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in WEAPONS), _I)
 @functools.lru_cache(maxsize=8192)
 def first_weapons(text: str) -> tuple[tuple[str, int, str], ...]:
     """(name, start, matched text) of the first match of each weapon named in *text*, in WEAPONS order."""
-    if not _ANY_WEAPON.search(text):
+    first = _ANY_WEAPON.search(text)
+    if not first:
         return ()
     out = []
     for name, rx in WEAPONS:
-        m = rx.search(text)
+        m = rx.search(text, first.start())       # (no weapon is named before the first one of all)
         if m:
             out.append((name, m.start(), m.group(0)))
     return tuple(out)

@@ -113,8 +113,9 @@ _UNATTRIBUTED = re.compile(r"\b(?:(?:\d+|several|multiple|many|dozens?|a number 
 
 def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     merged: list[Candidate] = []
+    at: dict[str, list[int]] = {}        # place key → positions in merged (only a namesake can merge)
     for c in cands:
-        for m in merged:
+        for m in [merged[i] for i in at.get(c.place_key, ())]:
             if m.place_key == c.place_key and (_footage(m) or _footage(c)):
                 host, shot = (c, m) if _footage(m) else (m, c)
                 shot.weak_type, shot.weapon, shot.date = True, "", None     # only its evidence counts
@@ -128,6 +129,7 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
                 _fold(m, c)
                 break
         else:
+            at.setdefault(c.place_key, []).append(len(merged))
             merged.append(c)
     # fold approximate places (region, "south of X") into a named settlement of the same incident
     keep = []

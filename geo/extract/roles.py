@@ -41,7 +41,53 @@ class _Mods:
 _MODS = _Mods()
 
 
+_LAST_TAIL: list = [("", 0, "")]        # (text, its tail): one tuple, replaced whole (safe across threads)
+
+
+def _tail(text: str) -> tuple[str, int, str | None]:
+    """(text, its length without trailing whitespace, its last 48 characters lower-cased or None if not
+    ASCII), for the last text asked: role() tries a dozen end-anchored patterns on the same prefix."""
+    last = _LAST_TAIL[0]
+    if last[0] is not text:
+        t = text.rstrip()
+        end = t[-48:]
+        last = _LAST_TAIL[0] = (text, len(t), end.lower() if end.isascii() else None)
+    return last
+
+
+class _AtEnd:
+    """A pattern anchored at the end (`...\\s*$`) tried only where it can match: the text (trailing
+    whitespace aside) must end with one of *ends* (ASCII, any case), and a match of at most *width*
+    characters before that whitespace cannot start earlier. The same answers as the bare pattern, without
+    trying every position of a 160-character prefix (role() asks a dozen of these per mention)."""
+
+    def __init__(self, rx: re.Pattern, ends: tuple[str, ...] = (), width: int | None = None,
+                 tail: re.Pattern | None = None) -> None:
+        self.rx, self.ends, self.width, self.tail = rx, ends, width, tail
+        self.pattern, self.flags = rx.pattern, rx.flags
+
+    def _may(self, text: str) -> bool:
+        t = _tail(text)[2]
+        if t is None:                # (IGNORECASE folds a few non-ASCII letters onto ASCII ones)
+            return True
+        if self.ends and not t.endswith(self.ends):
+            return False
+        return self.tail is None or self.tail.search(t) is not None
+
+    def search(self, text: str) -> re.Match | None:
+        if not self._may(text):
+            return None
+        pos = max(0, _tail(text)[1] - self.width) if self.width is not None else 0
+        return self.rx.search(text, pos)
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return self.rx.sub(repl, text, count=count) if self._may(text) else text
+
+
 _DETS = frozenset("the a an its their".split())
+
+
+_TOKENS = re.compile(r"\S+")
 
 
 class _OfHead:
@@ -49,7 +95,10 @@ class _OfHead:
 
     @staticmethod
     def sub(_repl: str, prefix: str) -> str:
-        toks = list(re.finditer(r"\S+", prefix))
+        last = prefix.rsplit(None, 2)[-2:]            # (the common case, no "<head> of" at the end: no tokenising)
+        if len(last) < 2 or last[-1].lower() != "of" or last[-2].lower().strip(",") not in _HEADS:
+            return prefix
+        toks = list(_TOKENS.finditer(prefix))
         if len(toks) < 2 or toks[-1].group(0).lower() != "of" or toks[-2].group(0).lower().strip(",") not in _HEADS:
             return prefix
         i = len(toks) - 2
@@ -155,24 +204,23 @@ def role(sentence: str, m: Mention, cstart: int, cend: int) -> str:
     prefix = _APPOSED.sub("", prefix)              # "including the capital, Kyiv": Kyiv takes the capital's role
     if _DISTANCE.search(prefix):
         return "distance"
-    if L.TARGET_BEFORE.search(prefix):
+    if _TARGET_BEFORE.search(prefix):
         return "target"
     if _DIRECTION_OF.search(prefix):
         return "ref" if _REF_POINT.search(prefix) else "rel"
     p = _OF_HEAD.sub("", prefix)
-    p = re.sub(r"\b[A-Z][\w\-]*\s?[’']s\s+$", "", _ADJS.sub("", p))     # "in Russia's Bryansk region"
+    p = _POSSESSOR_END.sub("", _ADJS.sub("", p))     # "in Russia's Bryansk region"
     p = _OF_HEAD.sub("", _ADJS.sub("", p))        # "strike on the port of occupied X"
     p = _ADJS.sub("", p)
     if _DISTANCE.search(p):
         return "distance"
-    if L.TARGET_BEFORE.search(p):
+    if _TARGET_BEFORE.search(p):
         return "target"
-    if re.search(r"\b(?:near|outside|around|close to|not far from)\s*$", p, re.I):
+    if _NEAR_END.search(p):
         return "locative"
     if _AFFIL.search(prefix):
         return "affiliation"
-    if re.search(r"\b(?:offensive|counteroffensive|counter-offensive|assault|push|advance|attack|attacks)\s+(?:\w+\s+)?"
-                 r"(?:toward|towards|on|against)\s*$", p, re.I):
+    if _OFFENSIVE_TOWARD.search(p):
         return "target"
     if _LEADING_TO.search(p):
         return "locative"          # "struck two bridges leading to X": the bridges are at X
@@ -251,6 +299,42 @@ _SINCE_AFTER = re.compile(r"^\s*(?:\([^()]*\)\s*)?,?\s*(?:which|that)\s+(?:began
 _NEAR_REF = re.compile(r"^\s*,?\s*(?:near|outside|not far from|close to|in the vicinity of|on the outskirts of)\s+"
                        r"(?:the\s+)?(?:(?:city|town|capital|regional centre|regional center)\s+(?:of\s+)?)?$", re.I)
 
+
+
+_POSSESSOR_END = re.compile(r"\b[A-Z][\w\-]*\s?[’']s\s+$")
+_NEAR_END = re.compile(r"\b(?:near|outside|around|close to|not far from)\s*$", re.I)
+_OFFENSIVE_TOWARD = re.compile(r"\b(?:offensive|counteroffensive|counter-offensive|assault|push|advance|attack|attacks)"
+                               r"\s+(?:\w+\s+)?(?:toward|towards|on|against)\s*$", re.I)
+
+
+def _width(rx: re.Pattern) -> int:
+    """The longest match of an `...\\s*$` pattern before its trailing whitespace (characters)."""
+    import re._parser as sre_parse            # (the parser re compiles with; getwidth is exact)
+    core = rx.pattern[:-len(r"\s*$")]
+    assert rx.pattern.endswith(r"\s*$")
+    w = sre_parse.parse(core, rx.flags).getwidth()[1]
+    assert w < 10_000, rx.pattern
+    return w
+
+
+# the end-anchored patterns of role()/clause_roles, each behind its cheap test (same answers: see _AtEnd)
+_ADJS = _AtEnd(_ADJS, tail=re.compile(rf"\b{_ADJ}\Z", re.I))
+_DISTANCE = _AtEnd(_DISTANCE, ends=("of", "from", "to", "outside"))
+_DIRECTION_OF = _AtEnd(_DIRECTION_OF, ends=("of",))
+_REF_POINT = _AtEnd(_REF_POINT, ends=("of",))
+_AWAY = _AtEnd(_AWAY, width=_width(_AWAY))
+_LOCATIVE = _AtEnd(_LOCATIVE, width=_width(_LOCATIVE))
+_TARGET_BEFORE = _AtEnd(L.TARGET_BEFORE, width=_width(L.TARGET_BEFORE))
+_NEAR_END = _AtEnd(_NEAR_END, width=_width(_NEAR_END))
+_LEADING_TO = _AtEnd(_LEADING_TO, ends=("to", "toward", "towards"))
+_AFFIL = _AtEnd(_AFFIL, ends=("of", "in", "for"))
+_OFFENSIVE_TOWARD = _AtEnd(_OFFENSIVE_TOWARD, ends=("toward", "towards", "on", "against"))
+_PARTS_BEFORE = _AtEnd(_PARTS_BEFORE, ends=("of",))
+_APPOSED = _AtEnd(_APPOSED, ends=(",",))
+_POSSESSOR_END = _AtEnd(_POSSESSOR_END, ends=("s",))
+_GATHERING = _AtEnd(_GATHERING, ends=("in", "at"))
+_BOUNDARY = _AtEnd(_BOUNDARY, ends=("the",))
+_RIVER_LIKE = _AtEnd(_RIVER_LIKE, ends=("the",))
 
 def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], text: str) -> dict[int, tuple[str, bool, bool]]:
     """Roles of the clause's mentions, keyed by id(mention): (role, via a list, joined to the previous place by a

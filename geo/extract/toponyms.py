@@ -123,6 +123,12 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
         i = 0
         while i < len(run):
             found = None
+            # the words before the run's i-th token are the same for every n-gram starting there: ask once
+            start = run[i].start(1)
+            person_before = _PERSON_BEFORE.search(sentence[max(0, start - 40):start]) is not None
+            before60 = sentence[max(0, start - 60):start]
+            region_of = _REGION_OF.search(before60) is not None
+            oblast_after_place = _OBLAST_AFTER_PLACE.search(before60) is not None
             for n in range(min(gaz.max_words, len(run) - i), 0, -1):
                 toks = run[i:i + n]
                 words = [t.group(1) for t in toks]
@@ -141,11 +147,10 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                                         r"^\s+(?:Governor|Military Administration|Regional Military Administration)\b",
                                         after[rm.end():]) else None)
                     break
-                if not rm and _PERSON_BEFORE.search(sentence[max(0, start - 40):start]):
+                if not rm and person_before:
                     found = Mention(start, end, name)      # "governor Gladkov": a person, whatever villages share it
                     break
-                if not rm and not possessive and (_REGION_OF.search(sentence[max(0, start - 60):start]) or
-                                                  _OBLAST_AFTER_PLACE.search(sentence[max(0, start - 60):start]) and
+                if not rm and not possessive and (region_of or oblast_after_place and
                                                   re.match(r"\s*(?:[.;)]|$)", after)):
                     # "the region of Kharkiv"; "in Slovyansk, Donetsk." — the oblast, not its centre
                     code = gaz.resolve_admin1(f"{name} region")
@@ -234,10 +239,20 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
     return out
 
 
+_CENTRES: dict[tuple[int, str], object] = {}
+
+
 def _district_centre(gaz, text: str):
-    """The main settlement of a raion/district named in *text* (None for hromadas or when unknown)."""
+    """The main settlement of a raion/district named in *text* (None for hromadas or when unknown).
+    Remembered per gazetteer like _lookup: an unknown name costs the gazetteer an edit-distance scan
+    of every raion (~10 ms), and texts name the same districts again and again."""
     if not re.search(r"\b(?:district|raion|okrug)\b", text, re.I):
         return None
-    centre = getattr(gaz, "admin2_centre", None)
-    code = gaz.resolve_admin2(text) if centre else None
-    return centre(code) if code else None
+    k = (id(gaz), text)
+    if k not in _CENTRES:
+        if len(_CENTRES) > 10_000:
+            _CENTRES.clear()
+        centre = getattr(gaz, "admin2_centre", None)
+        code = gaz.resolve_admin2(text) if centre else None
+        _CENTRES[k] = centre(code) if code else None
+    return _CENTRES[k]
