@@ -155,6 +155,14 @@ class Points(MapFeature):
     module, name = "points.mjs", "points"
 
 
+class CanvasPoints(MapFeature):
+    """The event dots drawn by one canvas layer from the typed columns (for big maps: no Leaflet
+    object per event, a hit grid for hover and click), popups, tooltips, fan-out of stacked points.
+    An alternative to :class:`Points` with the same ``window.frontline`` API (plus ``pointAt``,
+    ``paintedCount``); use one or the other."""
+    module, name = "canvaspoints.mjs", "canvaspoints"
+
+
 class Search(MapFeature):
     """Search places and evidence."""
     module, name = "search.mjs", "search"
@@ -172,7 +180,7 @@ class UrlHash(MapFeature):
 
 #: Install order in the page (a feature may use what an earlier one set up).
 ORDER = ("search", "filters", "timeline", "choropleth", "labels", "frontline", "clusters", "heat", "points",
-         "export", "hash")
+         "canvaspoints", "export", "hash")
 
 
 class EventViewer(MacroElement):

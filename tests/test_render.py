@@ -15,7 +15,7 @@ from geo.render import blob_sizes, events_blob, is_web_url, json_for_html, rende
 
 
 def _decode(col):
-    return [col["d"][i] for i in col["i"]] if isinstance(col, dict) else col
+    return render.decode_column(col)
 
 
 def _blob(page: str, key: str):
@@ -103,7 +103,7 @@ def test_geodataframe_points_are_placed():
     gdf = gpd.GeoDataFrame(df.drop(columns=["latitude", "longitude"]),
                            geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=4326)
     blob, dropped = events_blob(gdf)
-    assert dropped == 0 and blob["cols"]["latitude"] == df["latitude"].tolist()
+    assert dropped == 0 and _decode(blob["cols"]["latitude"]) == df["latitude"].tolist()
     assert "geometry" not in blob["order"]
 
 

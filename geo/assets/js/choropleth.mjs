@@ -12,8 +12,10 @@ function install(ctx) {
   const basemap = readJSON('fl-basemap'), map = ctx.map, index = {}, regions = [];
   let uncounted = 0;
   if (!basemap || !basemap.features) return;
+  // its own pane and canvas: a date switch repaints the points, not the base map (unless shading changes)
+  map.createPane('fl-base').style.zIndex = 390;          // above tiles (200), below overlays (400)
   const base = L.geoJSON(basemap, {
-    renderer: ctx.renderer,
+    renderer: L.canvas({pane: 'fl-base', padding: 0.3}), pane: 'fl-base',
     style: f => {
       const admin = (f.properties || {}).kind === 'admin1';
       return {color: admin ? '#9a958c' : '#6d675d', weight: admin ? 0.8 : 1.6, fillColor: BASE_FILL,
@@ -54,7 +56,7 @@ function install(ctx) {
       const c = l._flCount;
       let fill = BASE_FILL;
       if (ctx.S.choro && c > 0) fill = CHORO[Math.min(CHORO.length - 1, Math.floor(Math.log(c) / Math.log(max + 1) * CHORO.length))];
-      l.setStyle({fillColor: fill});
+      if (l._flFill !== fill) { l._flFill = fill; l.setStyle({fillColor: fill}); }
     });
   });
   ctx.api.regionCounts = () => {
