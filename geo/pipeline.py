@@ -136,18 +136,18 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     res = collect(paths, frontline=fl, **kw)
     import pandas as pd
     from geo.regions import basemap_geojson
-    from geo.render import render_html
+    from geo.render import render_files, write_map
     # Everything is rendered in memory first, so a failure leaves all previous outputs untouched.
     df = pd.DataFrame(res.events, columns=_columns(res.events))
-    html = render_html(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
-                       frontline=fl.to_json() if fl else None, tiles=tiles)
-    texts = {"events": json.dumps(to_geojson(res.events), ensure_ascii=False), "rejects": rejects_csv(res.rejects),
-             "map": html}
-    names = {"events": "events.geojson", "rejects": "rejects.csv", "map": "index.html"}
+    map_files = render_files(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
+                             frontline=fl.to_json() if fl else None, tiles=tiles)   # above 100 k: a map folder
+    texts = {"events": json.dumps(to_geojson(res.events), ensure_ascii=False), "rejects": rejects_csv(res.rejects)}
+    names = {"events": "events.geojson", "rejects": "rejects.csv"}
     outdir.mkdir(parents=True, exist_ok=True)
     for k, text in texts.items():
         res.outputs[k] = outdir / names[k]
         _io.write_text(res.outputs[k], text)
+    res.outputs["map"] = write_map(outdir, map_files)
     return res
 
 

@@ -23,6 +23,7 @@ that does not parse is ignored.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import math
@@ -284,10 +285,76 @@ def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str
     return render_page(build_map(events, **kwargs), csp=csp, tiles=kwargs.get("tiles"))
 
 
-def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> None:
-    """Write one self-contained HTML file atomically (works offline; tiles only if given).
-    Keyword arguments as :func:`render_html`."""
-    _io.write_text(path, render_html(events, **kwargs))
+#: Up to this many events a map is one self-contained HTML file; above, a map folder: the page plus
+#: its events in a data script (``<name>.data-<hash>/events.js``) that the page loads by ``<script src>``.
+SINGLE_FILE_MAX = 100_000
+
+
+def render_files(events: pd.DataFrame, *, name: str = "index", single_file_max: int = SINGLE_FILE_MAX,
+                 csp: bool = True, **kwargs: Any) -> dict[str, str]:
+    """The map as files: ``{"<name>.html": page}``, and above *single_file_max* events also
+    ``{"<name>.data-<hash>/events.js": data script}`` (paths relative to the page's folder; the hash
+    of the data names the folder, so a new build never overwrites the files an open page uses).
+    Keyword arguments as :func:`build_map`."""
+    from geo import _map_plugins as P
+    m = build_map(events, **kwargs)
+    viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
+    if viewer.blobs["events"]["n"] > single_file_max:
+        events_js = P.data_script("fl-events", viewer.blobs["events"])
+        viewer.external = {"events"}
+        viewer.data_dir = f"{name}.data-" + hashlib.sha256(events_js.encode("utf-8")).hexdigest()[:12]
+    page = render_page(m, csp=csp, tiles=kwargs.get("tiles"))
+    return {f"{name}.html": page, **viewer.files}
+
+
+def write_map(folder: str | Path, files: dict[str, str]) -> Path:
+    """Write :func:`render_files`' output into *folder*; returns the page's path.
+
+    Atomic as a whole: the data folder is written under a temporary name and renamed into place
+    (its name is the data's hash), then the page is replaced (one rename: the switch), then data
+    folders of earlier builds of the same page are removed. A reader sees the old page with its old
+    data or the new page with its new data, never a mix; a crash leaves the old map working."""
+    import shutil
+    import tempfile
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    page_name = next(k for k in files if "/" not in k)
+    dirs = sorted({k.split("/", 1)[0] for k in files if "/" in k})
+    for d in dirs:
+        final = folder / d
+        if final.exists():        # the same data (same hash) is already in place
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix=f".{d}.", suffix=".tmp", dir=folder))
+        try:
+            for rel, text in files.items():
+                if rel.startswith(d + "/"):
+                    _io.write_text(tmp / rel.split("/", 1)[1], text)
+            tmp.chmod(0o755)
+            tmp.rename(final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    _io.write_text(folder / page_name, files[page_name])
+    stem = page_name.rsplit(".", 1)[0]
+    for old in folder.glob(f"{glob_escape(stem)}.data-*"):
+        if old.is_dir() and old.name not in dirs:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder / page_name
+
+
+def glob_escape(s: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", s)
+
+
+def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
+    """Write the map atomically (works offline; tiles only if given): one self-contained HTML file
+    at *path*, or above :data:`SINGLE_FILE_MAX` events (``single_file_max=``) the page at *path*
+    plus its data folder beside it (see :func:`write_map`). Keyword arguments as :func:`render_files`."""
+    path = Path(path)
+    name = path.name[:-5] if path.name.endswith(".html") else path.name
+    files = render_files(events, name=name, **kwargs)
+    page = files.pop(f"{name}.html")
+    return write_map(path.parent, {path.name: page, **files})
 
 
 def blob_sizes(page: str) -> dict[str, int]:

@@ -154,3 +154,36 @@ def test_big_maps_get_the_canvas_layer_by_default():
     feats = render.default_features(basemap=None, frontline=None, n_events=render.CANVAS_FROM + 1)
     assert any(isinstance(f, CanvasPoints) for f in feats)
     assert not any(type(f).__name__ == "Points" for f in feats)
+
+
+# ---- the map folder (above SINGLE_FILE_MAX events): page + data script, opened from disk ----------
+
+def test_map_folder_opens_from_disk_with_exact_counts_and_is_replaced_whole(offline_page, tmp_path):
+    ev = synthetic_events(300, 6, seed=5)
+    page_path = render.render_map(ev, tmp_path / "index.html", single_file_max=100, basemap=BASEMAP)
+    data_dirs = [d for d in tmp_path.iterdir() if d.name.startswith("index.data-")]
+    assert len(data_dirs) == 1 and (data_dirs[0] / "events.js").exists()
+    html = page_path.read_text(encoding="utf-8")
+    assert ev.loc[0, "evidence"] not in html and ev.loc[0, "evidence"] in (data_dirs[0] / "events.js").read_text()
+    assert f'<script src="{data_dirs[0].name}/events.js">' in html
+    p = offline_page().open(page_path)
+    assert p.js("frontline.shownCount()") == p.js("frontline.drawnCount()") == len(ev)
+    for d in sorted(ev["event_date"].unique()):
+        p.js("d => frontline.setDate(d)", d)
+        assert p.js("frontline.drawnCount()") == (ev["event_date"] == d).sum()
+    p.js("frontline.setDate(null)")
+    text = p.js("id => frontline.openPopup(id).getPopup().getElement().textContent", ev.loc[7, "event_id"])
+    assert ev.loc[7, "evidence"] in text
+    assert p.errors == [] and p.requests == [] and p.csp_violations() == []
+    # a new build: new data folder in, old one out, no temporary folder left
+    ev2 = synthetic_events(200, 4, seed=6)
+    render.render_map(ev2, tmp_path / "index.html", single_file_max=100)
+    left = sorted(d.name for d in tmp_path.iterdir())
+    assert len([n for n in left if n.startswith("index.data-")]) == 1 and data_dirs[0].name not in left
+    assert not [n for n in left if n.endswith(".tmp")]
+    p2 = offline_page().open(page_path)
+    assert p2.js("frontline.shownCount()") == len(ev2)
+    assert p2.errors == [] and p2.csp_violations() == []
+    # small maps stay one self-contained file
+    files = render.render_files(ev2, single_file_max=1000)
+    assert list(files) == ["index.html"]
