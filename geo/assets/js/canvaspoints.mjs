@@ -177,6 +177,8 @@ function install(ctx) {
     return m;
   };
 
+  ctx.pointRenderers = [top];
+  ctx.pointUnder = () => hovered >= 0;
   const hoverTip = L.tooltip({direction: 'top', offset: [0, -6]});
   let hovered = -1;
   map.on('mousemove', e => {

@@ -14,8 +14,9 @@ function install(ctx) {
   if (!basemap || !basemap.features) return;
   // its own pane and canvas: a date switch repaints the points, not the base map (unless shading changes)
   map.createPane('fl-base').style.zIndex = 390;          // above tiles (200), below overlays (400)
+  const baseRenderer = L.canvas({pane: 'fl-base', padding: 0.3});
   const base = L.geoJSON(basemap, {
-    renderer: L.canvas({pane: 'fl-base', padding: 0.3}), pane: 'fl-base',
+    renderer: baseRenderer, pane: 'fl-base',
     style: f => {
       const admin = (f.properties || {}).kind === 'admin1';
       return {color: admin ? '#9a958c' : '#6d675d', weight: admin ? 0.8 : 1.6, fillColor: BASE_FILL,
@@ -37,6 +38,18 @@ function install(ctx) {
     },
   }).addTo(map);
   base.bringToBack();
+  // The point canvases above catch the pointer (Leaflet does not pass events between canvases):
+  // where no point is under it, hand the move to the base map's canvas, so regions get their hover.
+  const pointHovered = () => [ctx.renderer].concat(ctx.pointRenderers || []).some(r => r && r._hoveredLayer) ||
+    (ctx.pointUnder ? ctx.pointUnder() : false);
+  const box = map.getContainer();
+  box.addEventListener('mousemove', e => {
+    if (!baseRenderer._container || e.target === baseRenderer._container) return;
+    if (!box.contains(e.target) || e.target.closest('.fl-panel, .fl-timebar, .leaflet-control, .leaflet-popup')) return;
+    if (pointHovered()) { baseRenderer._handleMouseOut(e); return; }
+    baseRenderer._onMouseMove(e);
+  });
+  box.addEventListener('mouseleave', e => { if (baseRenderer._container) baseRenderer._handleMouseOut(e); });
   ctx.baseBounds = base.getBounds();
   if (!regions.length) return;
   layerToggle(ctx, 'choro', 'regions', true);
