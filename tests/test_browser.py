@@ -371,6 +371,7 @@ def test_xss_payloads_stay_text(offline_page, tmp_path):
     p.js("frontline.map.setView([51.5, 31.5], 7, {animate: false}) && null")
     xy = _screen_xy(p, 51.5, 31.5)
     p.page.mouse.move(*xy)
+    p.page.mouse.move(xy[0] + 1, xy[1] + 1, steps=2)        # a pointer moves more than once (hover is throttled)
     p.wait("t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))",
                              arg=PAYLOADS[3])              # the region's name, as text
     p.page.fill(".fl-search", "onerror")
