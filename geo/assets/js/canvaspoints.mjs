@@ -7,7 +7,8 @@ import { styleFor, popupContent, tooltipContent, makeSpider } from './points.mjs
 
 const CELL = 32;          // hit-grid cell (CSS px), larger than the largest radius (26) + stroke
 const STACK_PX = 4;       // points closer than this on screen are "stacked": a click fans them out
-const PAD = 0.2;          // canvas margin around the view (fraction of its size), so short pans show points
+const PAD = 0.2;
+const PATH_MAX = 2000;    // circles per path before it is filled          // canvas margin around the view (fraction of its size), so short pans show points
 const PRECS = ['country', 'region', 'settlement'];   // drawing order: coarse circles below, dots on top
 
 /** Web Mercator world pixels at zoom 0 (256 px wide; Leaflet's EPSG:3857) of the lat, lon arrays. */
@@ -92,6 +93,18 @@ function install(ctx) {
       const a = count[b], z = count[b + 1];
       if (a === z) continue;
       const s = st[b], r = s.radius, reach = r + (s.weight || 0);
+      g.globalAlpha = s.fillOpacity; g.fillStyle = s.fillColor;
+      if (s.weight) {
+        g.strokeStyle = s.color; g.lineWidth = s.weight;
+        g.setLineDash(s.dashArray ? s.dashArray.split(' ').map(Number) : []);
+        g.lineCap = s.lineCap || 'butt';
+      }
+      let inPath = 0;
+      const flush = () => {     // paths of a few thousand circles: one huge path rasterises superlinearly
+        g.globalAlpha = s.fillOpacity; g.fill();
+        if (s.weight) { g.globalAlpha = s.opacity; g.stroke(); }
+        g.beginPath(); inPath = 0;
+      };
       g.beginPath();
       for (let q = a; q < z; q++) {
         const i = order[q], x = Math.round(W0.x[i] * k - ox), y = Math.round(W0.y[i] * k - oy);
@@ -105,14 +118,9 @@ function install(ctx) {
         painted++;
         g.moveTo(x + r, y);
         g.arc(x, y, r, 0, 2 * Math.PI);
+        if (++inPath === PATH_MAX) flush();
       }
-      g.globalAlpha = s.fillOpacity; g.fillStyle = s.fillColor; g.fill();
-      if (s.weight) {
-        g.globalAlpha = s.opacity; g.strokeStyle = s.color; g.lineWidth = s.weight;
-        g.setLineDash(s.dashArray ? s.dashArray.split(' ').map(Number) : []);
-        g.lineCap = s.lineCap || 'butt';
-        g.stroke();
-      }
+      if (inPath) flush();
     }
     g.globalAlpha = 1; g.setLineDash([]);
     // hit grid over the canvas: cell → drawn points (indexes into the draw order)
