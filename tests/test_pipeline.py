@@ -98,7 +98,7 @@ def test_crash_leaves_previous_map_intact(sample_build, tmp_path, monkeypatch):
 
     def boom(*a, **k):
         raise RuntimeError("simulated crash while rendering")
-    monkeypatch.setattr(geo.render, "render_html", boom)
+    monkeypatch.setattr(geo.render, "render_page", boom)
     with pytest.raises(RuntimeError):
         main(["build", str(SAMPLE), "-o", str(target)])
     assert {p.name: p.read_bytes() for p in target.iterdir()} == before   # all three outputs untouched
