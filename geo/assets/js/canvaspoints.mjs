@@ -9,7 +9,6 @@ const CELL = 32;          // hit-grid cell (CSS px), larger than the largest rad
 const STACK_PX = 4;       // points closer than this on screen are "stacked": a click fans them out
 const PAD = 0.2;
 const PATH_MAX = 2000;    // circles per path before it is filled
-const RASTER_EVERY = 50000;   // circles recorded before the canvas is made to rasterise them          // canvas margin around the view (fraction of its size), so short pans show points
 const PRECS = ['country', 'region', 'settlement'];   // drawing order: coarse circles below, dots on top
 
 /** Web Mercator world pixels at zoom 0 (256 px wide; Leaflet's EPSG:3857) of the lat, lon arrays. */
@@ -86,7 +85,7 @@ function install(ctx) {
     const order = new Int32Array(m), fill = count.slice(0, NB);
     for (let j = 0; j < m; j++) order[fill[key[j]]++] = sel[j];
     const idx = new Int32Array(m), X = new Float32Array(m), Y = new Float32Array(m), R = new Float32Array(m);
-    let nd = 0, painted = 0, flushed = 0;
+    let nd = 0, painted = 0;
     // pixel → bucket painted there in this draw: an identical circle on the same pixel is painted once
     if (stampGen.length < W * H) { stampGen = new Int32Array(W * H); stampB = new Uint16Array(W * H); gen = 0; }
     gen++;
@@ -105,9 +104,6 @@ function install(ctx) {
         g.globalAlpha = s.fillOpacity; g.fill();
         if (s.weight) { g.globalAlpha = s.opacity; g.stroke(); }
         g.beginPath(); inPath = 0;
-        // Chromium records canvas calls and rasterises them at paint: past ~10^5 circles in one frame
-        // that costs superlinearly (1 M: 37 s). Reading a pixel makes it rasterise what it has so far.
-        if ((flushed += PATH_MAX) >= RASTER_EVERY) { flushed = 0; g.getImageData(0, 0, 1, 1); }
       };
       g.beginPath();
       for (let q = a; q < z; q++) {
