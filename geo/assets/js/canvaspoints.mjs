@@ -7,7 +7,7 @@ import { styleFor, popupContent, tooltipContent, makeSpider } from './points.mjs
 
 const CELL = 32;          // hit-grid cell (CSS px), larger than the largest radius (26) + stroke
 const STACK_PX = 4;       // points closer than this on screen are "stacked": a click fans them out
-const PAD = 0.2;
+const PAD = 0.2;          // canvas margin around the view (fraction of its size), so short pans show points
 const PATH_MAX = 2000;    // circles per path before it is filled
 const PRECS = ['country', 'region', 'settlement'];   // drawing order: coarse circles below, dots on top
 
