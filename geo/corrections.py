@@ -3,15 +3,24 @@
 A corrections CSV has columns ``event_id, action`` and, depending on the action:
 ``drop`` (remove the event), ``move`` (``latitude, longitude`` and optionally ``location_name``),
 ``retype`` (``event_type``), ``set`` (``field, value``: any other field). ``note`` is free text.
+
+A corrections file gets the same treatment as an event table: any encoding people have, one-line
+errors for an unreadable file, and every bad line (an unknown action, latitude "abc", an id that
+matches no event) a reject with its reason instead of a stopped run. Dropped events are counted,
+so rows in = events + rejects + dropped still holds.
 """
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import io
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo import _io
 from geo._errors import InputError
+from geo.read import Reject
 from geo.schema import EVENT_TYPES
 
 ACTIONS = ("drop", "move", "retype", "set")
@@ -24,63 +33,124 @@ class Correction:
     event_id: str
     action: str
     values: dict[str, str]
+    raw: str = ""
 
 
-def read_corrections(path: str | Path) -> list[Correction]:
-    """Parse and validate the whole file first: one bad line stops the run with file:line: field."""
+@dataclass
+class Corrections:
+    """Valid corrections and the file's bad lines (as rejects: file, line, field, reason)."""
+    file: str
+    items: list[Correction] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class Applied:
+    """What applying corrections did: the events left, how many were dropped, ids matching nothing."""
+    events: list[dict[str, Any]]
+    n_dropped: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def read_corrections(path: str | Path, *, encoding: str | None = None) -> Corrections:
+    """Parse and validate every line; bad lines become rejects naming line and field.
+
+    An unreadable file (missing, not text, no ``event_id``/``action`` columns) is an InputError.
+    """
     path = Path(path)
+    text, enc = _io.read_text(path, encoding)
+    out = Corrections(str(path), encoding=enc)
+    lines = io.StringIO(text, newline="")
+    reader = csv.reader(lines, strict=True)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror}") from None
-    reader = csv.DictReader(text.splitlines())
+        header = [_io.csv_unsafe(h.strip()) for h in next(reader)]
+    except StopIteration:
+        raise InputError(str(path), "empty file: no header row", line=1) from None
+    except csv.Error as e:
+        raise InputError(str(path), f"malformed header: {e}", line=1) from None
     for col in ("event_id", "action"):
-        if col not in (reader.fieldnames or []):
+        if col not in header:
             raise InputError(str(path), f"missing column: {col}", line=1, field=col)
-    out = []
-    for rec in reader:
-        line = reader.line_num
-        vals = {k.strip(): (v or "").strip() for k, v in rec.items() if k}
-        action = vals.get("action", "").lower()
-        if not vals.get("event_id"):
-            raise InputError(str(path), "empty event_id", line=line, field="event_id")
-        if action not in ACTIONS:
-            raise InputError(str(path), f"unknown action {action!r} (use {', '.join(ACTIONS)})", line=line,
-                             field="action")
-        if action == "move":
-            for f, lim in (("latitude", 90), ("longitude", 180)):
-                try:
-                    v = float(vals.get(f, ""))
-                except ValueError:
-                    raise InputError(str(path), f"move needs a number, got {vals.get(f, '')!r}", line=line,
-                                     field=f) from None
-                if abs(v) > lim:
-                    raise InputError(str(path), f"{v} outside -{lim}..{lim}", line=line, field=f)
-        if action == "retype" and vals.get("event_type", "") not in EVENT_TYPES:
-            raise InputError(str(path), f"event_type must be one of {', '.join(EVENT_TYPES)}", line=line,
-                             field="event_type")
-        if action == "set" and (not vals.get("field") or vals["field"] in _PROTECTED):
-            raise InputError(str(path), f"set needs a field other than {', '.join(sorted(_PROTECTED))}",
-                             line=line, field="field")
-        out.append(Correction(line, vals["event_id"], action, vals))
+    text_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    prev = reader.line_num
+    while True:
+        start = prev + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            out.rejects.append(Reject(str(path), start, "", f"malformed CSV: {e}", _raw(text_lines, start,
+                                                                                            reader.line_num)))
+            prev = reader.line_num
+            continue
+        prev = reader.line_num
+        raw = _raw(text_lines, start, prev)
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            out.rejects.append(Reject(str(path), start, "", f"{len(cells)} cells, header has {len(header)}", raw))
+            continue
+        vals = {k: _io.csv_unsafe(v.strip()) for k, v in zip(header, cells) if k}
+        problem = _check(vals)
+        if problem:
+            out.rejects.append(Reject(str(path), start, problem[0], problem[1], raw))
+            continue
+        out.items.append(Correction(start, vals["event_id"], vals["action"].lower(), vals, raw))
     return out
 
 
-def apply_corrections(events: list[dict[str, Any]], corrections: list[Correction]) -> tuple[list[dict], list[str]]:
-    """Return (corrected events, warnings for corrections whose event_id matched nothing)."""
+def _raw(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start - 1:end])[:2000]
+
+
+def _check(vals: dict[str, str]) -> tuple[str, str] | None:
+    """(field, reason) of what is wrong with one correction line, or None."""
+    action = vals.get("action", "").lower()
+    if not vals.get("event_id"):
+        return "event_id", "empty event_id"
+    if action not in ACTIONS:
+        return "action", f"unknown action {action!r} (use {', '.join(ACTIONS)})"
+    if action == "move":
+        for f, lim in (("latitude", 90), ("longitude", 180)):
+            try:
+                v = float(vals.get(f, ""))
+            except ValueError:
+                return f, f"move needs a number, got {vals.get(f, '')!r}"
+            if not math.isfinite(v) or abs(v) > lim:
+                return f, f"{v} outside -{lim}..{lim}"
+    if action == "retype" and vals.get("event_type", "") not in EVENT_TYPES:
+        return "event_type", f"event_type must be one of {', '.join(EVENT_TYPES)}"
+    if action == "set" and (not vals.get("field") or vals["field"] in _PROTECTED):
+        return "field", f"set needs a field other than {', '.join(sorted(_PROTECTED))}"
+    return None
+
+
+def apply_corrections(events: list[dict[str, Any]], corrections: Corrections | list[Correction]) -> Applied:
+    """Apply every correction to the events with its id; a correction matching no event is a reject."""
+    items = list(corrections)
+    file = corrections.file if isinstance(corrections, Corrections) else "corrections"
     by_id: dict[str, list[Correction]] = {}
-    for c in corrections:
+    for c in items:
         by_id.setdefault(c.event_id, []).append(c)
     seen: set[str] = set()
     out = []
+    dropped = 0
     for ev in events:
         cs = by_id.get(ev.get("event_id", ""), [])
-        dropped = False
+        is_dropped = False
         for c in cs:
             seen.add(c.event_id)
             v = c.values
             if c.action == "drop":
-                dropped = True
+                is_dropped = True
             elif c.action == "move":
                 ev["latitude"], ev["longitude"] = float(v["latitude"]), float(v["longitude"])
                 if v.get("location_name"):
@@ -92,8 +162,10 @@ def apply_corrections(events: list[dict[str, Any]], corrections: list[Correction
                 ev[v["field"]] = v.get("value", "")
             ev["corrected"] = "; ".join(filter(None, [ev.get("corrected", ""), c.action + (
                 f" ({v['note']})" if v.get("note") else "")]))
-        if not dropped:
+        if is_dropped:
+            dropped += 1
+        else:
             out.append(ev)
-    warnings = [f"correction line {c.line}: no event with id {c.event_id}" for c in corrections
-                if c.event_id not in seen]
-    return out, warnings
+    rejects = [Reject(file, c.line, "event_id", f"no event with id {c.event_id!r}", c.raw)
+               for c in items if c.event_id not in seen]
+    return Applied(out, dropped, rejects)

@@ -6,7 +6,7 @@ above 12 means day-first); a column whose every value is ambiguous needs the use
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Callable, Iterable
 
 from geo._errors import InputError
@@ -76,34 +76,113 @@ def parse_date(value: str, *, dayfirst: bool | None = None) -> Parsed:
     raise ValueError(f"unrecognised date {s!r} (use YYYY-MM-DD)")
 
 
+class DateOrder:
+    """Settles a numeric date column's day/month order from values seen one at a time (streamed).
+
+    A first part above 12 means day-first, a second part above 12 month-first; a column showing
+    both contradicts itself.
+    """
+
+    def __init__(self) -> None:
+        self.day_first = self.month_first = False
+        self.example: str | None = None
+
+    def add(self, value: str) -> None:
+        m = _NUMERIC.match(value.strip())
+        if not m:
+            return
+        if self.example is None:
+            self.example = value.strip()
+        a, b = int(m[1]), int(m[2])
+        self.day_first |= a > 12
+        self.month_first |= b > 12
+
+    def decided(self) -> bool | None:
+        """True/False when some value decides; None when all are ambiguous or none numeric."""
+        if self.day_first and self.month_first:
+            raise ValueError("column mixes day-first and month-first dates")
+        return True if self.day_first else (False if self.month_first else None)
+
+    def parser(self, *, file: str, field: str, dayfirst: bool | None = None) -> Callable[[str], Parsed]:
+        """A parser for the column; :class:`InputError` when the order cannot be settled."""
+        if dayfirst is None:
+            try:
+                dayfirst = self.decided()
+            except ValueError as e:
+                raise InputError(file, f"{e}; pass --dayfirst or --monthfirst", field=field) from None
+            if dayfirst is None and self.example is not None:
+                raise InputError(file, f"every numeric date is ambiguous (e.g. {self.example!r}); "
+                                 "pass --dayfirst or --monthfirst", field=field)
+        return lambda v: parse_date(v, dayfirst=dayfirst)
+
+
 def infer_dayfirst(values: Iterable[str]) -> bool | None:
     """True/False when some numeric value decides the order; None when all are ambiguous or none numeric.
 
     Raises ValueError when the column contradicts itself (both 31/01 and 01/31 style values).
     """
-    day_first = month_first = False
+    order = DateOrder()
     for v in values:
-        m = _NUMERIC.match(v.strip())
-        if not m:
-            continue
-        a, b = int(m[1]), int(m[2])
-        day_first |= a > 12
-        month_first |= b > 12
-    if day_first and month_first:
-        raise ValueError("column mixes day-first and month-first dates")
-    return True if day_first else (False if month_first else None)
+        order.add(v)
+    return order.decided()
 
 
 def column_parser(values: list[str], *, file: str, field: str,
                   dayfirst: bool | None = None) -> Callable[[str], Parsed]:
     """A parser for one date column, with its day/month order settled up front."""
-    if dayfirst is None:
-        try:
-            dayfirst = infer_dayfirst(values)
-        except ValueError as e:
-            raise InputError(file, f"{e}; pass --dayfirst or --monthfirst", field=field) from None
-        if dayfirst is None and any(_NUMERIC.match(v.strip()) for v in values):
-            example = next(v for v in values if _NUMERIC.match(v.strip()))
-            raise InputError(file, f"every numeric date is ambiguous (e.g. {example!r}); "
-                             "pass --dayfirst or --monthfirst", field=field)
-    return lambda v: parse_date(v, dayfirst=dayfirst)
+    order = DateOrder()
+    for v in values:
+        order.add(v)
+    return order.parser(file=file, field=field, dayfirst=dayfirst)
+
+
+# ---------------------------------------------------------------- plausible dates
+
+#: the default --date-range start: the war began in 2014 (Crimea, Donbas)
+DEFAULT_START = date(2014, 1, 1)
+
+
+def default_range(today: date | None = None) -> tuple[date, date]:
+    """2014-01-01 to tomorrow (by the machine's clock; tomorrow allows for time zones)."""
+    today = today or date.today()
+    return DEFAULT_START, today + timedelta(days=1)
+
+
+def parse_range(s: str) -> tuple[date, date]:
+    """``START..END`` or ``START:END`` (ISO dates; either may be empty for the default)."""
+    sep = ".." if ".." in s else ":"
+    a, _, b = s.partition(sep)
+    lo, hi = default_range()
+    try:
+        lo = date.fromisoformat(a.strip()) if a.strip() else lo
+        hi = date.fromisoformat(b.strip()) if b.strip() else hi
+    except ValueError:
+        raise ValueError(f"not a date range (YYYY-MM-DD..YYYY-MM-DD): {s!r}") from None
+    if lo > hi:
+        raise ValueError(f"date range ends before it starts: {s!r}")
+    return lo, hi
+
+
+def period(value: str) -> tuple[date, date] | None:
+    """First and last day covered by an ISO day, month (YYYY-MM) or year (YYYY); None if not one."""
+    try:
+        if len(value) == 10:
+            d = date.fromisoformat(value)
+            return d, d
+        if len(value) == 7:
+            y, m = int(value[:4]), int(value[5:])
+            first = date(y, m, 1)
+            nxt = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+            return first, nxt - timedelta(days=1)
+        if len(value) == 4:
+            y = int(value)
+            return date(y, 1, 1), date(y, 12, 31)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def outside(value: str, lo: date, hi: date) -> bool:
+    """True when the ISO date/month/year *value* lies wholly outside [lo, hi] (or is no date at all)."""
+    p = period(value)
+    return p is None or p[1] < lo or p[0] > hi

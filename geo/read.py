@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import json
 import math
+import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from geo import _io
 from geo import dates as _dates
 from geo._errors import InputError
 from geo.schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS
@@ -37,6 +40,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 #: Input columns whose name is ours but whose meaning we derive ourselves: kept under another name.
 DERIVED = {"country": "country_input"}
+
+#: a single CSV cell may hold this many characters (Python's default, 131,072, refuses long notes)
+csv.field_size_limit(1 << 30)
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".geojson", ".json", ".gpkg", ".parquet", ".geoparquet"}
 
@@ -67,46 +73,75 @@ class Reject:
 
 @dataclass
 class TableRows:
-    """Rows read from one file: ``rows`` carry ``_file``/``_line`` for later rejects."""
+    """Rows read from one file: ``rows`` carry ``_file``/``_line`` for later rejects.
+
+    ``encoding`` is the text encoding used (``""`` for binary formats); ``warnings`` are for the user.
+    """
     file: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     n_in: int = 0
+    encoding: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
-def read_table(path: str | Path, *, dayfirst: bool | None = None) -> TableRows:
-    """Read one event table. Raises :class:`InputError` for unreadable files and missing columns."""
+#: (line, record, raw) triples from a format reader; a record with "__bad__" is a reject
+Records = Iterator[tuple[int, dict, str]]
+
+
+def read_table(path: str | Path, *, dayfirst: bool | None = None, encoding: str | None = None) -> TableRows:
+    """Read one event table. Raises :class:`InputError` for unreadable files and missing columns.
+
+    CSV is streamed twice (once to settle the date column's day/month order, once for rows), so
+    memory does not grow with the file beyond the rows kept. *encoding* overrides detection.
+    """
     path = Path(path)
-    if not path.exists():
-        raise InputError(str(path), "no such file")
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        records, header = _csv_records(path)
-    elif suffix in (".geojson", ".json"):
-        records, header = _geojson_records(path)
-    elif suffix in (".gpkg", ".parquet", ".geoparquet"):
-        records, header = _geopandas_records(path)
-    else:
+    _io.check_input(path)
+    if suffix not in TABLE_SUFFIXES:
         raise InputError(str(path), f"unsupported file type '{suffix}' (use .csv, .geojson, .gpkg or .parquet)")
+    out = TableRows(str(path))
+    if suffix in (".csv", ".tsv"):
+        header, enc, opener = _csv_source(path, encoding)
+    elif suffix in (".geojson", ".json"):
+        header, enc, opener = _geojson_source(path, encoding)
+    else:
+        header, enc, opener = _geopandas_source(path)
+    out.encoding = enc
     mapping = column_mapping(header)
     _require(path, header, mapping)
-    records = list(records)
-    parse_date = _dates.column_parser([_clean(r[1].get(mapping.get("event_date", ""), "")) for r in records],
-                                      file=str(path), field=mapping.get("event_date", "event_date"),
-                                      dayfirst=dayfirst)
-    out = TableRows(str(path), n_in=len(records))
-    for line, rec, raw in records:
+    if "event_date" not in mapping:
+        out.warnings.append(f"no date column (looked for {', '.join(ALIASES['event_date'])}; found: "
+                            f"{_shorten(header)}): every row is mapped undated")
+    order = _dates.DateOrder()
+    if "event_date" in mapping:
+        col = mapping["event_date"]
+        for _line, rec, _raw in opener():
+            if "__bad__" not in rec:
+                order.add(_clean(rec.get(col, "")))
+    parse_date = order.parser(file=str(path), field=mapping.get("event_date", "event_date"), dayfirst=dayfirst)
+    used = set(mapping.values())
+    extras = [h for h in header if h not in used]
+    for line, rec, raw in opener():
+        out.n_in += 1
         if "__bad__" in rec:
             out.rejects.append(Reject(str(path), line, rec.get("__field__", ""), rec["__bad__"], raw))
             continue
         try:
-            row = _to_row(rec, mapping, parse_date)
+            row = _to_row(rec, mapping, parse_date, extras)
         except _RowError as e:
             out.rejects.append(Reject(str(path), line, e.field, e.reason, raw))
             continue
         row["_file"], row["_line"], row["_raw"] = str(path), line, raw
         out.rows.append(row)
     return out
+
+
+def _shorten(header: list[str], n: int = 12) -> str:
+    if not header:
+        return "no columns"
+    more = f" … ({len(header)} in all)" if len(header) > n else ""
+    return ", ".join(str(h)[:40] for h in header[:n]) + more
 
 
 def column_mapping(header: Iterable[str]) -> dict[str, str]:
@@ -138,14 +173,14 @@ class _RowError(Exception):
         self.field, self.reason = field, reason
 
 
-def _to_row(rec: dict[str, Any], mapping: dict[str, str], parse_date) -> dict[str, Any]:
+def _to_row(rec: dict[str, Any], mapping: dict[str, str], parse_date: Callable,
+            extras: list[str]) -> dict[str, Any]:
     get = lambda ours: _clean(rec.get(mapping[ours])) if ours in mapping else ""  # noqa: E731
     row: dict[str, Any] = {}
-    used = set(mapping.values())
-    for k, v in rec.items():  # extras first, so ours win on a name clash
-        if k in used or k is None:
-            continue
-        row[DERIVED.get(k.strip().lower(), k)] = _clean(v)
+    for k in extras:  # extras first, so ours win on a name clash; only filled cells (sparse tables)
+        v = _clean(rec.get(k))
+        if v != "":
+            row[DERIVED.get(str(k).strip().lower(), k)] = v
 
     lat_s, lon_s = get("latitude"), get("longitude")
     if lat_s == "" and lon_s == "":
@@ -193,7 +228,16 @@ def _to_row(rec: dict[str, Any], mapping: dict[str, str], parse_date) -> dict[st
     else:
         row["confidence"] = None
     row["event_id_input"] = get("event_id")
+    for k in _REPEATED:   # a million rows share a few hundred dates, places and labels: keep one copy
+        v = row.get(k)
+        if type(v) is str and len(v) <= 64:
+            row[k] = sys.intern(v)
     return row
+
+
+#: fields whose values repeat across rows (interned: memory in proportion to distinct values)
+_REPEATED = ("event_date", "date_precision", "event_type", "event_type_original", "status", "geo_precision",
+             "location_name", "admin1_input", "weapon", "actor_original", "status_original")
 
 
 def normalise_type(label: str) -> tuple[str, str]:
@@ -227,109 +271,175 @@ def _clean(v: Any) -> str:
     if isinstance(v, float) and math.isnan(v):
         return ""
     if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v).strip()
-
-
-# --- format readers: yield (line, record, raw) -------------------------------------------------
-
-def _csv_records(path: Path) -> tuple[Iterator[tuple[int, dict, str]], list[str]]:
+        try:
+            return json.dumps(v, ensure_ascii=False)
+        except (RecursionError, ValueError):
+            return "<value nested too deeply>"
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(str(path), f"not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise InputError(str(path), f"cannot read: {e.strerror}") from None
-    if not text.strip():
+        return str(v).strip()
+    except ValueError:  # an integer of more than 4,300 digits
+        return "<number too long>"
+
+
+# --- format readers: (header, encoding, opener); opener() yields (line, record, raw) afresh ---------
+
+def _csv_source(path: Path, encoding: str | None) -> tuple[list[str], str, Callable[[], Records]]:
+    """Header, encoding and a re-startable row stream of a CSV/TSV file.
+
+    Rows end only at CR, LF or CRLF (``newline=""``): a cell holding a vertical tab, form feed,
+    U+0085 or U+2028 stays one cell, as spreadsheets wrote it. Cells that :func:`geo._io.csv_safe`
+    protected from spreadsheets (a leading ``'``) are restored.
+    """
+    fh, enc = _io.open_text(path, encoding)
+    with fh:
+        try:
+            first = fh.readline()
+            while first and not first.strip() and first[-1:] in "\r\n":
+                first = fh.readline()
+        except UnicodeDecodeError as e:
+            raise InputError(str(path), f"not valid {enc} text ({e.reason}); pass --encoding", line=1) from None
+    if not first.strip():
         raise InputError(str(path), "empty file: no header row", line=1)
-    delim = "\t" if path.suffix.lower() == ".tsv" else _sniff(text)
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines, delimiter=delim, strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except csv.Error as e:
-        raise InputError(str(path), f"malformed header: {e}", line=1) from None
-    dup = {h for h in header if header.count(h) > 1 and h}
+    delim = "\t" if path.suffix.lower() == ".tsv" else _sniff(first)
+    header: list[str] = []
+
+    def rows() -> Records:
+        fh, _ = _io.open_text(path, enc)
+        consumed: list[str] = []
+        count = [0]
+
+        def lines() -> Iterator[str]:
+            for ln in fh:
+                consumed.append(ln)
+                count[0] += 1
+                yield ln
+        reader = csv.reader(lines(), delimiter=delim, strict=True)
+        with fh:
+            got_header = False
+            while True:
+                start = count[0] + 1
+                consumed.clear()
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as e:
+                    raise InputError(str(path), f"not valid {enc} text ({e.reason}) after this line; "
+                                     "pass --encoding", line=max(count[0], 1)) from None
+                except csv.Error as e:
+                    if not got_header:
+                        raise InputError(str(path), f"malformed header: {e}", line=start) from None
+                    raw = "".join(consumed).rstrip("\r\n")
+                    yield start, {"__bad__": f"malformed CSV: {e}"}, raw
+                    continue
+                if not got_header:
+                    if not any(c.strip() for c in cells):
+                        continue
+                    got_header = True
+                    if not header:
+                        header.extend(_io.csv_unsafe(h.strip()) for h in cells)
+                    continue
+                if not any(c.strip() for c in cells):
+                    continue  # blank line: not a row
+                raw = "".join(consumed).rstrip("\r\n")
+                if len(cells) != len(header):
+                    yield start, {"__bad__": f"{len(cells)} cells, header has {len(header)}"}, raw
+                    continue
+                yield start, dict(zip(header, map(_io.csv_unsafe, cells))), raw
+
+    gen = rows()
+    next(gen, None)  # reads the header (and the first row, discarded: opener() restarts)
+    gen.close()
+    if not header:
+        raise InputError(str(path), "empty file: no header row", line=1)
+    dup = [h for h, n in Counter(header).items() if n > 1 and h]
     if dup:
-        raise InputError(str(path), f"duplicate column name(s): {', '.join(sorted(dup))}", line=1)
-
-    def gen() -> Iterator[tuple[int, dict, str]]:
-        start = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                raise InputError(str(path), f"malformed CSV: {e}", line=reader.line_num) from None
-            end = reader.line_num
-            raw = "".join(lines[start - 1:end]).rstrip("\r\n")
-            line, start = start, end + 1
-            if not any(c.strip() for c in cells):
-                continue  # blank line: not a row
-            if len(cells) != len(header):
-                yield line, {"__bad__": f"{len(cells)} cells, header has {len(header)}"}, raw
-                continue
-            yield line, dict(zip(header, cells)), raw
-
-    return gen(), header
+        raise InputError(str(path), f"duplicate column name(s): {_shorten(sorted(dup))}", line=1)
+    return header, enc, rows
 
 
-def _sniff(text: str) -> str:
-    first = text.split("\n", 1)[0]
+def _sniff(first: str) -> str:
     counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else ","
 
 
-def _geojson_records(path: Path) -> tuple[Iterator[tuple[int, dict, str]], list[str]]:
+def _dumps(obj: Any) -> str:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.dumps(obj, ensure_ascii=False)[:2000]
+    except (RecursionError, ValueError, TypeError):
+        return "<feature nested too deeply to show>"
+
+
+def _geojson_source(path: Path, encoding: str | None) -> tuple[list[str], str, Callable[[], Records]]:
+    text, enc = _io.read_text(path, encoding)
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"malformed JSON: {e.msg} (column {e.colno})", line=e.lineno) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(str(path), f"cannot read: {e}") from None
+    except RecursionError:
+        raise InputError(str(path), "malformed JSON: nested too deeply") from None
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        raise InputError(str(path), f"malformed JSON: {str(e)[:200]}") from None
+    del text
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = {"type": "FeatureCollection", "features": [data]}
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
             data.get("features"), list):
         raise InputError(str(path), "not a GeoJSON FeatureCollection", field="type")
+    features: list = data["features"]
     header: list[str] = []
     seen: set[str] = set()
-    for f in data["features"]:
-        for k in (f.get("properties") or {}) if isinstance(f, dict) else ():
-            if k not in seen:
-                seen.add(k)
-                header.append(k)
-    for k in ("latitude", "longitude"):
+    for f in features:
+        props = f.get("properties") if isinstance(f, dict) else None
+        if isinstance(props, dict):
+            for k in props:
+                if k not in seen:
+                    seen.add(k)
+                    header.append(k)
+    for k in ("latitude", "longitude") + (("id",) if any(isinstance(f, dict) and "id" in f for f in features)
+                                          else ()):
         if k not in seen:
             header.append(k)
 
-    def gen() -> Iterator[tuple[int, dict, str]]:
-        for i, f in enumerate(data["features"]):
-            raw = json.dumps(f, ensure_ascii=False)[:2000]
-            if not isinstance(f, dict):
-                yield i, {"__bad__": "feature is not an object"}, raw
-                continue
-            props = dict(f.get("properties") or {})
-            geom = f.get("geometry")
-            if geom:
-                if geom.get("type") != "Point":
-                    yield i, {"__bad__": f"geometry type {geom.get('type')} (points only)",
-                              "__field__": "geometry"}, raw
-                    continue
-                coords = geom.get("coordinates") or []
-                if len(coords) < 2:
-                    yield i, {"__bad__": "point without coordinates", "__field__": "geometry"}, raw
-                    continue
-                props["longitude"], props["latitude"] = coords[0], coords[1]
-            if "id" in f and "id" not in props:
-                props["id"] = f["id"]
-            yield i, props, raw
-    return gen(), header
+    def rows() -> Records:
+        for i, f in enumerate(features):
+            yield (i, *_feature_record(f))
+    return header, enc, rows
 
 
-def _geopandas_records(path: Path) -> tuple[Iterator[tuple[int, dict, str]], list[str]]:
+def _feature_record(f: Any) -> tuple[dict, str]:
+    """One GeoJSON feature → (record, raw); odd shapes become a "__bad__" record naming the field."""
+    raw = _dumps(f)
+    if not isinstance(f, dict):
+        return {"__bad__": "feature is not an object", "__field__": "feature"}, raw
+    props = f.get("properties")
+    if props is None:
+        props = {}
+    if not isinstance(props, dict):
+        return {"__bad__": f"properties is a {type(props).__name__}, not an object",
+                "__field__": "properties"}, raw
+    props = dict(props)
+    geom = f.get("geometry")
+    if geom is not None:
+        if not isinstance(geom, dict):
+            return {"__bad__": f"geometry is a {type(geom).__name__}, not an object",
+                    "__field__": "geometry"}, raw
+        gtype = geom.get("type")
+        if gtype != "Point":
+            return {"__bad__": f"geometry type {_clean(gtype)[:40] or 'missing'} (points only)",
+                    "__field__": "geometry"}, raw
+        coords = geom.get("coordinates")
+        if not isinstance(coords, (list, tuple)) or len(coords) < 2:
+            return {"__bad__": "point without coordinates", "__field__": "geometry"}, raw
+        props["longitude"], props["latitude"] = coords[0], coords[1]
+    if "id" in f and "id" not in props:
+        props["id"] = f["id"]
+    return props, raw
+
+
+def _geopandas_source(path: Path) -> tuple[list[str], str, Callable[[], Records]]:
+    """GeoPackage/GeoParquet: reprojected to WGS84 (EPSG:4326, lon/lat degrees) when the file has another CRS."""
     import geopandas as gpd
     import pandas as pd
     try:
@@ -341,16 +451,22 @@ def _geopandas_records(path: Path) -> tuple[Iterator[tuple[int, dict, str]], lis
             except (ValueError, KeyError):
                 df = pd.read_parquet(path)
     except Exception as e:  # pyogrio/pyarrow raise many types; the user needs one line
-        raise InputError(str(path), f"cannot read: {str(e).splitlines()[0][:200]}") from None
-    geom_col = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
-    header = [c for c in df.columns if c != geom_col]
+        msg = (str(e).splitlines() or [type(e).__name__])[0][:200]
+        raise InputError(str(path), f"cannot read: {msg}") from None
+    geom_col = df.geometry.name if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df else None
+    if geom_col and df.crs is not None and not df.crs.equals("EPSG:4326"):
+        try:
+            df = df.to_crs("EPSG:4326")
+        except Exception as e:
+            raise InputError(str(path), f"cannot reproject from {df.crs.to_string()} to WGS84: {e}") from None
+    header = [str(c) for c in df.columns if c != geom_col]
     if geom_col:
         header += [c for c in ("latitude", "longitude") if c not in header]
 
-    def gen() -> Iterator[tuple[int, dict, str]]:
+    def rows() -> Records:
         for i, rec in enumerate(df.to_dict("records")):
             g = rec.pop(geom_col, None) if geom_col else None
-            props = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}
+            props = {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}
             raw = json.dumps(props, ensure_ascii=False, default=str)[:2000]
             if g is not None and not g.is_empty:
                 if g.geom_type != "Point":
@@ -358,4 +474,4 @@ def _geopandas_records(path: Path) -> tuple[Iterator[tuple[int, dict, str]], lis
                     continue
                 props["longitude"], props["latitude"] = g.x, g.y
             yield i, props, raw
-    return gen(), header
+    return header, "", rows

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,6 +28,8 @@ import shapely
 from geo import _io, _vendor
 from geo._errors import InputError
 from geo.admin1 import BY_CODE
+
+log = logging.getLogger(__name__)
 
 #: vendored file stem -> ISO-2; order is priority when polygons overlap (Ukraine first).
 SOURCES: dict[str, str] = {
@@ -49,8 +53,9 @@ def load_regions() -> gpd.GeoDataFrame:
 
     UA and RU units (all of Russia), plus neighbour countries' units with code and admin1 ""
     (they only give the country). Russia's unnamed minor islands ("RU.") are merged into the
-    nearest Russian unit. Cached as GeoParquet in the vendor dir (keyed by the source files),
-    so repeated builds do not re-parse the 6 MB rus.json; returns a copy, safe to modify.
+    nearest Russian unit. Cached as GeoParquet (data, not a pickle: loading it runs no code) in
+    :func:`cache_dir`, keyed by the source files, so repeated builds do not re-parse the 6 MB
+    rus.json; returns a copy, safe to modify.
     """
     return _regions()[_COLUMNS].copy()
 
@@ -61,12 +66,12 @@ def _regions() -> gpd.GeoDataFrame:
     key = hashlib.sha1(json.dumps(
         [_CACHE_VERSION] + [[p.name, p.stat().st_size, p.stat().st_mtime_ns] for p in paths]
     ).encode()).hexdigest()[:12]
-    cache = paths[0].parent / f"regions-{key}.parquet"
-    if cache.exists():
+    cache = cache_dir() / f"regions-{key}.parquet"
+    if cache.is_file():
         try:
             return gpd.read_parquet(cache)
-        except Exception:  # corrupt or from another library version: rebuild
-            pass
+        except Exception as exc:  # corrupt or from another library version: rebuild
+            log.warning("region cache %s unreadable (%s): rebuilding it", cache, exc)
     gdf = _build(paths)
     try:
         with _io.atomic_open(cache, "wb") as fh:
@@ -74,9 +79,20 @@ def _regions() -> gpd.GeoDataFrame:
         for old in cache.parent.glob("regions-*.parquet"):
             if old != cache:
                 old.unlink(missing_ok=True)
-    except OSError:
-        pass  # read-only vendor dir: just do not cache
+    except (OSError, InputError) as exc:
+        log.warning("cannot cache admin-1 regions in %s (%s): every run re-reads the polygons (~2 s); "
+                    "set FRONTLINE_MAP_CACHE to a writable folder", cache.parent, exc)
     return gdf
+
+
+def cache_dir() -> Path:
+    """Where derived data is cached: ``$FRONTLINE_MAP_CACHE``, else ``$XDG_CACHE_HOME/frontline-map``
+    (``~/.cache/frontline-map``) — never the package folder, which may be read-only or shared."""
+    env = os.environ.get("FRONTLINE_MAP_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "frontline-map"
 
 
 def _build(paths: list[Path]) -> gpd.GeoDataFrame:

@@ -290,7 +290,7 @@ def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str
 SINGLE_FILE_MAX = 100_000
 
 
-def render_files(events: pd.DataFrame, *, name: str = "index", single_file_max: int = SINGLE_FILE_MAX,
+def render_files(events: pd.DataFrame, *, name: str = "index", single_file_max: int | None = None,
                  csp: bool = True, **kwargs: Any) -> dict[str, str]:
     """The map as files: ``{"<name>.html": page}``, and above *single_file_max* events also
     ``{"<name>.data-<hash>/events.js": data script}`` (paths relative to the page's folder; the hash
@@ -299,7 +299,7 @@ def render_files(events: pd.DataFrame, *, name: str = "index", single_file_max: 
     from geo import _map_plugins as P
     m = build_map(events, **kwargs)
     viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
-    if viewer.blobs["events"]["n"] > single_file_max:
+    if viewer.blobs["events"]["n"] > (SINGLE_FILE_MAX if single_file_max is None else single_file_max):
         events_js = P.data_script("fl-events", viewer.blobs["events"])
         viewer.external = {"events"}
         viewer.data_dir = f"{name}.data-" + hashlib.sha256(events_js.encode("utf-8")).hexdigest()[:12]

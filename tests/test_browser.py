@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
 import pandas as pd
 import pytest
@@ -370,10 +371,13 @@ def test_xss_payloads_stay_text(offline_page, tmp_path):
         p.js("id => { frontline.markerOf(id).closeTooltip(); }", r["event_id"])
     p.js("frontline.map.setView([51.5, 31.5], 7, {animate: false}) && null")
     xy = _screen_xy(p, 51.5, 31.5)
-    p.page.mouse.move(*xy)
-    p.page.mouse.move(xy[0] + 1, xy[1] + 1, steps=2)        # a pointer moves more than once (hover is throttled)
-    p.wait("t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))",
-                             arg=PAYLOADS[3])              # the region's name, as text
+    shown = "t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))"
+    for k in range(40):                                   # hover until the region's tooltip shows (a loaded
+        p.page.mouse.move(xy[0] + k % 3, xy[1])           # machine may not have redrawn at the first move)
+        if p.js(shown, PAYLOADS[3]):
+            break
+        time.sleep(0.1)
+    p.wait(shown, arg=PAYLOADS[3])                        # the region's name, as text
     p.page.fill(".fl-search", "onerror")
     p.page.wait_for_selector(".fl-hit")
     assert PAYLOADS[0] in p.page.text_content(".fl-results")

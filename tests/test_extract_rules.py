@@ -495,9 +495,11 @@ def test_governor_of_a_region_reporting_attacks_in_the_region(gaz):
     assert names(es) == [key("Kupiansk")]
 
 
-def test_geocode_match_approximate_for_a_katottg_village(gaz):
+def test_geocode_match_for_a_village_with_its_own_point(gaz):
+    # (Robotyne was a KATOTTG-only village placed at its hromada, "approximate"; the joined GeoNames
+    # table now gives it its own point)
     es = ev("Russian forces attacked near Robotyne in Zaporizhzhia Oblast on Thursday.", gaz)
-    assert names(es) == [key("Robotyne")] and es[0]["geocode_match"] == "approximate"
+    assert names(es) == [key("Robotyne")] and es[0]["geocode_match"] == "exact"
     assert es[0]["event_type_original"] == "" and es[0]["trigger"] == "attacked"
 
 

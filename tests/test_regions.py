@@ -104,6 +104,7 @@ def test_cache_file_is_written_and_reused(tmp_path, monkeypatch):
     for stem in regions.SOURCES:
         (tmp_path / f"{stem}.json").write_bytes(_vendor.path(f"{stem}.json").read_bytes())
     monkeypatch.setenv("FRONTLINE_MAP_VENDOR", str(tmp_path))
+    monkeypatch.setenv("FRONTLINE_MAP_CACHE", str(tmp_path))   # the cache lives outside the package folder
     regions._regions.cache_clear()
     try:
         first = regions.load_regions()

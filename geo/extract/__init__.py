@@ -16,11 +16,15 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from geo import _io
 from geo._errors import InputError
 from geo.admin1 import name_of
 from geo.schema import COLUMNS, event_id
-from geo.extract.articles import first_line_date, read_table, read_text, text_date
-from geo.extract.events import Candidate, extract_candidates
+from geo.extract.articles import (first_line_date, plausible_published, read_table, read_text_enc,
+                                  script_language, text_date)
+from geo.extract.dating import publication_text
+from geo.extract.incidents import extract_candidates
+from geo.extract.records import Candidate
 
 __all__ = ["Extraction", "extract_paths", "extract_text"]
 
@@ -60,12 +64,27 @@ def _record(c: Candidate, published: date | None, source: str, file: str) -> dic
     rec["event_id"] = event_id(rec)
     # event_type_original is a foreign table's own label: an article has none; the words that
     # made it an event go to "trigger", and how the gazetteer matched the place to "geocode_match"
-    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match,
+    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match, "why": c.why,
             "articles": rec["articles"]}
 
 
+#: Publication dates outside this range are typing errors ("date 9999-12-31"): ignored with a warning.
+PUBLISHED_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
+
+
 def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:
-    cands, warnings = extract_candidates(text, published, gaz)
+    """Events of one article. Total: any str gives events or none, never an exception (an internal
+    error is reported as the article's warning, with its events lost, rather than stopping a run)."""
+    early: list[str] = []
+    if published is not None and not (PUBLISHED_RANGE[0] <= published <= PUBLISHED_RANGE[1]):
+        early.append(f"publication date {published.isoformat()} outside {PUBLISHED_RANGE[0].year}-"
+                     f"{PUBLISHED_RANGE[1].year}: ignored, events undated")
+        published = None
+    try:
+        cands, warnings = extract_candidates(text, published, gaz)
+    except Exception as exc:  # noqa: BLE001 - a bug must cost one article, not the run
+        return [], early + [f"extraction failed ({type(exc).__name__}: {exc}); no events from this text"]
+    warnings = early + warnings
     for c in cands:
         warnings += [w for w in c.warnings if w not in warnings]
     return [_record(c, published, source, file) for c in cands], warnings
@@ -106,55 +125,73 @@ def _merge_across(events: list[dict]) -> list[dict]:
 
 
 def _files(paths: Sequence[str | Path]) -> list[Path]:
+    """Article files: regular files only (a FIFO, device or symlink loop is an InputError), each once."""
     out: list[Path] = []
+    seen: set = set()
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*.txt") if q.is_file() and not q.name.startswith("."))
-        elif p.is_file():
-            if p.suffix.lower() == ".txt":      # articles.csv, corrections etc. beside them are not articles
-                out.append(p)
+            found = sorted(q for q in p.rglob("*.txt") if not q.name.startswith(".") and not q.is_dir())
+        elif p.is_file() or p.is_symlink() or p.exists():
+            found = [p] if p.suffix.lower() == ".txt" else []  # articles.csv etc. beside them are not articles
         else:
             raise InputError(str(p), "no such file or folder")
+        for q in found:
+            _io.check_input(q)
+            st = q.stat()
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                out.append(q)
     return out
 
 
 def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
-                  articles_table: str | Path | None = None, gazetteer=None) -> Extraction:
-    """PATHs are files or folders (*.txt, UTF-8; other files such as articles.csv are skipped).
-    Publication date: `published` > articles table > first line `date YYYY-MM-DD` > a date in the text."""
+                  articles_table: str | Path | None = None, gazetteer=None,
+                  encoding: str | None = None) -> Extraction:
+    """PATHs are files or folders (*.txt, any common encoding; other files such as articles.csv are skipped).
+    Publication date: `published` > articles table > first line `date YYYY-MM-DD` > a date in the text.
+    Each folder's own articles.csv is used for its texts (after an explicit `articles_table`)."""
     gaz = _gaz(gazetteer)
     files = _files(paths)
     table: dict[str, dict[str, str]] = {}
     if articles_table is not None:
-        table = read_table(articles_table)
-    else:   # an articles.csv beside the texts is used automatically
-        for d in {f.parent for f in files}:
-            if (d / "articles.csv").is_file():
-                for k, v in read_table(d / "articles.csv").items():
-                    table.setdefault(k, v)
+        table = read_table(articles_table, encoding)
+    beside: dict[Path, dict[str, dict[str, str]]] = {}   # folder → its articles.csv (names may repeat)
+    for d in {f.parent for f in files}:
+        if (d / "articles.csv").is_file():
+            beside[d] = read_table(d / "articles.csv", encoding)
     events: list[dict] = []
     articles: list[dict] = []
     for f in files:
-        raw = read_text(f)
+        raw, enc = read_text_enc(f, encoding)
         fl_date, text = first_line_date(raw)
-        row = table.get(f.name, {})
-        pub, how = published, "argument"
-        if pub is None and row.get("published"):
-            pub, how = date.fromisoformat(row["published"]), "table"
-        if pub is None and fl_date is not None:
-            pub, how = fl_date, "first-line"
+        row = table.get(f.name) or beside.get(f.parent, {}).get(f.name, {})
+        warnings: list[str] = []
+        candidates = [(published, "argument"),
+                      (date.fromisoformat(row["published"]) if row.get("published") else None, "table"),
+                      (fl_date, "first-line")]
+        pub, how = None, "none"
+        for d, src in candidates:
+            d, warn = plausible_published(d)
+            if warn:
+                warnings.append(f"{warn} ({src})")
+            if d is not None:
+                pub, how = d, src
+                break
         if pub is None:
-            td = text_date(text)
+            td = text_date(publication_text(text))      # (never a photo caption's date)
             if td is not None:
                 pub, how = td, "text"
-        warnings: list[str] = []
         if pub is None:
-            how = "none"
             warnings.append("no publication date (argument, articles table, first line or text): events undated")
         url = row.get("url", "")
-        evs, w = _article_events(text, pub, url or f.name, f.name, gaz)
-        warnings += w
+        lang = script_language(text)
+        if lang:
+            evs = []
+            warnings.append(f"text is {lang}: the extractor reads English only for now; no events extracted")
+        else:
+            evs, w = _article_events(text, pub, url or f.name, f.name, gaz)
+            warnings += w
         events += evs
         articles.append({"file": f.name, "published": pub.isoformat() if pub else "", "published_from": how,
-                         "url": url, "n_events": len(evs), "warnings": warnings})
+                         "url": url, "n_events": len(evs), "warnings": warnings, "encoding": enc})
     return Extraction(events=_merge_across(events), articles=articles)

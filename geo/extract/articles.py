@@ -1,11 +1,19 @@
-"""Reading article files and finding their publication date (argument > table > first line > text)."""
+"""Reading article files and finding their publication date (argument > table > first line > text).
+
+Files are decoded as people have them (UTF-8, UTF-16, cp1251, koi8-r: :mod:`geo._io`) with line
+endings normalised to ``\\n``. A publication date must be plausible: one far in the future (a
+typo, ``9999-12-31``) or before 1900 is ignored with a warning, one merely after the machine's
+clock is kept with a warning.
+"""
 from __future__ import annotations
 
 import csv
+import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+from geo import _io
 from geo._errors import InputError
 from geo.extract.dates import _MONTH_RE, _MON
 
@@ -15,13 +23,57 @@ _FULL_DATES = [
     re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE}),?\s+(\d{{4}})\b", re.I),
     re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
 ]
+#: publication dates outside these are typos, not dates (and would overflow date arithmetic)
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+LATEST_AHEAD = timedelta(days=366)
 
 
-def read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(str(path), f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The article's text, decoded (see :mod:`geo._io`), line endings normalised to ``\\n``."""
+    return read_text_enc(path, encoding)[0]
+
+
+def read_text_enc(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding used)."""
+    text, enc = _io.read_text(path, encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), enc
+
+
+def plausible_published(d: date | None, today: date | None = None) -> tuple[date | None, str]:
+    """(date or None, warning or ""): a publication date is ignored when implausible, warned when future."""
+    if d is None:
+        return None, ""
+    today = today or date.today()
+    if d < EARLIEST_PUBLISHED or d > today + LATEST_AHEAD:
+        return None, (f"publication date {d.isoformat()} is outside the plausible range "
+                      f"{EARLIEST_PUBLISHED.isoformat()}..{(today + LATEST_AHEAD).isoformat()}: ignored")
+    if d > today:
+        return d, f"publication date {d.isoformat()} is in the future of this machine's clock ({today.isoformat()})"
+    return d, ""
+
+
+_UK_ONLY = set("іїєґІЇЄҐ")
+_RU_ONLY = set("ыэъёЫЭЪЁ")
+
+
+def script_language(text: str) -> str | None:
+    """"Ukrainian"/"Russian" (or "Cyrillic") when most letters are Cyrillic, else None (read as English)."""
+    sample = text[:20000]
+    letters = [c for c in sample if c.isalpha()]
+    if len(letters) < 20:
+        return None
+    cyr = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if cyr < 0.5 * len(letters):
+        return None
+    uk = sum(1 for c in sample if c in _UK_ONLY)
+    ru = sum(1 for c in sample if c in _RU_ONLY)
+    if uk > ru:
+        return "Ukrainian"
+    if ru > uk:
+        return "Russian"
+    return "Cyrillic-script"
 
 
 def first_line_date(text: str) -> tuple[date | None, str]:
@@ -51,6 +103,8 @@ def _full_dates(text: str) -> list[tuple[int, date]]:
                     d = date(int(g[2]), _MON[g[0].lower().rstrip(".")], int(g[1]))
             except (ValueError, KeyError):
                 continue
+            if plausible_published(d)[0] is None:
+                continue        # "9999-12-31" in a text is not when it was published
             out.append((m.start(), d))
     return sorted(out)
 
@@ -65,27 +119,39 @@ def text_date(text: str) -> date | None:
     return head[0] if head else max(d for _, d in found)
 
 
-def read_table(path: str | Path) -> dict[str, dict[str, str]]:
+def read_table(path: str | Path, encoding: str | None = None) -> dict[str, dict[str, str]]:
     """articles.csv: file,published[,url,outlet] → {file name: {published, url, outlet}}."""
     path = Path(path)
     try:
-        fh = path.open(encoding="utf-8-sig", newline="")
-    except OSError as e:
-        raise InputError(str(path), f"cannot read articles table: {e.strerror}") from None
+        text, _enc = _io.read_text(path, encoding)
+    except InputError as e:
+        raise InputError(str(path), f"cannot read articles table: {e.message}") from None
     out: dict[str, dict[str, str]] = {}
-    with fh:
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or "file" not in reader.fieldnames or "published" not in reader.fieldnames:
-            raise InputError(str(path), "articles table needs columns file,published[,url,outlet]", line=1)
-        for n, row in enumerate(reader, 2):
-            pub = (row.get("published") or "").strip()
-            if pub:
-                try:
-                    date.fromisoformat(pub[:10])
-                except ValueError:
-                    raise InputError(str(path), f"bad date {pub!r} (want YYYY-MM-DD)", line=n,
-                                     field="published") from None
-            name = Path((row.get("file") or "").strip()).name
-            out[name] = {"published": pub[:10], "url": (row.get("url") or "").strip(),
-                         "outlet": (row.get("outlet") or "").strip()}
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fields = [f.lstrip("\ufeff") for f in (reader.fieldnames or [])]
+    except csv.Error as e:
+        raise InputError(str(path), f"malformed articles table: {e}", line=1) from None
+    reader.fieldnames = fields
+    if "file" not in fields or "published" not in fields:
+        raise InputError(str(path), "articles table needs columns file,published[,url,outlet]", line=1)
+    n = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise InputError(str(path), f"malformed articles table: {e}", line=reader.line_num) from None
+        n = reader.line_num
+        get = lambda k: _io.csv_unsafe((row.get(k) or "").strip()) if isinstance(row.get(k), str) else ""  # noqa: E731
+        pub = get("published")
+        if pub:
+            try:
+                date.fromisoformat(pub[:10])
+            except ValueError:
+                raise InputError(str(path), f"bad date {pub!r} (want YYYY-MM-DD)", line=n,
+                                 field="published") from None
+        name = Path(get("file")).name
+        out[name] = {"published": pub[:10], "url": get("url"), "outlet": get("outlet")}
     return out

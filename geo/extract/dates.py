@@ -26,6 +26,8 @@ _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july
 _SPEECH = r"(?:said|says|told|reported|announced|stated|claimed|wrote|added|confirmed|denied|rejected)"
 
 BACKGROUND_DAYS = 30
+#: Years a date in a war report can have; others ("in 9999", a typo) are no dates.
+YEARS = (1900, 2100)
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("rel", re.compile(r"\b(yesterday|overnight|last\s+night|(?:throughout|during)\s+the\s+night(?!\s+of\b)|today|this\s+morning|tonight|earlier\s+today|"
                        r"(?:(?:shortly\s+|just\s+|soon\s+)?(?:after|before)\s+midnight|before\s+dawn|at\s+dawn|"
                        r"in\s+the\s+early\s+hours)(?!\s+(?:of|on)\b)|early\s+this\s+morning|"
-                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|"
+                       r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:24|twenty-four)\s+hours|(?:in\s+|over\s+)?the\s+(?:past|last)\s+day|last\s+day(?!\s+of)|"
                        r"(?:in\s+|over\s+)?the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days)|(?:a|the)\s+week\s+in\s+which|"
                        r"last\s+week|this\s+week|earlier\s+this\s+week|in\s+recent\s+(?:days|weeks)|"
                        r"last\s+month|earlier\s+this\s+month|this\s+month)\b", re.I)),
@@ -133,8 +135,11 @@ def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
                 continue
             if kind == "weekday" and sentence[m.end():m.end() + 1] == "s" :
                 continue
-            res = _resolve(kind, m, pub) if pub is not None or kind == "iso" else _resolve(kind, m, date.today())
-            if res is None:
+            try:
+                res = _resolve(kind, m, pub) if pub is not None or kind == "iso" else _resolve(kind, m, date.today())
+            except (OverflowError, ValueError):     # arithmetic past year 1 or 9999
+                res = None
+            if res is None or not (YEARS[0] <= res[0].year <= YEARS[1]):
                 continue
             before = sentence[max(0, m.start() - 30):m.start()].lower()
             if re.search(r"\bsince\s+(?:the\s+)?$", before) or m.group(0).lower().startswith("since"):

@@ -1,6 +1,7 @@
 """War-news vocabulary: event triggers, weapons, sides, claims, irrealis cues (general English, no places)."""
 from __future__ import annotations
 
+import functools
 import re
 
 _I = re.I
@@ -8,10 +9,10 @@ _I = re.I
 # Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
 STRIKE = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
-    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|(?:slammed|slamming|smashed|smashing|ploughed|plowed) into|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
+    r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|(?:slammed|slamming|smashed|smashing|ploughed|plowed|tore|tearing|ripped|crashed) (?:into|through)|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
     r"|(?:debris|wreckage|fragments)(?: (?:from|of) (?:a |an |the )?(?:[\w\-]+ ){0,2}?[\w\-]+)? (?:fell|falls|falling|crashed|landed)|fired|launched(?!\s+(?:[\w\-]+\s+){0,3}?(?:assaults?|offensives?|counter-?offensives?|ground|incursions?|raids?)\b)|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
-CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed)\b", _I)
+CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed|collapse|hurt)\b", _I)
 EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
                        r"|explosive devices?|fires? (?:broke out|at))\b", _I)
 NEGATION = re.compile(r"\b(?:not|no|never|n[’']t|without)\s+(?:\w+\s+){0,1}$", _I)
@@ -20,11 +21,19 @@ ATTACK = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault\w*|storm(?:ed|ing)|counter-?offensives?|offensives?|counter-?attacks?"
     r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
     r"|(?:tried|attempted|attempts?|attempting)(?: [\w\-]+){0,3}? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
-    r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing)"
+    r"|(?:took|taken|take) (?:over |control of )?(?=(?:the )?(?:village|town|city|settlement) of)|recaptur\w*|retak(?:en|e|ing)|retook|regain(?:ed|ing)|liberat(?:ed|ing|ion)"
     r"|assassinat\w*|ambush\w*|raids?|raided|fighting|clash(?:es|ed)|battles?|repel(?:led|s)?|repuls\w*"
     r"|advance[ds]?|killed in an attack|set (?:on )?fire to|setting fire to|arson)\b", _I)
 DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|wreck(?:ed|ing|s)|knocking out|sunk|sank|sinking|damag(?:ed|ing|es)|eliminat(?:ed|ing)|knocked out|disabled|wiped out"
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
+# Incidents told as noun phrases (headline and caption register: "Damage to school in X", "Widescale
+# destruction in X", "Burning vehicle following a strike in X", "Artillery craters in X").
+NOMINAL = re.compile(r"\b(?:destruction|damage|craters?|impacts?|impacted|(?:a|large|huge|massive|big|major|heavy|several)\s+fires?"
+                     r"|fires?\s+(?:broke out|raged|erupted)|burning|burnt|burned|ablaze|aftermath|wreckage|rubble"
+                     r"|shooting|firing (?:at|on)|dead|bodies|body|corpses?|deceased|casualt(?:y|ies)|charred|under (?:\w+\s+)?fire"
+                     r"|fires?(?!\s*(?:brigade|department|fighters?|service|station|truck|engine|alarm|safety|hazard|extinguish\w*))"
+                     r"|impacting|bullet holes|blood|pillag\w+|loot(?:ed|ing)|tortured|gunfire|mass graves?|explodes"
+                     r"|(?:the|this|that|an?)\s+(?:\w+\s+)?incidents?|suffered|(?:occurred|happened|took place)\s+(?:\w+\s+){0,3}?(?:in|near|at|on))\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
 EQUIPMENT = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"
@@ -47,9 +56,11 @@ TARGET_BEFORE = re.compile(
     r"|fighting in|push on|offensive on|offensive toward|offensive towards|counteroffensive toward|counteroffensive towards"
     r"|counter-offensive toward|counter-offensive towards|advance on|advance toward|advance towards|advanced on"
     r"|advanced toward|advanced towards|assault toward|assault towards|push toward|push towards|pushing toward"
-    r"|pushing towards|drive toward|drive towards)\s*$", _I)
+    r"|pushing towards|drive toward|drive towards"
+    r"|damage to|damage in|damage at|destruction of|destruction in|destruction at|destroyed in|fires? in|fires? at"
+    r"|explosions? in|explosions? at|impacts? (?:on|in|at)|hits? on|strikes? in|attacks? in|shelling in)\s*$", _I)
 PASSIVE_AFTER = re.compile(
-    r"^\s*(?:was|were|has been|have been|had been|is being|are being|came under|comes under|is|are)\s+(?:\w+\s+){0,2}?"
+    r"^\s*(?:also\s+|again\s+|reportedly\s+|were\s+also\s+|was\s+also\s+)?(?:was|were|has been|have been|had been|is being|are being|came under|come under|comes under|is|are)\s+(?:\w+\s+){0,2}?"
     r"(?:shelled|hit|struck|attacked|bombed|bombarded|targeted|pounded|captured|seized|stormed|rocked|shaken|fire|attack|damaged|destroyed)\b", _I)
 NOUN_AFTER = re.compile(r"^\s+(?:[a-z\-]+\s+){0,1}(?:strikes?|attacks?|shelling|explosions?|blasts?|bombings?|raids?|assault)\b", _I)
 
@@ -78,6 +89,21 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
     ("airstrike", r"\bair ?strikes?\b|\bairstrikes?\b|\baerial bomb\w*|\bair raid\b|\bwarplanes?\b|\bbombs\b"),
 ))
 AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
+# one pass over a text finds whether any weapon is named at all (most clauses name none)
+_ANY_WEAPON = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in WEAPONS), _I)
+
+
+@functools.lru_cache(maxsize=8192)
+def first_weapons(text: str) -> tuple[tuple[str, int, str], ...]:
+    """(name, start, matched text) of the first match of each weapon named in *text*, in WEAPONS order."""
+    if not _ANY_WEAPON.search(text):
+        return ()
+    out = []
+    for name, rx in WEAPONS:
+        m = rx.search(text)
+        if m:
+            out.append((name, m.start(), m.group(0)))
+    return tuple(out)
 # equipment only one side fields: destroyed, the other side did it
 EQUIPMENT_SIDE = re.compile(r"\b(?:(himars|leopard|bradley|abrams|challenger|marder|patriot|iris-t|caesar|krab|archer|paladin"
                             r"|m777|storm shadow|atacms|bayraktar)|(pantsir|buk|tor|s-[34]00\w*|t-\d\d\w*|ka-52|su-\d+\w*"
@@ -138,6 +164,10 @@ meanwhile later earlier overnight today yesterday throughout separately photo vi
 monday tuesday wednesday thursday friday saturday sunday
 """.split())
 
+# Words that say a text reports no incident (for texts that name no incident word at all).
+NOT_EVENT = re.compile(r"\b(?:sirens?|alerts?|alarms?|warn\w*|could|would|may|might|will|shall|plan\w*|visit\w*|met|meets?"
+                       r"|meeting|summit|talks|massing|evacuat\w*|claim\w*|being|threat\w*|expected|forecast\w*|if)\b", _I)
+
 # Phrases that contain trigger words but report no incident.
 NOT_TRIGGER = re.compile(r"\bair[- ]raid (?:sirens?|alerts?|alarms?|warnings?)\b|\b(?:sirens?|alerts?) (?:over|about) (?:a |an )?"
                          r"(?:missile|drone|air) (?:attacks?|strikes?|threat)\b|\battack drones\b(?= (?:were|was) (?:shot down|downed|intercepted))"
@@ -148,3 +178,23 @@ REPORTER_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:officials?|authorities|media|sou
                             r"|channels|governor|mayor|president|police|emergency|rescuers|news|prosecutors?)\b", _I)
 MODEL_NAME = re.compile(r"\b(?:[A-Z][A-Za-z]{0,3}-\d+[\w\-/]*|M\d{2,4}[A-Z]?\d?|Bradley|Leopard|Abrams|Challenger|Marder|HIMARS|Patriot|IRIS-T"
                         r"|Pantsir|Buk|Tor|Krasukha|Caesar|Krab|Archer|Paladin|Bayraktar)\b")
+
+
+# Capitalised common nouns of war reports that fold onto village names ("Strike" → Stroky, "Police" → Polytsi,
+# "City" → Kuty): never a place unless spelled exactly as one.
+COMMON_NOUNS = frozenset("""
+city town village school police station image video photo footage aftermath damage destruction strike strikes
+attack attacks shelling explosion fire fires drone drones missile missiles rocket rockets plant factory bridge
+hospital market stadium palace culture house houses building buildings center centre college university
+institute theatre theater church museum hotel airport port depot warehouse administration council office
+street square park road highway mine railway train tram bus car cars vehicle vehicles tank tanks bodies
+satellite smoke crater craters impact debris ammunition ammo munitions artillery mortar troops forces army
+""".split())
+
+
+def common_word(word: str) -> bool:
+    """A word of our own war-news vocabulary (a trigger, weapon, facility or the like)."""
+    w = word.lower().strip("’'")
+    if w in COMMON_NOUNS or w in STOP:
+        return True
+    return any(rx.fullmatch(w) for rx in (STRIKE, EXPLOSION, ATTACK, DAMAGE, NOMINAL, CASUALTY, EQUIPMENT, BUILDINGS))

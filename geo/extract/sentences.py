@@ -29,17 +29,36 @@ class Sentence:
     kind: str              # "title" | "caption" | "body"
 
 
+#: A "sentence" longer than this (characters) is no prose but a run-on line (a table dump, a list without
+#: full stops): it is cut at commas or spaces so that the per-sentence passes stay linear in text length.
+MAX_SENTENCE = 400
+
+
+def _chunks(sentence: str) -> list[str]:
+    out = []
+    while len(sentence) > MAX_SENTENCE:
+        cut = max(sentence.rfind(", ", 0, MAX_SENTENCE), sentence.rfind("; ", 0, MAX_SENTENCE))
+        if cut < MAX_SENTENCE // 2:
+            cut = sentence.rfind(" ", 0, MAX_SENTENCE)
+        if cut < MAX_SENTENCE // 4:
+            cut = MAX_SENTENCE
+        out.append(sentence[:cut + 1].strip())
+        sentence = sentence[cut + 1:].lstrip()
+    return out + [sentence]
+
+
 def split_sentences(paragraph: str) -> list[str]:
     parts, buf = [], ""
     for piece in _SPLIT.split(paragraph.strip()):
         buf = f"{buf} {piece}" if buf else piece
-        if _ABBREV.search(buf.rstrip("\"'”’)")) or re.search(r"\b[A-Z]\.$", buf):
+        tail = buf[-24:].rstrip("\"'”’)")      # (the tail only: an abbreviation ends the buffer)
+        if len(buf) <= MAX_SENTENCE and (_ABBREV.search(tail) or re.search(r"\b[A-Z]\.$", tail)):
             continue
         parts.append(buf)
         buf = ""
     if buf:
         parts.append(buf)
-    return [p.strip() for p in parts if p.strip()]
+    return [c for p in parts if p.strip() for c in _chunks(p.strip()) if c]
 
 
 # a wire dateline opening the lead ("KYIV, Ukraine (AP) —", "MOSCOW, Aug 23 (Reuters) -") is no photo credit

@@ -1,0 +1,119 @@
+"""Crash safety: a build killed with SIGKILL at any moment leaves one build's outputs, never a mix.
+
+A forked child rebuilds the same folder in a loop, each build from a table carrying its own marker
+(in every event's evidence, every reject's raw line and so in index.html's data); the parent kills
+it at random moments (fixed seed) and checks that index.html, events.geojson and rejects.csv all
+carry the same marker. After each kill the next build must leave no temporary files behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from geo import _outputs
+from geo.pipeline import build
+
+KILLS = 16          # whole builds killed at random moments
+PUBLISH_KILLS = 16  # builds killed inside the switch itself (where a mix could happen)
+NAMES = ("index.html", "events.geojson", "rejects.csv")
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs fork/SIGKILL")
+
+
+def write_table(path: Path, marker: str, n: int = 400) -> None:
+    rows = ["date,lat,lon,place,notes"]
+    for i in range(n):
+        rows.append(f"2022-09-{1 + i % 28:02d},{46 + (i % 300) / 100:.4f},{32 + (i % 500) / 100:.4f},Place {i},"
+                    f"{marker} event {i}")
+    rows.append(f"2022-09-01,not-a-number,32.6,Kherson,{marker} reject")
+    path.write_text("\n".join(rows) + "\n")
+
+
+def markers(out: Path) -> dict[str, set[str]]:
+    """name → the build markers found in that output (exactly one each when consistent)."""
+    found = {}
+    for n in NAMES:
+        p = out / n
+        text = p.read_text() if p.exists() else ""
+        found[n] = {w for w in text.replace('"', " ").replace(",", " ").split() if w.startswith("MARK")}
+    return found
+
+
+def leftovers(out: Path) -> list[str]:
+    state = out / _outputs.STATE
+    live = os.readlink(state / _outputs.CURRENT)
+    return sorted(p.name for p in state.iterdir() if p.name not in (_outputs.CURRENT, live)) + \
+        sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
+    out = tmp_path / "map"
+    table = tmp_path / "in.csv"
+    write_table(table, "MARKwarm")
+    build([table], out)                       # warm caches (gazetteer, regions) before forking
+    t0 = time.perf_counter()
+    write_table(table, "MARKtimed")
+    build([table], out)
+    one = time.perf_counter() - t0
+    rng = random.Random(20261201)
+    mid_publish = 0
+    for k in range(KILLS):
+        pid = os.fork()
+        if pid == 0:                          # child: rebuild forever, each build its own marker
+            try:
+                j = 0
+                while True:
+                    src = tmp_path / f"in-{k}-{j}.csv"
+                    write_table(src, f"MARK{k}x{j}")
+                    build([src], out)
+                    j += 1
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.0, 2.5 * one))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        found = markers(out)
+        assert all(len(v) == 1 for v in found.values()), (k, found)
+        assert len(set().union(*found.values())) == 1, (k, found)      # all old or all new
+        if leftovers(out):
+            mid_publish += 1
+        # the next run cleans up whatever the killed one left
+        write_table(table, f"MARKnext{k}")
+        build([table], out)
+        assert leftovers(out) == [], k
+        assert set().union(*markers(out).values()) == {f"MARKnext{k}"}
+        json.loads((out / "events.geojson").read_text())
+    # The write-and-switch step is a small part of a build: kill inside it on purpose too.
+    big = {n: "x" * 500_000 for n in NAMES}
+    t0 = time.perf_counter()
+    _outputs.publish(out, {n: f"MARKpub {v}" for n, v in big.items()})
+    one_publish = time.perf_counter() - t0
+    for k in range(PUBLISH_KILLS):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                j = 0
+                while True:
+                    _outputs.publish(out, {n: f"MARK{k}p{j} {v}" for n, v in big.items()})
+                    j += 1
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.0, 3 * one_publish))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        found = markers(out)
+        assert all(len(v) == 1 for v in found.values()) and len(set().union(*found.values())) == 1, (k, found)
+        if leftovers(out):
+            mid_publish += 1
+        _outputs.publish(out, {n: f"MARKafter{k} {v}" for n, v in big.items()})   # the next run's switch
+        assert leftovers(out) == [], k
+    print(f"{KILLS + PUBLISH_KILLS} kills survived ({mid_publish} left a half-written generation, "
+          f"cleaned by the next run); build {one:.2f} s, publish {one_publish:.3f} s")
+    assert mid_publish >= 4       # the kills really hit the switch, not only the reading
