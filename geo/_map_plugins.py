@@ -42,6 +42,15 @@ def json_for_html(obj: Any) -> str:
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESC[m.group()], s)
 
 
+def data_script(key: str, obj: Any) -> str:
+    """A classic script that hands *obj* to the viewer as ``window.__flData[key]`` (read by
+    ``readJSON`` in assets/js/dom.mjs). ``<script src>`` loads from ``file://`` where fetch does
+    not; the data is a JSON string literal for JSON.parse (faster than an object literal)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    lit = json.dumps(text, ensure_ascii=True)          # a JS string literal (ASCII: no U+2028 issue)
+    return f"(window.__flData = window.__flData || {{}})[{json.dumps(key)}] = JSON.parse({lit});\n"
+
+
 class Raw(Element):
     """Literal text in the page. branca re-parses macro output as a Jinja template, so data
     (which may contain ``{{``) must never pass through a template."""
@@ -155,6 +164,14 @@ class Points(MapFeature):
     module, name = "points.mjs", "points"
 
 
+class CanvasPoints(MapFeature):
+    """The event dots drawn by one canvas layer from the typed columns (for big maps: no Leaflet
+    object per event, a hit grid for hover and click), popups, tooltips, fan-out of stacked points.
+    An alternative to :class:`Points` with the same ``window.frontline`` API (plus ``pointAt``,
+    ``paintedCount``); use one or the other."""
+    module, name = "canvaspoints.mjs", "canvaspoints"
+
+
 class Search(MapFeature):
     """Search places and evidence."""
     module, name = "search.mjs", "search"
@@ -172,7 +189,7 @@ class UrlHash(MapFeature):
 
 #: Install order in the page (a feature may use what an earlier one set up).
 ORDER = ("search", "filters", "timeline", "choropleth", "labels", "frontline", "clusters", "heat", "points",
-         "export", "hash")
+         "canvaspoints", "export", "hash")
 
 
 class EventViewer(MacroElement):
@@ -182,6 +199,11 @@ class EventViewer(MacroElement):
         super().__init__()
         self._name = "EventViewer"
         self.blobs = blobs
+        #: blob keys written as data scripts into *data_dir* (a map folder) instead of inline
+        self.external: set[str] = set()
+        self.data_dir = "data"
+        #: relative path → text of the data scripts, filled by render()
+        self.files: dict[str, str] = {}
 
     def features(self) -> list[MapFeature]:
         found = [c for c in self._parent._children.values() if isinstance(c, MapFeature)]
@@ -198,6 +220,11 @@ class EventViewer(MacroElement):
         js = bundle([JS / "viewer.mjs"] + [JS / f.module for f in feats], expose=expose)
         fig.header.add_child(Raw(script(js)), name="frontline_js")
         for key, obj in self.blobs.items():
+            if key in self.external:       # a map folder: the data in a script file beside the page
+                src = f"{self.data_dir}/{key}.js"
+                self.files[src] = data_script(f"fl-{key}", obj)
+                fig.html.add_child(Raw(f'<script src="{html.escape(src)}"></script>'), name=f"blob_{key}")
+                continue
             fig.html.add_child(Raw(f'<script type="application/json" id="fl-{key}">{json_for_html(obj)}</script>'),
                                name=f"blob_{key}")
         names = ", ".join(f"frontlineFeatures.{f.name}" for f in feats)

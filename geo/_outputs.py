@@ -60,6 +60,8 @@ def _publish(outdir: Path, files: dict) -> dict[str, Path]:
     gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
     try:
         for name, content in files.items():
+            if "/" in name:                 # a map folder's data (``index.data-<hash>/events.js``)
+                (gen / name).parent.mkdir(parents=True, exist_ok=True)
             binary = isinstance(content, (bytes, bytearray))
             with open(gen / name, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8",
                                                                                    "newline": ""})) as fh:
@@ -72,11 +74,17 @@ def _publish(outdir: Path, files: dict) -> dict[str, Path]:
             os.chmod(gen / name, 0o644)
         os.chmod(gen, 0o755)
         _fsync_dir(gen)
-        for name in files:
+        tops = list(dict.fromkeys(n.split("/", 1)[0] for n in files))   # files and data folders
+        for name in tops:
             _link(outdir / name, f"{STATE}/{CURRENT}/{name}")
         old = _current(state)
         _link(state / CURRENT, gen.name)       # the switch
         _fsync_dir(state)
+        for p in outdir.iterdir():             # links to what the new generation no longer has (old data folders)
+            with contextlib.suppress(OSError):
+                if p.is_symlink() and p.name not in tops and os.readlink(p).startswith(f"{STATE}/{CURRENT}/") \
+                        and not p.exists():
+                    p.unlink()
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
@@ -112,7 +120,7 @@ def _current(state: Path) -> str | None:
 
 def _adopt_plain_files(outdir: Path, state: Path, files) -> None:
     """Outputs that are regular files (an older layout) move into a generation before any link replaces one."""
-    plain = [n for n in files if (outdir / n).is_file() and not (outdir / n).is_symlink()]
+    plain = [n for n in files if "/" not in n and (outdir / n).is_file() and not (outdir / n).is_symlink()]
     if not plain:
         return
     if _current(state) is None:

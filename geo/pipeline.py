@@ -237,14 +237,14 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     res = collect(paths, frontline=fl, **kw)
     import pandas as pd
     from geo.regions import basemap_geojson
-    from geo.render import render_html
+    from geo.render import render_files
     # Everything is rendered in memory first, so a failure leaves all previous outputs untouched.
     df = pd.DataFrame(res.events, columns=_columns(res.events))
-    html = render_html(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
-                       frontline=fl.to_json() if fl else None, tiles=tiles)
+    map_files = render_files(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
+                             frontline=fl.to_json() if fl else None, tiles=tiles)   # above 100 k: a map folder
     del df
     texts = {"events.geojson": lambda fh: write_geojson(res.events, fh),   # streamed: never one huge string
-             "rejects.csv": rejects_csv(res.rejects + res.correction_rejects), "index.html": html}
+             "rejects.csv": rejects_csv(res.rejects + res.correction_rejects), **map_files}
     written = _outputs.publish(outdir, texts)
     res.outputs = {"events": written["events.geojson"], "rejects": written["rejects.csv"],
                    "map": written["index.html"]}

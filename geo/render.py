@@ -22,6 +22,8 @@ that does not parse is ignored.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import math
@@ -34,7 +36,7 @@ import pandas as pd
 
 from geo import _io
 from geo._map_plugins import (  # noqa: F401  (public: compose a map from these features)
-    Choropleth, Clusters, Export, Filters, FrontLine, Heatmap, Labels, MapFeature, NetworkWarning, Points,
+    CanvasPoints, Choropleth, Clusters, Export, Filters, FrontLine, Heatmap, Labels, MapFeature, NetworkWarning, Points,
     Search, Timeline, UrlHash, json_for_html,
 )
 from geo._errors import InputError
@@ -79,8 +81,17 @@ def _clean(v: Any, digits: int | None = None) -> Any:
     return str(v)
 
 
+def _b64(arr: Any) -> str:
+    """Little-endian bytes of a numpy array as base64 (the page decodes it into a typed array)."""
+    import numpy as np
+    return base64.b64encode(np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<")).tobytes()).decode("ascii")
+
+
 def _encode(values: list) -> Any:
-    """Dictionary-encode repetitive string columns ({"d": uniques, "i": indexes}); else a list."""
+    """Dictionary-encode repetitive string columns ({"d": uniques, "b": base64 codes, "w": bytes per
+    code}); else a list. The codes are a typed array in the page (1 byte per event for a column of
+    ≤ 256 values), so a million events cost megabytes, not a JSON list of a million numbers."""
+    import numpy as np
     n = len(values)
     if n < 16 or not all(isinstance(v, str) for v in values):
         return values
@@ -88,7 +99,33 @@ def _encode(values: list) -> Any:
     codes = [index.setdefault(v, len(index)) for v in values]
     if len(index) > n // 2:
         return values
-    return {"d": list(index), "i": codes}
+    dtype = np.uint8 if len(index) <= 256 else np.uint16 if len(index) <= 65536 else np.int32
+    return {"d": list(index), "b": _b64(np.asarray(codes, dtype=dtype)), "w": np.dtype(dtype).itemsize}
+
+
+#: Coordinates travel as Int32 of 1e-5 degree (about 1 m), base64: 4 bytes (5.3 as text) per value.
+COORD_SCALE = 100_000
+
+
+def _encode_coords(values: Any) -> dict:
+    import numpy as np
+    return {"b": _b64(np.round(np.asarray(values, dtype=float) * COORD_SCALE).astype(np.int32)), "w": 4,
+            "s": COORD_SCALE}
+
+
+def decode_column(col: Any) -> list:
+    """The values of one column of :func:`events_blob` (inverse of the encodings; ``decode`` in
+    assets/js/util.mjs does the same in the page)."""
+    import numpy as np
+    if not isinstance(col, dict):
+        return col
+    if "b" in col:
+        dt = {1: "<u1", 2: "<u2", 4: "<i4"}[col["w"]]
+        codes = np.frombuffer(base64.b64decode(col["b"]), dtype=dt)
+        if "s" in col:
+            return (codes / col["s"]).tolist()
+        return [col["d"][i] for i in codes]
+    return [col["d"][i] for i in col["i"]]
 
 
 def events_blob(events: pd.DataFrame) -> tuple[dict, int]:
@@ -108,6 +145,9 @@ def events_blob(events: pd.DataFrame) -> tuple[dict, int]:
     cols: dict[str, Any] = {}
     for c in order:
         if c == "geometry":
+            continue
+        if c in ("latitude", "longitude"):
+            cols[c] = _encode_coords(df[c].to_numpy())
             continue
         digits = _FLOAT_DIGITS.get(c)
         vals = [_clean(v, digits) for v in df[c].tolist()]
@@ -172,13 +212,22 @@ def derive_title(inputs: list[str | Path]) -> str:
     return " + ".join(names[:2]) + (f" + {len(names) - 2} more" if len(names) > 2 else "")
 
 
-def default_features(*, basemap: dict | None, frontline: dict | None, labels: dict | None = None) -> list:
-    """Every viewer feature, as a list a caller may filter before passing to :func:`build_map`."""
+#: Above this many events the points are drawn by one canvas layer (:class:`CanvasPoints`) instead
+#: of one Leaflet marker each (:class:`Points`): 20 k is also where clustering and "all dates" at
+#: opening stop.
+CANVAS_FROM = 20_000
+
+
+def default_features(*, basemap: dict | None, frontline: dict | None, labels: dict | None = None,
+                     n_events: int = 0) -> list:
+    """Every viewer feature, as a list a caller may filter before passing to :func:`build_map`.
+    *n_events* picks the point layer (markers up to :data:`CANVAS_FROM`, a canvas layer above)."""
     from geo import _map_plugins as P
     feats = [P.Search(), P.Filters(), P.Timeline(), P.Choropleth(basemap),
              P.Labels(labels, basemap=basemap) if basemap or labels else None,
              P.FrontLine(_frontline_blob(frontline)) if frontline else None,
-             P.Clusters(), P.Heatmap(), P.Points(), P.Export(), P.UrlHash()]
+             P.Clusters(), P.Heatmap(),
+             P.CanvasPoints() if n_events > CANVAS_FROM else P.Points(), P.Export(), P.UrlHash()]
     return [f for f in feats if f is not None]
 
 
@@ -216,7 +265,7 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
               "known_types": list(EVENT_TYPES), "dropped": dropped, "tiles": bool(tiles)}
     if frontline:
         config["frontline"] = {"max_age": int(frontline.get("max_age_days", FRONTLINE_MAX_AGE_DAYS))}
-    for f in (default_features(basemap=basemap, frontline=frontline, labels=labels) if features is None else features):
+    for f in (default_features(basemap=basemap, frontline=frontline, labels=labels, n_events=blob["n"]) if features is None else features):
         f.add_to(m)
     P.EventViewer({"config": config, "events": blob}).add_to(m)
     return m
@@ -236,10 +285,76 @@ def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str
     return render_page(build_map(events, **kwargs), csp=csp, tiles=kwargs.get("tiles"))
 
 
-def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> None:
-    """Write one self-contained HTML file atomically (works offline; tiles only if given).
-    Keyword arguments as :func:`render_html`."""
-    _io.write_text(path, render_html(events, **kwargs))
+#: Up to this many events a map is one self-contained HTML file; above, a map folder: the page plus
+#: its events in a data script (``<name>.data-<hash>/events.js``) that the page loads by ``<script src>``.
+SINGLE_FILE_MAX = 100_000
+
+
+def render_files(events: pd.DataFrame, *, name: str = "index", single_file_max: int | None = None,
+                 csp: bool = True, **kwargs: Any) -> dict[str, str]:
+    """The map as files: ``{"<name>.html": page}``, and above *single_file_max* events also
+    ``{"<name>.data-<hash>/events.js": data script}`` (paths relative to the page's folder; the hash
+    of the data names the folder, so a new build never overwrites the files an open page uses).
+    Keyword arguments as :func:`build_map`."""
+    from geo import _map_plugins as P
+    m = build_map(events, **kwargs)
+    viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
+    if viewer.blobs["events"]["n"] > (SINGLE_FILE_MAX if single_file_max is None else single_file_max):
+        events_js = P.data_script("fl-events", viewer.blobs["events"])
+        viewer.external = {"events"}
+        viewer.data_dir = f"{name}.data-" + hashlib.sha256(events_js.encode("utf-8")).hexdigest()[:12]
+    page = render_page(m, csp=csp, tiles=kwargs.get("tiles"))
+    return {f"{name}.html": page, **viewer.files}
+
+
+def write_map(folder: str | Path, files: dict[str, str]) -> Path:
+    """Write :func:`render_files`' output into *folder*; returns the page's path.
+
+    Atomic as a whole: the data folder is written under a temporary name and renamed into place
+    (its name is the data's hash), then the page is replaced (one rename: the switch), then data
+    folders of earlier builds of the same page are removed. A reader sees the old page with its old
+    data or the new page with its new data, never a mix; a crash leaves the old map working."""
+    import shutil
+    import tempfile
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    page_name = next(k for k in files if "/" not in k)
+    dirs = sorted({k.split("/", 1)[0] for k in files if "/" in k})
+    for d in dirs:
+        final = folder / d
+        if final.exists():        # the same data (same hash) is already in place
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix=f".{d}.", suffix=".tmp", dir=folder))
+        try:
+            for rel, text in files.items():
+                if rel.startswith(d + "/"):
+                    _io.write_text(tmp / rel.split("/", 1)[1], text)
+            tmp.chmod(0o755)
+            tmp.rename(final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    _io.write_text(folder / page_name, files[page_name])
+    stem = page_name.rsplit(".", 1)[0]
+    for old in folder.glob(f"{glob_escape(stem)}.data-*"):
+        if old.is_dir() and old.name not in dirs:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder / page_name
+
+
+def glob_escape(s: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", s)
+
+
+def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
+    """Write the map atomically (works offline; tiles only if given): one self-contained HTML file
+    at *path*, or above :data:`SINGLE_FILE_MAX` events (``single_file_max=``) the page at *path*
+    plus its data folder beside it (see :func:`write_map`). Keyword arguments as :func:`render_files`."""
+    path = Path(path)
+    name = path.name[:-5] if path.name.endswith(".html") else path.name
+    files = render_files(events, name=name, **kwargs)
+    page = files.pop(f"{name}.html")
+    return write_map(path.parent, {path.name: page, **files})
 
 
 def blob_sizes(page: str) -> dict[str, int]:

@@ -101,7 +101,7 @@ def test_crash_leaves_previous_map_intact(sample_build, tmp_path, monkeypatch):
 
     def boom(*a, **k):
         raise RuntimeError("simulated crash while rendering")
-    monkeypatch.setattr(geo.render, "render_html", boom)
+    monkeypatch.setattr(geo.render, "render_page", boom)
     with pytest.raises(RuntimeError):
         main(["build", str(SAMPLE), "-o", str(target)])
     assert outputs() == before   # all three outputs untouched
@@ -180,3 +180,27 @@ def test_extract_writes_a_table_that_build_reads_back(tmp_path):
     assert [p["event_id"] for p in props] == [r["event_id"] for r in rows]
     for k in ("event_date", "date_precision", "event_type", "status", "geo_precision", "admin1"):
         assert [str(p[k]) for p in props] == [r[k] for r in rows], k
+
+
+def test_build_writes_a_map_folder_above_the_single_file_size(tmp_path, monkeypatch):
+    """Above SINGLE_FILE_MAX events the build's map is index.html + its data folder, switched with the
+    other outputs as one generation; a rebuild with other data leaves exactly one data folder."""
+    import geo.render
+    monkeypatch.setattr(geo.render, "SINGLE_FILE_MAX", 3)
+    out = tmp_path / "o"
+    assert main(["build", str(SAMPLE), "-o", str(out)]) == 0
+    data = [p for p in out.iterdir() if p.name.startswith("index.data-")]
+    assert len(data) == 1 and (data[0] / "events.js").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert f'<script src="{data[0].name}/events.js">' in page and 'id="fl-events"' not in page
+    n = len(json.loads((out / "events.geojson").read_text(encoding="utf-8"))["features"])
+    assert f'\\"n\\":{n}' in (data[0] / "events.js").read_text(encoding="utf-8")
+    # other data: a new data folder replaces the old one, no dangling link left
+    half = tmp_path / "half.csv"
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    half.write_text("".join(lines[: max(6, len(lines) // 2)]), encoding="utf-8")
+    assert main(["build", str(half), "-o", str(out)]) == 0
+    data2 = [p for p in out.iterdir() if p.name.startswith("index.data-")]
+    assert len(data2) == 1 and data2[0].name != data[0].name and (data2[0] / "events.js").is_file()
+    assert f'<script src="{data2[0].name}/events.js">' in (out / "index.html").read_text(encoding="utf-8")
+    assert all(p.exists() for p in out.iterdir())                      # no dangling links

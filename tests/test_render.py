@@ -15,7 +15,7 @@ from geo.render import blob_sizes, events_blob, is_web_url, json_for_html, rende
 
 
 def _decode(col):
-    return [col["d"][i] for i in col["i"]] if isinstance(col, dict) else col
+    return render.decode_column(col)
 
 
 def _blob(page: str, key: str):
@@ -103,7 +103,7 @@ def test_geodataframe_points_are_placed():
     gdf = gpd.GeoDataFrame(df.drop(columns=["latitude", "longitude"]),
                            geometry=gpd.points_from_xy(df["longitude"], df["latitude"]), crs=4326)
     blob, dropped = events_blob(gdf)
-    assert dropped == 0 and blob["cols"]["latitude"] == df["latitude"].tolist()
+    assert dropped == 0 and _decode(blob["cols"]["latitude"]) == df["latitude"].tolist()
     assert "geometry" not in blob["order"]
 
 
@@ -246,3 +246,25 @@ def test_csp_hashes_inline_code_and_allows_only_relative_data_scripts():
     assert "'self'" in rel.replace("&#x27;", "'")
     absolute = add_csp(page.replace("</body>", '<script src="https://x.example/a.js"></script></body>'))
     assert "'self'" not in absolute.replace("&#x27;", "'") and "x.example" not in absolute.split("<body>")[0]
+
+
+def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
+    """A build killed while writing the data folder: the old page and its data stay, nothing half-written."""
+    page = render.render_map(render.synthetic_events(40, 3, seed=1), tmp_path / "index.html", single_file_max=10)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert len(before) == 2 and any(".data-" in str(p) for p in before)
+    real = render._io.write_text
+
+    def boom(path, text):
+        if ".data-" in str(path):
+            raise OSError("disk full")
+        real(path, text)
+    monkeypatch.setattr(render._io, "write_text", boom)
+    with pytest.raises(OSError):
+        render.render_map(render.synthetic_events(50, 3, seed=2), page, single_file_max=10)
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert after == before and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    monkeypatch.setattr(render._io, "write_text", real)
+    files = render.render_files(render.synthetic_events(50, 3, seed=2), single_file_max=10)
+    data = [k for k in files if k != "index.html"]
+    assert "index.html" in files and len(data) == 1 and re.fullmatch(r"index\.data-[0-9a-f]{12}/events\.js", data[0])

@@ -114,3 +114,13 @@ test('popupFields: filled user fields only; internals hidden; extras in more', (
   assert.deepEqual(f.main, [['Type', 'destroyed equipment'], ['Actor', 'RU']]);
   assert.deepEqual(f.more, [['Event id', 'abc'], ['unit', '93rd']]);
 });
+
+test('decode reads base64 typed columns (codes and fixed-point coordinates)', () => {
+  // bytes written by geo/render.py (_encode / _encode_coords): little-endian
+  assert.deepEqual(decode({d: ['x', 'y'], b: 'AQAB', w: 1}), ['y', 'x', 'y']);
+  const pick = decode({d: new Array(301).fill('').map((_, k) => 'v' + k), b: 'AQAAACwB', w: 2});
+  assert.deepEqual(pick, ['v1', 'v0', 'v300']);
+  const c = decode({b: 'OW5JAJz///8=', w: 4, s: 100000});
+  assert.ok(c instanceof Float64Array);
+  assert.deepEqual(Array.from(c), [48.12345, -0.001]);
+});

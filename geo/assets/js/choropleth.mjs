@@ -12,8 +12,11 @@ function install(ctx) {
   const basemap = readJSON('fl-basemap'), map = ctx.map, index = {}, regions = [];
   let uncounted = 0;
   if (!basemap || !basemap.features) return;
+  // its own pane and canvas: a date switch repaints the points, not the base map (unless shading changes)
+  map.createPane('fl-base').style.zIndex = 390;          // above tiles (200), below overlays (400)
+  const baseRenderer = L.canvas({pane: 'fl-base', padding: 0.3});
   const base = L.geoJSON(basemap, {
-    renderer: ctx.renderer,
+    renderer: baseRenderer, pane: 'fl-base',
     style: f => {
       const admin = (f.properties || {}).kind === 'admin1';
       return {color: admin ? '#9a958c' : '#6d675d', weight: admin ? 0.8 : 1.6, fillColor: BASE_FILL,
@@ -35,6 +38,18 @@ function install(ctx) {
     },
   }).addTo(map);
   base.bringToBack();
+  // The point canvases above catch the pointer (Leaflet does not pass events between canvases):
+  // where no point is under it, hand the move to the base map's canvas, so regions get their hover.
+  const pointHovered = () => [ctx.renderer].concat(ctx.pointRenderers || []).some(r => r && r._hoveredLayer) ||
+    (ctx.pointUnder ? ctx.pointUnder() : false);
+  const box = map.getContainer();
+  box.addEventListener('mousemove', e => {
+    if (!baseRenderer._container || e.target === baseRenderer._container) return;
+    if (!box.contains(e.target) || e.target.closest('.fl-panel, .fl-timebar, .leaflet-control, .leaflet-popup')) return;
+    if (pointHovered()) { baseRenderer._handleMouseOut(e); return; }
+    baseRenderer._onMouseMove(e);
+  });
+  box.addEventListener('mouseleave', e => { if (baseRenderer._container) baseRenderer._handleMouseOut(e); });
   ctx.baseBounds = base.getBounds();
   if (!regions.length) return;
   layerToggle(ctx, 'choro', 'regions', true);
@@ -54,7 +69,7 @@ function install(ctx) {
       const c = l._flCount;
       let fill = BASE_FILL;
       if (ctx.S.choro && c > 0) fill = CHORO[Math.min(CHORO.length - 1, Math.floor(Math.log(c) / Math.log(max + 1) * CHORO.length))];
-      l.setStyle({fillColor: fill});
+      if (l._flFill !== fill) { l._flFill = fill; l.setStyle({fillColor: fill}); }
     });
   });
   ctx.api.regionCounts = () => {

@@ -35,7 +35,10 @@ export function checkbox(label, checked, fn, cls) {
   return lab;
 }
 
+/** A data blob: an inline JSON block of the page, or (a map folder) what its data script set. */
 export function readJSON(id) {
   const e = document.getElementById(id);
-  return e ? JSON.parse(e.textContent) : null;
+  if (e) return JSON.parse(e.textContent);
+  const ext = window.__flData && window.__flData[id];
+  return ext === undefined ? null : ext;
 }

@@ -74,6 +74,32 @@ export function popupContent(ctx, i) {
   return box;
 }
 
+/** Fan-out of stacked points into *spider* (a layer group): feet on a circle or spiral, each with
+ * its popup and tooltip. Shared by the marker and the canvas point layers. */
+export function makeSpider(ctx, spider, renderer) {
+  const map = ctx.map;
+  renderer = renderer || ctx.renderer;
+  function unspider() { spider.clearLayers(); ctx.spidered = null; }
+  function spiderfy(list) {
+    unspider();
+    const c = map.latLngToLayerPoint([ctx.lat[list[0]], ctx.lon[list[0]]]);
+    const offs = spiderOffsets(list.length);
+    list.forEach((i, k) => {
+      const ll = map.layerPointToLatLng(c.add(L.point(offs[k][0], offs[k][1])));
+      L.polyline([[ctx.lat[i], ctx.lon[i]], ll], {color: '#333', weight: 1, opacity: 0.7, interactive: false,
+        renderer}).addTo(spider);
+      const st = L.extend(styleFor(ctx, i, true), {radius: 6, weight: 1.5, color: '#111', dashArray: null,
+        fillOpacity: 0.95, renderer, bubblingMouseEvents: false});
+      const fm = L.circleMarker(ll, st).addTo(spider);
+      fm._fl = i;
+      fm.bindPopup(() => popupContent(ctx, i), {maxWidth: 380});
+      fm.bindTooltip(() => tooltipContent(ctx, i));
+    });
+    ctx.spidered = list.slice();
+  }
+  return {unspider, spiderfy};
+}
+
 function install(ctx) {
   const map = ctx.map, markers = new Array(ctx.n);
   const layer = L.featureGroup().addTo(map);
@@ -105,24 +131,7 @@ function install(ctx) {
     }
     return out;
   }
-  function unspider() { spider.clearLayers(); ctx.spidered = null; }
-  function spiderfy(list) {
-    unspider();
-    const c = map.latLngToLayerPoint([ctx.lat[list[0]], ctx.lon[list[0]]]);
-    const offs = spiderOffsets(list.length);
-    list.forEach((i, k) => {
-      const ll = map.layerPointToLatLng(c.add(L.point(offs[k][0], offs[k][1])));
-      L.polyline([[ctx.lat[i], ctx.lon[i]], ll], {color: '#333', weight: 1, opacity: 0.7, interactive: false,
-        renderer: ctx.renderer}).addTo(spider);
-      const st = L.extend(styleFor(ctx, i, true), {radius: 6, weight: 1.5, color: '#111', dashArray: null,
-        fillOpacity: 0.95, renderer: ctx.renderer, bubblingMouseEvents: false});
-      const fm = L.circleMarker(ll, st).addTo(spider);
-      fm._fl = i;
-      fm.bindPopup(() => popupContent(ctx, i), {maxWidth: 380});
-      fm.bindTooltip(() => tooltipContent(ctx, i));
-    });
-    ctx.spidered = list.slice();
-  }
+  const {unspider, spiderfy} = makeSpider(ctx, spider);
   ctx.spiderfy = spiderfy;
   layer.on('click', e => {
     const m = e.layer || e.propagatedFrom;

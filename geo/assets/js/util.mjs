@@ -19,11 +19,26 @@ export function str(v) { return v === null || v === undefined ? '' : String(v); 
 
 export function clamp(x, lo, hi) { return Math.max(lo, Math.min(hi, x)); }
 
-/** A column of the events blob: a plain list, or {d: uniques, i: indexes} (dictionary-encoded). */
+/** Little-endian base64 → typed array of *w* bytes per value (1, 2: unsigned; 4: signed). */
+export function typedFrom64(b64, w) {
+  const bin = atob(b64), bytes = new Uint8Array(bin.length);
+  for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+  const T = w === 1 ? Uint8Array : w === 2 ? Uint16Array : Int32Array;
+  return new T(bytes.buffer, 0, bytes.length / w);
+}
+
+/** A column of the events blob: a plain list, {d: uniques, i: indexes} or {d: uniques, b: base64
+ * codes, w: bytes per code} (dictionary-encoded), or {b, w: 4, s: scale} (fixed-point numbers, e.g.
+ * coordinates in 1e-5 degree → a Float64Array). */
 export function decode(col) {
   if (!col) return null;
   if (Array.isArray(col)) return col;
-  const d = col.d, idx = col.i, out = new Array(idx.length);
+  if (col.b !== undefined && col.s) {
+    const v = typedFrom64(col.b, col.w), out = new Float64Array(v.length);
+    for (let k = 0; k < v.length; k++) out[k] = v[k] / col.s;
+    return out;
+  }
+  const d = col.d, idx = col.b !== undefined ? typedFrom64(col.b, col.w) : col.i, out = new Array(idx.length);
   for (let k = 0; k < idx.length; k++) out[k] = d[idx[k]];
   return out;
 }

@@ -16,6 +16,7 @@ export function loadEvents(blob, typeColors) {
     'source', '_link'].forEach(c => { if (!C[c] || C[c].length !== n) C[c] = new Array(n).fill(''); });
   const typeOf = new Array(n), actorOf = new Array(n), precOf = new Array(n), dayOf = new Int32Array(n);
   let minD = Infinity, maxD = -Infinity;
+  const dayCache = new Map();        // a year of dates is ~365 strings over many events: parse each once
   for (let i = 0; i < n; i++) {
     const t = str(C.event_type[i]);
     typeOf[i] = typeColors[t] ? t : 'other';
@@ -23,7 +24,9 @@ export function loadEvents(blob, typeColors) {
     actorOf[i] = a === 'UA' || a === 'RU' ? a : '';
     const p = str(C.geo_precision[i]);
     precOf[i] = PRECS.indexOf(p) >= 0 ? p : 'country';   // unknown precision: assume the coarsest
-    const d = dayNum(C.event_date[i]);
+    const ds = C.event_date[i];
+    let d = dayCache.get(ds);
+    if (d === undefined) { d = dayNum(ds); dayCache.set(ds, d); }
     dayOf[i] = d === null ? -1 : d;
     if (d !== null) { if (d < minD) minD = d; if (d > maxD) maxD = d; }
   }
