@@ -423,3 +423,20 @@ def test_choropleth_with_the_real_basemap(offline_page, tmp_path):
     want = local.groupby("admin1_code").size().to_dict()
     assert counts == want and sum(want.values()) > 250
     assert p.errors == [] and p.requests == []
+
+
+def test_toggling_during_chunked_clustering_raises_no_page_error(offline_page, tmp_path):
+    """Clustering ~15k markers loads in chunks (timers); a heatmap toggle right after it redraws and
+    removes the half-loaded cluster layer: no page error, and the final state is still right."""
+    df = synthetic_events(15_000, n_days=3, seed=3)
+    path = tmp_path / "chunked.html"
+    render_map(df, path, title="chunked")
+    p = offline_page().open(path)
+    p.js("frontline.setDate(null)")
+    p.page.click(".fl-cluster input")
+    p.page.click(".fl-heat input")                   # redraw while the cluster layer is still loading
+    p.page.click(".fl-cluster input")                # and off again mid-load
+    p.page.wait_for_timeout(1500)
+    assert p.errors == []
+    assert p.js("frontline.clusterLayer()") is None
+    assert p.page.query_selector("canvas.leaflet-heatmap-layer") is not None

@@ -6,6 +6,14 @@ import { styleFor } from './points.mjs';
 
 const CLUSTER_MAX = 20000;   // above this, clustering falls back to dots (20k ≈ 1.4 s, 50k ≈ 3.5 s)
 
+/** markercluster's chunked loading goes on in timers after the layer has left the map, and then needs
+ * that map (a page error "reading 'getMinZoom'" when another toggle redraws mid-load): make what is
+ * left of a removed layer's work a no-op. */
+function retire(layer) {
+  layer.hasLayer = () => true;                       // the pending chunks skip every marker
+  if (layer._topClusterLevel) layer._topClusterLevel._recursivelyAddChildrenToMap = () => {};
+}
+
 function install(ctx) {
   const map = ctx.map;
   let layer = null;
@@ -13,7 +21,7 @@ function install(ctx) {
   const note = ctx.section(el('div', 'fl-note fl-cluster-note'));
   ctx.useCluster = () => !!(ctx.S.cluster && L.markerClusterGroup && ctx.sel.length <= CLUSTER_MAX);
   ctx.on('redraw', () => {
-    if (layer) { map.removeLayer(layer); layer = null; }
+    if (layer) { map.removeLayer(layer); retire(layer); layer = null; }
     note.textContent = ctx.S.cluster && !ctx.useCluster() ? 'too many to cluster: dots' : '';
     if (!ctx.useCluster()) return;
     layer = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 40, zoomToBoundsOnClick: false,
