@@ -3,7 +3,7 @@
  * at each draw finds the point under the pointer (hover tooltip, click popup, fan-out of stacks).
  * A date switch repaints this canvas only (the base map has its own pane and canvas). Leaflet
  * markers exist only for events someone opens (click, search, API): the "focus" layer. */
-import { styleFor, popupContent, tooltipContent, makeSpider } from './points.mjs';
+import { styleFor, tooltipContent, bindOnce, makeSpider } from './points.mjs';
 
 const CELL = 32;          // hit-grid cell (CSS px), larger than the largest radius (26) + stroke
 const STACK_PX = 4;       // points closer than this on screen are "stacked": a click fans them out
@@ -170,12 +170,7 @@ function install(ctx) {
     return m;
   };
   ctx.bound = m => {
-    if (!m._flBound) {
-      const i = m._fl;
-      m.bindPopup(() => popupContent(ctx, i), {maxWidth: 380, autoPanPadding: [20, 20]});
-      m.bindTooltip(() => tooltipContent(ctx, i), {sticky: false});
-      m._flBound = true;
-    }
+    bindOnce(ctx, m);
     if (!m._map && !(ctx.useCluster && ctx.useCluster())) {
       const i = m._fl, S = ctx.S;
       m.setStyle(styleFor(ctx, i, S.day === null || ctx.dayOf[i] === S.day));

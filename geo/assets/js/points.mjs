@@ -76,6 +76,17 @@ export function popupContent(ctx, i) {
 
 /** Fan-out of stacked points into *spider* (a layer group): feet on a circle or spiral, each with
  * its popup and tooltip. Shared by the marker and the canvas point layers. */
+/** Popups and tooltips are bound on first use: binding them for 100k markers costs more than drawing. */
+export function bindOnce(ctx, m) {
+  if (!m._flBound) {
+    const i = m._fl;
+    m.bindPopup(() => popupContent(ctx, i), {maxWidth: 380, autoPanPadding: [20, 20]});
+    m.bindTooltip(() => tooltipContent(ctx, i), {sticky: false});
+    m._flBound = true;
+  }
+  return m;
+}
+
 export function makeSpider(ctx, spider, renderer) {
   const map = ctx.map;
   renderer = renderer || ctx.renderer;
@@ -113,16 +124,7 @@ function install(ctx) {
     markers[i] = m;
     return m;
   };
-  // Popups and tooltips are bound on first use: binding them for 100k markers costs more than drawing.
-  ctx.bound = m => {
-    if (!m._flBound) {
-      const i = m._fl;
-      m.bindPopup(() => popupContent(ctx, i), {maxWidth: 380, autoPanPadding: [20, 20]});
-      m.bindTooltip(() => tooltipContent(ctx, i), {sticky: false});
-      m._flBound = true;
-    }
-    return m;
-  };
+  ctx.bound = m => bindOnce(ctx, m);
   function stackAt(m) {   // the shown markers drawn on the same spot as m
     const p = map.latLngToLayerPoint(m.getLatLng()), out = [];
     for (const i of ctx.sel) {
