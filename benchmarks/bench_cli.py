@@ -166,8 +166,10 @@ def _p95(xs: list[float]) -> float:
     return sorted(xs)[min(len(xs) - 1, int(0.95 * len(xs)))]
 
 
-def measure_page(browser, path: Path, kind: str, switches: int) -> dict:
-    steps = STEPS[kind]
+def open_offline(browser, path: Path):
+    """Open a built map from disk as a user would, every non-file request aborted. Returns the context,
+    the page, its list of page errors (filled as they happen), a CDP session with Performance enabled,
+    and the first-render time in ms."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
     page = ctx.new_page()
@@ -177,7 +179,12 @@ def measure_page(browser, path: Path, kind: str, switches: int) -> dict:
     cdp = ctx.new_cdp_session(page)
     cdp.send("Performance.enable")
     page.goto(path.resolve().as_uri(), wait_until="load", timeout=900_000)
-    first = page.evaluate(FIRST)
+    return ctx, page, errors, cdp, page.evaluate(FIRST)
+
+
+def measure_page(browser, path: Path, kind: str, switches: int) -> dict:
+    steps = STEPS[kind]
+    ctx, page, errors, cdp, first = open_offline(browser, path)
     dates = page.evaluate(steps["dates"])
     step = max(1, len(dates) // switches)
     picks = dates[step // 2::step][:switches]

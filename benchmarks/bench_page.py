@@ -21,7 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_cli import ARGS, CHROMIUM, FIRST, TIMED, _p95, page_bytes  # noqa: E402
+from bench_cli import ARGS, CHROMIUM, TIMED, _p95, open_offline, page_bytes  # noqa: E402
 
 CLICK = """async () => { const f = window.frontline, ids = f.shownIds();
   const map = f.map, box = map.getContainer().getBoundingClientRect();
@@ -74,16 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     out: dict = {"page_mb": page_bytes(a.page.parent) / 1e6}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-        ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-        page = ctx.new_page()
-        page.set_default_timeout(900_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        cdp = ctx.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        page.goto(a.page.resolve().as_uri(), wait_until="load", timeout=900_000)
-        out["first_ms"] = page.evaluate(FIRST)
+        ctx, page, errors, cdp, out["first_ms"] = open_offline(browser, a.page)
         out["opening"] = page.evaluate("[frontline.getDate(), frontline.shownCount(), frontline.drawnCount()]")
         days = page.evaluate("frontline.days")
         page.evaluate("frontline.setWindow(0)")
