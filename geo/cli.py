@@ -166,7 +166,8 @@ def _build(args) -> int:
 
 def _extract(args) -> int:
     from geo import _io
-    from geo.pipeline import _columns, article_events, split_inputs
+    from geo.events import EventTable
+    from geo.pipeline import article_events, split_inputs
     if args.output.is_dir():
         raise InputError(str(args.output), "cannot write: is a folder (-o names the events CSV to write)")
     warnings: list[str] = []
@@ -197,7 +198,7 @@ def _extract(args) -> int:
         for w in a.get("warnings", []):
             print(f"warning: {a.get('file', '')}: {w}", file=sys.stderr)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=_columns(events), lineterminator="\n", extrasaction="ignore")
+    w = csv.DictWriter(buf, fieldnames=EventTable.from_records(events).columns(), lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for ev in events:   # text cells a spreadsheet would run as formulas get a leading ' (README)
         w.writerow({k: ("" if v is None else _io.csv_safe(v)) for k, v in ev.items()})

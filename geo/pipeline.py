@@ -12,11 +12,14 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+import pandas as pd
 
 from geo import _io, _outputs
 from geo import dates as _dates
 from geo._errors import InputError
+from geo.events import EventTable
 from geo.read import TABLE_SUFFIXES, Reject, read_table
 from geo.schema import COLUMNS, event_id
 
@@ -33,7 +36,7 @@ class BuildResult:
     n_articles: int = 0
     n_extracted: int = 0        # events extracted from articles (each counts as one row in)
     n_dropped: int = 0          # events dropped by corrections (so rows in = events + rejects + dropped)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: EventTable = field(default_factory=EventTable)
     rejects: list[Reject] = field(default_factory=list)
     correction_rejects: list[Reject] = field(default_factory=list)  # bad corrections lines: not rows in
     warnings: list[str] = field(default_factory=list)
@@ -167,7 +170,8 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             rows[n] = _tidy(r)
             n += 1
     del rows[n:]
-    res.events = rows
+    res.events = EventTable.from_records(rows)
+    del rows
     return res
 
 
@@ -177,7 +181,6 @@ def _join_regions(rows: list[dict], frontline: "Frontline | None") -> list[str]:
     Only the columns the join needs go through pandas: a wide, sparse table's extras are never
     spread into a rows × columns frame.
     """
-    import pandas as pd
     from geo.regions import join_regions
     df = pd.DataFrame({"latitude": [r.get("latitude") for r in rows],
                        "longitude": [r.get("longitude") for r in rows],
@@ -235,11 +238,10 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
         fl = load_frontline(frontline) if frontline_max_age is None else \
             load_frontline(frontline, max_age_days=frontline_max_age)
     res = collect(paths, frontline=fl, **kw)
-    import pandas as pd
     from geo.regions import basemap_geojson
     from geo.render import render_files
     # Everything is rendered in memory first, so a failure leaves all previous outputs untouched.
-    df = pd.DataFrame(res.events, columns=_columns(res.events))
+    df = res.events.to_frame()
     map_files = render_files(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
                              frontline=fl.to_json() if fl else None, tiles=tiles)   # above 100 k: a map folder
     del df
@@ -307,26 +309,17 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _columns(events: list[dict]) -> list[str]:
-    """Our columns, then every other key in order of first appearance (linear: a dict as ordered set)."""
-    cols = dict.fromkeys(COLUMNS)
-    for e in events:
-        for k in e:
-            if k not in cols:
-                cols[k] = None
-    return list(cols)
-
-
 #: Ukraine's extent (lon/lat degrees): the base map's area when there are no events to frame.
 UKRAINE_BBOX = (22.0, 44.0, 40.5, 52.5)
 
 
-def _bbox(events: list[dict]) -> tuple[float, float, float, float]:
-    pts = [(e["longitude"], e["latitude"]) for e in events if e.get("latitude") is not None]
-    if not pts:
+def _bbox(events: EventTable) -> tuple[float, float, float, float]:
+    lat = pd.to_numeric(events.core["latitude"], errors="coerce")
+    lon = pd.to_numeric(events.core["longitude"], errors="coerce")
+    ok = lat.notna() & lon.notna()
+    if not ok.any():
         return UKRAINE_BBOX
-    xs, ys = zip(*pts)
-    return min(xs), min(ys), max(xs), max(ys)
+    return float(lon[ok].min()), float(lat[ok].min()), float(lon[ok].max()), float(lat[ok].max())
 
 
 def _feature(e: dict) -> dict:
@@ -340,7 +333,7 @@ def to_geojson(events: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": [_feature(e) for e in events]}
 
 
-def write_geojson(events: list[dict], fh) -> None:
+def write_geojson(events: Iterable[dict], fh) -> None:
     """The same document as ``json.dumps(to_geojson(events))``, written feature by feature."""
     enc = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=str)
     fh.write('{"type": "FeatureCollection", "features": [')

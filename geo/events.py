@@ -1,0 +1,183 @@
+"""The events of one build as columns: the table every pass after reading hands to the next.
+
+Why columns: a row dict costs about 9 KB per event (a million events would not fit a laptop),
+and a wide, sparse table (one row with 1,000 extra columns) would cost rows × columns as a
+dense frame. So an :class:`EventTable` is
+
+* ``core`` — a :class:`pandas.DataFrame`, one row per event (positions ``0..n-1``), holding
+  :data:`geo.schema.COLUMNS` and the columns the pipeline itself adds (:data:`PIPELINE_COLUMNS`);
+* ``extras`` — the reader's other columns, each a :class:`pandas.Series` of its *filled* cells
+  only, indexed by event position: stored once per column, costing what is filled.
+
+It also reads as a sequence of event dicts (``len``, ``t[i]``, iteration), the shape the rest of
+the code and its tests used before, so callers can move over one at a time.
+Coordinates are WGS84 degrees (EPSG:4326), ``latitude``/``longitude`` floats (NaN = none).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.schema import COLUMNS
+
+#: Columns the pipeline adds to every event besides our schema (kept in ``core``, written after COLUMNS).
+PIPELINE_COLUMNS: tuple[str, ...] = (
+    "admin1_code", "occupied", "geocode_match", "geocode_query", "articles", "why",
+    "input_file", "input_line",
+)
+
+
+def plain(v: Any) -> Any:
+    """A JSON-safe scalar: NaN/±inf/None/pd.NA → None, numpy scalars → Python."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _filled(v: Any) -> bool:
+    v = plain(v)
+    return v is not None and v != ""
+
+
+@dataclass
+class EventTable:
+    """Events as a core frame plus sparse extra columns (see the module docstring)."""
+
+    core: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS)))
+    extras: dict[str, pd.Series] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.core = self.core.reset_index(drop=True)
+        for c in COLUMNS:
+            if c not in self.core:
+                self.core[c] = None
+
+    # --- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_records(cls, rows: Iterable[Mapping[str, Any]]) -> EventTable:
+        """From event dicts: our and the pipeline's columns go to ``core``, any other key whose
+        value is filled to ``extras`` (so a key filled in one row costs one cell)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        known = dict.fromkeys(COLUMNS + PIPELINE_COLUMNS)
+        present = [c for c in known if c in COLUMNS or any(c in r for r in rows)]
+        core = pd.DataFrame({c: [plain(r.get(c)) for r in rows] for c in present}, columns=present)
+        cells: dict[str, tuple[list[int], list[Any]]] = {}
+        for i, r in enumerate(rows):
+            for k, v in r.items():
+                if k in known or k.startswith("_") or not _filled(v):
+                    continue
+                idx, vals = cells.setdefault(k, ([], []))
+                idx.append(i)
+                vals.append(plain(v))
+        extras = {k: pd.Series(vals, index=np.asarray(idx, dtype=np.int64), dtype=object)
+                  for k, (idx, vals) in cells.items()}
+        return cls(core, extras)
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame) -> EventTable:
+        """From a dense frame (e.g. a GeoDataFrame read back): known columns to core, others sparse."""
+        df = df.reset_index(drop=True)
+        if "geometry" in df:
+            df = pd.DataFrame(df.drop(columns="geometry"))
+        known = set(COLUMNS + PIPELINE_COLUMNS)
+        core = df[[c for c in df.columns if c in known]]
+        extras = {}
+        for c in df.columns:
+            if c in known:
+                continue
+            s = df[c]
+            mask = s.map(_filled).to_numpy(dtype=bool)
+            if mask.any():
+                extras[c] = s[mask].astype(object)
+        return cls(core, extras)
+
+    # --- reading ------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.core)
+
+    def columns(self) -> list[str]:
+        """Output order: our schema, the pipeline's columns present, then extras by first appearance."""
+        cols = list(COLUMNS) + [c for c in self.core.columns if c not in COLUMNS]
+        return cols + [c for c in self.extras if c not in cols]
+
+    def record(self, i: int) -> dict[str, Any]:
+        """Event *i* as a dict: our schema's columns always, others only where filled; coordinates to 1e-6°."""
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        out = _row(list(self.core.columns), self.core.iloc[i].tolist())
+        for k, s in self.extras.items():
+            if i in s.index:
+                out[k] = plain(s.at[i])
+        return _round_coords(out)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:
+        return self.record(i)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Event dicts in order; linear in the filled cells (extras walked once, not per row)."""
+        cols = list(self.core.columns)
+        at: dict[int, list[tuple[str, Any]]] = {}
+        for k, s in self.extras.items():
+            for i, v in zip(s.index.tolist(), s.tolist()):
+                at.setdefault(i, []).append((k, v))
+        for i, values in enumerate(zip(*(self.core[c].tolist() for c in cols)) if cols else ()):
+            out = _row(cols, values)
+            for k, v in at.get(i, ()):
+                out[k] = plain(v)
+            yield _round_coords(out)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One dense frame of every column (extras NaN where empty): for small tables and writers
+        that need one; costs rows × columns."""
+        df = self.core.copy()
+        n = len(df)
+        for k, s in self.extras.items():
+            col = np.full(n, None, dtype=object)
+            col[s.index.to_numpy()] = s.to_numpy()
+            df[k] = col
+        return df[self.columns()]
+
+    def take(self, positions: Any) -> EventTable:
+        """The events at *positions* (an integer array or boolean mask), renumbered 0..k-1."""
+        pos = np.asarray(positions)
+        if pos.dtype == bool:
+            pos = np.flatnonzero(pos)
+        core = self.core.iloc[pos].reset_index(drop=True)
+        new_of = pd.Series(np.arange(len(pos)), index=pos)
+        extras = {}
+        for k, s in self.extras.items():
+            keep = s[s.index.isin(pos)]
+            if len(keep):
+                extras[k] = pd.Series(keep.to_numpy(), index=new_of.loc[keep.index].to_numpy(), dtype=object)
+        return EventTable(core, extras)
+
+
+_SCHEMA = frozenset(COLUMNS)
+
+
+def _row(cols: list[str], values: Iterable[Any]) -> dict[str, Any]:
+    """Our schema's columns always (None when empty); any other column only where filled."""
+    out = {}
+    for c, v in zip(cols, values):
+        v = plain(v)
+        if c in _SCHEMA or (v is not None and v != ""):
+            out[c] = v
+    return out
+
+
+def _round_coords(r: dict[str, Any]) -> dict[str, Any]:
+    for k in ("latitude", "longitude"):
+        if r.get(k) is not None:
+            r[k] = round(float(r[k]), 6)
+    return r
