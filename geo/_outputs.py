@@ -22,13 +22,24 @@ import errno
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from geo._errors import InputError
 from geo._io import _out_error, ensure_dir
 
 STATE = ".frontline-map"
 CURRENT = "current"
+
+
+@dataclass(frozen=True)
+class ToPath:
+    """Content written by a function given a file path, for libraries that open the file themselves
+    (pyogrio's GeoPackage, pyarrow's Parquet). :func:`publish` passes a temporary path inside the
+    new generation folder and renames it to the output's name once written and fsynced."""
+
+    write: Callable[[Path], None]
 
 
 def check_outdir(outdir: Path) -> None:
@@ -43,8 +54,9 @@ def check_outdir(outdir: Path) -> None:
 def publish(outdir: Path, files: dict) -> dict[str, Path]:
     """Write *files* as one new generation and switch to it atomically.
 
-    name → content: ``str`` (written as UTF-8), ``bytes``, or a callable given the open text file
-    (UTF-8) that writes the content itself, so a large output is never held whole in memory.
+    name → content: ``str`` (written as UTF-8), ``bytes``, a callable given the open text file
+    (UTF-8) that writes the content itself, so a large output is never held whole in memory, or a
+    :class:`ToPath` whose function writes a file at the path it is given.
     """
     outdir = Path(outdir)
     try:
@@ -62,6 +74,9 @@ def _publish(outdir: Path, files: dict) -> dict[str, Path]:
         for name, content in files.items():
             if "/" in name:                 # a map folder's data (``index.data-<hash>/events.js``)
                 (gen / name).parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, ToPath):
+                _write_path(gen, name, content)
+                continue
             binary = isinstance(content, (bytes, bytearray))
             with open(gen / name, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8",
                                                                                    "newline": ""})) as fh:
@@ -91,6 +106,23 @@ def _publish(outdir: Path, files: dict) -> dict[str, Path]:
     if old and old != gen.name:
         shutil.rmtree(state / old, ignore_errors=True)
     return {name: outdir / name for name in files}
+
+
+def _write_path(gen: Path, name: str, content: ToPath) -> None:
+    """Let *content* write ``gen/.part-NAME`` (the suffix kept, as drivers want), fsync, rename to NAME.
+
+    Side files a library may leave (an SQLite ``-journal``) are removed; the generation is not
+    published before every file is complete, so a crash here leaves only an unused ``gen-*``.
+    """
+    tmp = (gen / name).with_name(".part-" + (gen / name).name)
+    content.write(tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, gen / name)
+    os.chmod(gen / name, 0o644)
+    for p in tmp.parent.glob(tmp.name + "*"):
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 def cleanup(outdir: Path, names) -> None:

@@ -29,6 +29,14 @@ def _date_range(s: str) -> tuple[date, date]:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _formats(s: str) -> tuple[str, ...]:
+    from geo.write import parse_formats
+    try:
+        return parse_formats(s)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -41,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="map event tables and/or articles", description=(
         "Read event tables (CSV, GeoJSON, GeoPackage, GeoParquet) and/or articles (.txt files or folders), "
-        "geocode offline, join admin-1 regions and write OUTDIR/index.html, events.geojson, rejects.csv."))
+        "geocode offline, join admin-1 regions and write OUTDIR/index.html, events.geojson (or --format), rejects.csv."))
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="event table, article file, or folder of articles")
     b.add_argument("-o", "--outdir", required=True, type=Path, help="output folder (created if missing)")
     b.add_argument("--title", default=None, help="map title (default: from the input names)")
@@ -52,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="a front-line snapshot covers dates up to DAYS after it (default 31)")
     b.add_argument("--tiles", metavar="URL", help="online tile URL template for users with internet "
                    "(default: offline borders only)")
+    b.add_argument("--format", dest="formats", type=_formats, default=("geojson",), metavar="LIST",
+                   help="event files to write, comma-separated: geojson (default), gpkg (GeoPackage), "
+                   "parquet (GeoParquet), csv; e.g. --format geojson,gpkg,parquet,csv")
 
     e = sub.add_parser("extract", help="extract events from articles into a table", description=(
         "Read article files (plain UTF-8 text; PATH may be a folder) and write one row per event in the "
@@ -143,7 +154,7 @@ def _build(args) -> int:
     if args.date_range:
         kw["date_range"] = args.date_range
     res = build(args.inputs, args.outdir, title=title, tiles=args.tiles, frontline=args.frontline,
-                frontline_max_age=args.frontline_max_age,
+                frontline_max_age=args.frontline_max_age, formats=args.formats,
                 dayfirst=args.dayfirst, geocoder=args.geocoder, published=args.published,
                 articles_table=args.articles_table, corrections=args.corrections, progress=_progress(False),
                 **kw)
@@ -158,7 +169,8 @@ def _build(args) -> int:
     if res.correction_rejects:
         print(f"corrections: {_plural(len(res.correction_rejects), 'bad line')} (in rejects.csv)")
     print(f"map:     {res.outputs['map']}")
-    print(f"events:  {res.outputs['events']}")
+    for f in args.formats:
+        print(f"events:  {res.outputs['events.' + f]}")
     print(f"rejects: {res.outputs['rejects']}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0

@@ -4,9 +4,6 @@ Counts are kept so that every input row is accounted for: rows in = events + rej
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -224,13 +221,17 @@ def _in_range(rows: list[dict], lo: date, hi: date, rejects: list[Reject]) -> li
 
 def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontline-map",
           tiles: str | None = None, frontline: str | Path | None = None, frontline_max_age: int | None = None,
-          **kw: Any) -> BuildResult:
-    """Run the job and write ``index.html``, ``events.geojson`` and ``rejects.csv`` into *outdir*.
+          formats: Iterable[str] = ("geojson",), **kw: Any) -> BuildResult:
+    """Run the job and write ``index.html``, ``rejects.csv`` and ``events.<format>`` into *outdir*.
 
-    The three switch together (:mod:`geo._outputs`): a crash at any moment leaves either all the
+    *formats*: any of ``geojson`` (default), ``gpkg``, ``parquet``, ``csv`` (:mod:`geo.write`).
+    All files switch together (:mod:`geo._outputs`): a crash at any moment leaves either all the
     previous outputs or all the new ones, never a mix.
     """
+    from geo import write
     outdir = Path(outdir)
+    formats = tuple(formats) or ("geojson",)
+    formats = write.parse_formats(",".join(formats))
     _outputs.check_outdir(outdir)
     fl = None
     if frontline:
@@ -245,11 +246,12 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     map_files = render_files(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
                              frontline=fl.to_json() if fl else None, tiles=tiles)   # above 100 k: a map folder
     del df
-    texts = {"events.geojson": lambda fh: write_geojson(res.events, fh),   # streamed: never one huge string
-             "rejects.csv": rejects_csv(res.rejects + res.correction_rejects), **map_files}
-    written = _outputs.publish(outdir, texts)
-    res.outputs = {"events": written["events.geojson"], "rejects": written["rejects.csv"],
-                   "map": written["index.html"]}
+    files = {**write.outputs(res.events, formats, res.warnings),    # streamed or written to a path
+             "rejects.csv": write.rejects_csv(res.rejects + res.correction_rejects), **map_files}
+    written = _outputs.publish(outdir, files)
+    names = write.writer_names(formats)
+    res.outputs = {"events": written[names[0]], "rejects": written["rejects.csv"], "map": written["index.html"],
+                   **{n: written[n] for n in names}}
     return res
 
 
@@ -320,34 +322,3 @@ def _bbox(events: EventTable) -> tuple[float, float, float, float]:
     if not ok.any():
         return UKRAINE_BBOX
     return float(lon[ok].min()), float(lat[ok].min()), float(lon[ok].max()), float(lat[ok].max())
-
-
-def _feature(e: dict) -> dict:
-    geom = None
-    if e.get("latitude") is not None and e.get("longitude") is not None:
-        geom = {"type": "Point", "coordinates": [e["longitude"], e["latitude"]]}
-    return {"type": "Feature", "id": e.get("event_id"), "geometry": geom, "properties": e}
-
-
-def to_geojson(events: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": [_feature(e) for e in events]}
-
-
-def write_geojson(events: Iterable[dict], fh) -> None:
-    """The same document as ``json.dumps(to_geojson(events))``, written feature by feature."""
-    enc = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=str)
-    fh.write('{"type": "FeatureCollection", "features": [')
-    for i, e in enumerate(events):
-        if i:
-            fh.write(", ")
-        fh.write(enc.encode(_feature(e)))
-    fh.write("]}")
-
-
-def rejects_csv(rejects: list[Reject]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=["file", "line", "field", "reason", "raw"], lineterminator="\n")
-    w.writeheader()
-    for r in sorted(rejects, key=lambda r: (r.file, r.line if isinstance(r.line, int) else 1 << 60)):
-        w.writerow({k: _io.csv_safe(v) for k, v in r.as_row().items()})
-    return buf.getvalue()
