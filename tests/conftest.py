@@ -93,3 +93,12 @@ def offline_page(browser):
     yield make
     for p in pages:
         p.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many fuzz cases ran (tests/test_fuzz.py counts them), also without ``-s``."""
+    import sys
+    fuzz = sys.modules.get("test_fuzz") or sys.modules.get("tests.test_fuzz")
+    if fuzz is not None and getattr(fuzz, "CASES", None):
+        terminalreporter.write_line(f"fuzz cases: {sum(fuzz.CASES.values()):,} "
+                                    f"({', '.join(f'{k} {v}' for k, v in fuzz.CASES.items())})")
