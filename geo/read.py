@@ -26,6 +26,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "event_date": ("event_date", "date", "day", "datetime", "timestamp"),
     "date_precision": ("date_precision", "time_precision"),
     "event_type": ("event_type", "type", "category", "sub_event_type"),
+    "event_type_original": ("event_type_original",),
     "weapon": ("weapon", "weapons"),
     "actor": ("actor", "actor1", "side"),
     "status": ("status",),
@@ -203,6 +204,8 @@ def _to_row(rec: dict[str, Any], mapping: dict[str, str], parse_date: Callable,
 
     label = get("event_type")
     row["event_type"], row["event_type_original"] = normalise_type(label)
+    if not row["event_type_original"]:   # our own output read back: the label it was normalised from
+        row["event_type_original"] = get("event_type_original")
     actor = get("actor")
     row["actor"] = _ACTORS.get(actor.lower(), "")
     if actor and not row["actor"]:
@@ -433,7 +436,7 @@ def _feature_record(f: Any) -> tuple[dict, str]:
         if not isinstance(coords, (list, tuple)) or len(coords) < 2:
             return {"__bad__": "point without coordinates", "__field__": "geometry"}, raw
         props["longitude"], props["latitude"] = coords[0], coords[1]
-    if "id" in f and "id" not in props:
+    if "id" in f and "id" not in props and props.get("event_id") != f["id"]:   # (ours repeat event_id as id)
         props["id"] = f["id"]
     return props, raw
 

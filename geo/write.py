@@ -105,6 +105,10 @@ def _coords(s: pd.Series) -> np.ndarray:
 
 
 def _is_text(s: pd.Series) -> bool:
+    """Only text (pandas' ``str`` dtype, or objects that are all ``str``): safe to encode per distinct value
+    (``pd.factorize`` would merge ``1``, ``1.0`` and ``True`` in an object column)."""
+    if isinstance(s.dtype, pd.StringDtype):
+        return True
     return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
 
 
@@ -139,9 +143,10 @@ def write_geojson(events: EventTable, fh, *, chunk: int = CHUNK) -> None:
     fh.write('{"type": "FeatureCollection", "features": [')
     for lo, hi in _chunks(len(core), chunk):
         part = core.iloc[lo:hi]
-        frags = [_json_column(part[c], c, first=(k == 0)) for k, c in enumerate(cols)]
         lat = _coords(part["latitude"]) if "latitude" in part else np.full(hi - lo, np.nan)
         lon = _coords(part["longitude"]) if "longitude" in part else np.full(hi - lo, np.nan)
+        rounded = {"latitude": pd.Series(lat), "longitude": pd.Series(lon)}
+        frags = [_json_column(rounded[c] if c in rounded else part[c], c, first=(k == 0)) for k, c in enumerate(cols)]
         geom = np.full(hi - lo, "null", dtype=object)
         ok = np.isfinite(lat) & np.isfinite(lon)
         geom[ok] = ['{"type": "Point", "coordinates": [' + x + ", " + y + "]}"
@@ -240,6 +245,11 @@ def dense_frame(events: EventTable, fmt: str, warnings: list[str] | None = None)
         for i, d in _folded_rows(events, folded).items():
             col[i] = _enc_any(d)
         data[name] = col
+    bad = [k for k in data if _SURROGATE.search(k)]
+    if bad:   # a name from a JSON "\ud800" escape: not UTF-8, so no file format can name a column so
+        data = {_SURROGATE.sub("\ufffd", k): v for k, v in data.items()}
+        warn.append(f"events.{fmt}: {len(bad)} column name(s) held invalid Unicode (unpaired surrogates): "
+                    "written with U+FFFD")
     return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
@@ -247,11 +257,14 @@ def _plain_column(s: pd.Series, *, text: bool) -> pd.Series:
     """One type per column (the dense formats have typed columns): see :func:`dense_frame`."""
     if s.dtype.kind == "M":
         return _iso(s)
+    if isinstance(s.dtype, pd.StringDtype):
+        return s.astype(object).where(s.notna(), None)
     if s.dtype != object:
         return s
-    vals = s.map(plain)
+    vals = pd.Series([plain(v) for v in s.tolist()], index=s.index, dtype=object)
     if text:
-        return vals.map(lambda v: v if v is None or type(v) is str else str(v)).astype(object)
+        return pd.Series([v if v is None or type(v) is str else str(v) for v in vals.tolist()], index=s.index,
+                         dtype=object)
     filled = vals[vals.notna() & vals.ne("")]
     kind = pd.api.types.infer_dtype(filled, skipna=True)
     if kind in ("string", "empty"):
@@ -262,8 +275,10 @@ def _plain_column(s: pd.Series, *, text: bool) -> pd.Series:
         return vals.where(vals.ne(""), None).astype("Int64")
     if kind in ("floating", "mixed-integer-float", "integer"):
         return pd.to_numeric(vals.where(vals.ne(""), None), errors="coerce").astype("float64")
-    return vals.map(lambda v: v if v is None or type(v) is str else
-                    (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else str(v)))
+    out = [v if v is None or type(v) is str else
+           (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else str(v))
+           for v in vals.tolist()]
+    return pd.Series(out, index=s.index, dtype=object)
 
 
 def _dense_extras(events: EventTable, fmt: str, warn: list[str]) -> tuple[list[str], list[str]]:
@@ -299,11 +314,11 @@ def _folded_rows(events: EventTable, folded: list[str]) -> dict[int, dict[str, A
 
 
 def _field_names(df: pd.DataFrame, fmt: str, warn: list[str], reserved: tuple[str, ...]) -> pd.DataFrame:
-    """Column names a GeoPackage/GeoParquet accepts: non-empty, unique ignoring case, not *reserved*."""
+    """Column names a GeoPackage/GeoParquet accepts: non-empty, valid UTF-8, unique ignoring case, not *reserved*."""
     seen = {r.lower() for r in reserved}
     renamed: dict[str, str] = {}
     for c in df.columns:
-        new = str(c) or "unnamed"
+        new = _SURROGATE.sub("\ufffd", str(c)) or "unnamed"
         base, k = new, 2
         while new.lower() in seen:
             new = f"{base}_{k}"
@@ -324,7 +339,7 @@ def _without_surrogates(df: pd.DataFrame, fmt: str, warn: list[str]) -> pd.DataF
     """Text with unpaired surrogates cannot be UTF-8: replace them with U+FFFD (and say how many cells)."""
     hit = 0
     for c in df.columns:
-        if df[c].dtype != object:
+        if df[c].dtype.kind != "O":
             continue
         s = df[c]
         bad = s.map(lambda v: type(v) is str and _SURROGATE.search(v) is not None).to_numpy(dtype=bool)
@@ -377,7 +392,7 @@ def write_csv(events: EventTable, fh, *, warnings: list[str] | None = None, name
     warn = warnings if warnings is not None else []
     df = dense_frame(events, "csv", warn)
     w = csv.writer(fh, lineterminator="\n")
-    w.writerow([_io.csv_safe(str(c)) for c in df.columns])
+    w.writerow([_io.csv_safe(_SURROGATE.sub("\ufffd", str(c))) for c in df.columns])
     bad = 0
     for lo, hi in _chunks(len(df)):
         cols = [_csv_column(df[c].iloc[lo:hi]) for c in df.columns]
@@ -404,7 +419,7 @@ def _csv_column(s: pd.Series) -> list:
     if s.dtype.kind in "iub":
         return s.tolist()
     vals = s.astype(object).where(s.notna(), "").tolist()
-    if s.dtype == object:
+    if s.dtype.kind == "O":
         risky = [i for i, v in enumerate(vals) if type(v) is str and v and _FORMULA.match(v)]
         for i in risky:
             vals[i] = _io.csv_safe(vals[i])
