@@ -2,7 +2,8 @@
 
 A forked child rebuilds the same folder in a loop, each build from a table carrying its own marker
 (in every event's evidence, every reject's raw line and so in index.html's data); the parent kills
-it at random moments (fixed seed) and checks that index.html, events.geojson and rejects.csv all
+it at random moments (fixed seed) and checks that index.html, rejects.csv and the events in every
+format (``--format geojson,gpkg,parquet,csv``; the binary ones read through pyogrio/pyarrow) all
 carry the same marker. After each kill the next build must leave no temporary files behind.
 """
 from __future__ import annotations
@@ -22,7 +23,9 @@ from geo.pipeline import build
 
 KILLS = 16          # whole builds killed at random moments
 PUBLISH_KILLS = 16  # builds killed inside the switch itself (where a mix could happen)
-NAMES = ("index.html", "events.geojson", "rejects.csv")
+NAMES = ("index.html", "events.geojson", "rejects.csv", "events.gpkg", "events.parquet", "events.csv")
+FORMATS = ("geojson", "gpkg", "parquet", "csv")
+BINARY = ("events.gpkg", "events.parquet")
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "win32", reason="needs fork/SIGKILL")
 
@@ -41,9 +44,25 @@ def markers(out: Path) -> dict[str, set[str]]:
     found = {}
     for n in NAMES:
         p = out / n
-        text = p.read_text() if p.exists() else ""
+        if n in BINARY and p.exists():
+            text = " ".join(_binary_text(p))
+        else:
+            text = p.read_text() if p.exists() else ""
         found[n] = {w for w in text.replace('"', " ").replace(",", " ").split() if w.startswith("MARK")}
     return found
+
+
+def _binary_text(p: Path) -> list[str]:
+    """The evidence column of a GeoPackage/GeoParquet (text in a file that is not text), or, for what
+    the publish-only kills write (not a valid file of that kind), its bytes as text."""
+    data = p.read_bytes()
+    if data.startswith(b"MARK"):
+        return [data.decode()]
+    if p.suffix == ".gpkg":
+        import pyogrio
+        return pyogrio.read_dataframe(p, columns=["evidence"], read_geometry=False)["evidence"].tolist()
+    import pyarrow.parquet as pq
+    return [str(v) for v in pq.read_table(p, columns=["evidence"]).column("evidence").to_pylist()]
 
 
 def leftovers(out: Path) -> list[str]:
@@ -57,10 +76,10 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
     out = tmp_path / "map"
     table = tmp_path / "in.csv"
     write_table(table, "MARKwarm")
-    build([table], out)                       # warm caches (gazetteer, regions) before forking
+    build([table], out, formats=FORMATS)      # warm caches (gazetteer, regions) before forking
     t0 = time.perf_counter()
     write_table(table, "MARKtimed")
-    build([table], out)
+    build([table], out, formats=FORMATS)
     one = time.perf_counter() - t0
     rng = random.Random(20261201)
     mid_publish = 0
@@ -72,7 +91,7 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
                 while True:
                     src = tmp_path / f"in-{k}-{j}.csv"
                     write_table(src, f"MARK{k}x{j}")
-                    build([src], out)
+                    build([src], out, formats=FORMATS)
                     j += 1
             finally:
                 os._exit(0)
@@ -86,14 +105,19 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
             mid_publish += 1
         # the next run cleans up whatever the killed one left
         write_table(table, f"MARKnext{k}")
-        build([table], out)
+        build([table], out, formats=FORMATS)
         assert leftovers(out) == [], k
         assert set().union(*markers(out).values()) == {f"MARKnext{k}"}
         json.loads((out / "events.geojson").read_text())
     # The write-and-switch step is a small part of a build: kill inside it on purpose too.
     big = {n: "x" * 500_000 for n in NAMES}
+
+    def files(mark: str) -> dict:
+        """Text outputs as strings, the binary ones through path writers (as pyogrio/pyarrow write)."""
+        return {n: (_outputs.ToPath(lambda p, v=f"{mark} {v}": p.write_text(v)) if n in BINARY else f"{mark} {v}")
+                for n, v in big.items()}
     t0 = time.perf_counter()
-    _outputs.publish(out, {n: f"MARKpub {v}" for n, v in big.items()})
+    _outputs.publish(out, files("MARKpub"))
     one_publish = time.perf_counter() - t0
     for k in range(PUBLISH_KILLS):
         pid = os.fork()
@@ -101,7 +125,7 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
             try:
                 j = 0
                 while True:
-                    _outputs.publish(out, {n: f"MARK{k}p{j} {v}" for n, v in big.items()})
+                    _outputs.publish(out, files(f"MARK{k}p{j}"))
                     j += 1
             finally:
                 os._exit(0)
@@ -112,7 +136,7 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
         assert all(len(v) == 1 for v in found.values()) and len(set().union(*found.values())) == 1, (k, found)
         if leftovers(out):
             mid_publish += 1
-        _outputs.publish(out, {n: f"MARKafter{k} {v}" for n, v in big.items()})   # the next run's switch
+        _outputs.publish(out, files(f"MARKafter{k}"))   # the next run's switch
         assert leftovers(out) == [], k
     print(f"{KILLS + PUBLISH_KILLS} kills survived ({mid_publish} left a half-written generation, "
           f"cleaned by the next run); build {one:.2f} s, publish {one_publish:.3f} s")
