@@ -212,31 +212,39 @@ def _extra_fragments(events: EventTable) -> dict[int, str]:
 
 # ---------------------------------------------------------------- dense formats
 
-def dense_frame(events: EventTable, fmt: str, warnings: list[str] | None = None) -> pd.DataFrame:
-    """Every column of *events* as one frame with plain types, for GeoPackage/GeoParquet/CSV.
+def dense_columns(events: EventTable, fmt: str, warnings: list[str] | None = None) -> dict[str, Any]:
+    """Every column of *events* as one typed array of ``len(events)``, for GeoPackage/GeoParquet/CSV.
 
-    Our text columns and text extras stay object columns of ``str``/``None``; coordinates and
-    confidence float64; a column of whole numbers (``input_line``) Int64; of booleans ``boolean``;
-    anything else (mixed types) text. Extras beyond the budget (module docstring) are folded into
-    :data:`EXTRAS_JSON`.
+    Text columns (our schema's always) are object arrays of ``str``/``None``; coordinates and
+    confidence float64 (NaN = none); a column of whole numbers (``input_line``) pandas ``Int64``;
+    of booleans ``boolean``; anything else (mixed types) text. Built from numpy arrays, once per
+    column: an extra costs its filled cells plus one array. Extras beyond the budget (module
+    docstring) are folded into :data:`EXTRAS_JSON`.
     """
     warn = warnings if warnings is not None else []
     n = len(events)
     data: dict[str, Any] = {}
     for c in _core_columns(events):
-        s = events.core[c].reset_index(drop=True)
+        s = events.core[c]
         if c in ("latitude", "longitude"):
             data[c] = _coords(s)
         elif c in _FLOAT_COLUMNS:
-            data[c] = pd.to_numeric(s, errors="coerce").astype("float64")
+            data[c] = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         else:
-            data[c] = _plain_column(s, text=(c in _SCHEMA or c == "event_id"))
+            if s.dtype.kind == "M":
+                s = _iso(s)
+            if s.dtype.kind in "fiub":
+                data[c] = s.to_numpy()
+                continue
+            col = s.to_numpy(dtype=object, na_value=None)
+            data[c] = _typed(col, [v for v in col.tolist() if v is not None and v != ""], text=c in _SCHEMA)
     keep, folded = _dense_extras(events, fmt, warn)
     for k in keep:
-        s = events.extras[k]
+        sp = events.extras[k]
+        vals = [plain(v) for v in sp.tolist()]
         col = np.full(n, None, dtype=object)
-        col[s.index.to_numpy()] = [plain(v) for v in s.tolist()]
-        data[k] = _plain_column(pd.Series(col), text=False)
+        col[sp.index.to_numpy()] = vals
+        data[k] = _typed(col, [v for v in vals if v is not None and v != ""], text=False)
     if folded:
         name = EXTRAS_JSON
         while name in data:
@@ -250,35 +258,39 @@ def dense_frame(events: EventTable, fmt: str, warnings: list[str] | None = None)
         data = {_SURROGATE.sub("\ufffd", k): v for k, v in data.items()}
         warn.append(f"events.{fmt}: {len(bad)} column name(s) held invalid Unicode (unpaired surrogates): "
                     "written with U+FFFD")
-    return pd.DataFrame(data, index=pd.RangeIndex(n))
+    return data
 
 
-def _plain_column(s: pd.Series, *, text: bool) -> pd.Series:
-    """One type per column (the dense formats have typed columns): see :func:`dense_frame`."""
-    if s.dtype.kind == "M":
-        return _iso(s)
-    if isinstance(s.dtype, pd.StringDtype):
-        return s.astype(object).where(s.notna(), None)
-    if s.dtype != object:
-        return s
-    vals = pd.Series([plain(v) for v in s.tolist()], index=s.index, dtype=object)
+def dense_frame(events: EventTable, fmt: str, warnings: list[str] | None = None) -> pd.DataFrame:
+    """:func:`dense_columns` as a frame (object columns stay object: no per-column re-inference)."""
+    data = dense_columns(events, fmt, warnings)
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object
+                         else pd.Series(v) for k, v in data.items()}, index=pd.RangeIndex(len(events)))
+
+
+_INT = (int, np.integer)
+_FLOAT = (float, np.floating)
+
+
+def _typed(col: np.ndarray, filled: list, *, text: bool) -> Any:
+    """One type per column (the dense formats have typed columns): see :func:`dense_columns`.
+    *col*: object array, ``None`` where empty; *filled*: its values that are neither None nor ""."""
+    kinds = set(map(type, filled))
+    if kinds <= {str}:
+        return col
     if text:
-        return pd.Series([v if v is None or type(v) is str else str(v) for v in vals.tolist()], index=s.index,
-                         dtype=object)
-    filled = vals[vals.notna() & vals.ne("")]
-    kind = pd.api.types.infer_dtype(filled, skipna=True)
-    if kind in ("string", "empty"):
-        return vals.astype(object)
-    if kind == "boolean":
-        return vals.where(vals.ne(""), None).astype("boolean")
-    if kind == "integer" and all(abs(v) < 2 ** 63 for v in filled):
-        return vals.where(vals.ne(""), None).astype("Int64")
-    if kind in ("floating", "mixed-integer-float", "integer"):
-        return pd.to_numeric(vals.where(vals.ne(""), None), errors="coerce").astype("float64")
-    out = [v if v is None or type(v) is str else
-           (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else str(v))
-           for v in vals.tolist()]
-    return pd.Series(out, index=s.index, dtype=object)
+        return np.array([v if v is None or type(v) is str else str(plain(v)) for v in col.tolist()], dtype=object)
+    empty = np.array([v is None or v == "" for v in col.tolist()], dtype=bool)
+    if all(issubclass(k, (bool, np.bool_)) for k in kinds):
+        return pd.arrays.BooleanArray(np.where(empty, False, col).astype(bool), empty)
+    if all(issubclass(k, _INT) and not issubclass(k, (bool, np.bool_)) for k in kinds) and \
+            all(-2 ** 63 <= v < 2 ** 63 for v in filled):
+        return pd.arrays.IntegerArray(np.where(empty, 0, col).astype(np.int64), empty)
+    if all(issubclass(k, _INT + _FLOAT) and not issubclass(k, (bool, np.bool_)) for k in kinds):
+        return np.where(empty, np.nan, col).astype(float)
+    return np.array([None if e else v if type(v) is str else
+                     (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else str(plain(v)))
+                     for v, e in zip(col.tolist(), empty.tolist())], dtype=object)
 
 
 def _dense_extras(events: EventTable, fmt: str, warn: list[str]) -> tuple[list[str], list[str]]:
@@ -390,12 +402,12 @@ def write_parquet(events: EventTable, path: str | Path, *, warnings: list[str] |
 def write_csv(events: EventTable, fh, *, warnings: list[str] | None = None, name: str = "events.csv") -> None:
     """CSV (comma, LF, RFC 4180 quoting), formula-safe text cells, streamed *CHUNK* rows at a time."""
     warn = warnings if warnings is not None else []
-    df = dense_frame(events, "csv", warn)
+    data = dense_columns(events, "csv", warn)
     w = csv.writer(fh, lineterminator="\n")
-    w.writerow([_io.csv_safe(_SURROGATE.sub("\ufffd", str(c))) for c in df.columns])
+    w.writerow([_io.csv_safe(str(c)) for c in data])
     bad = 0
-    for lo, hi in _chunks(len(df)):
-        cols = [_csv_column(df[c].iloc[lo:hi]) for c in df.columns]
+    for lo, hi in _chunks(len(events)):
+        cols = [_csv_cells(a[lo:hi]) for a in data.values()]
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(zip(*cols))
         text = buf.getvalue()
@@ -408,22 +420,19 @@ def write_csv(events: EventTable, fh, *, warnings: list[str] | None = None, name
         warn.append(f"{name}: {bad} unpaired surrogate(s) (invalid Unicode) written as U+FFFD")
 
 
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+#: first characters after which :func:`geo._io.csv_safe` may prefix a ``'`` (checked only for these)
+_RISKY = frozenset("=+-@\t\r'")
 
 
-def _csv_column(s: pd.Series) -> list:
+def _csv_cells(a: Any) -> list:
     """Cells of one column: "" for missing, numbers as numbers, formula-like text prefixed with ``'``."""
-    if s.dtype.kind == "f":
-        v = s.to_numpy(dtype=float)
-        return [repr(x) if x == x and abs(x) != float("inf") else "" for x in v.tolist()]
-    if s.dtype.kind in "iub":
-        return s.tolist()
-    vals = s.astype(object).where(s.notna(), "").tolist()
-    if s.dtype.kind == "O":
-        risky = [i for i, v in enumerate(vals) if type(v) is str and v and _FORMULA.match(v)]
-        for i in risky:
-            vals[i] = _io.csv_safe(vals[i])
-    return vals
+    if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+        return [repr(x) if x == x and abs(x) != float("inf") else "" for x in a.tolist()]
+    if not isinstance(a, np.ndarray):                      # Int64 / boolean: NA → ""
+        return a.to_numpy(dtype=object, na_value="").tolist()
+    if a.dtype.kind != "O":
+        return a.tolist()
+    return ["" if v is None else _io.csv_safe(v) if v and v[0] in _RISKY else v for v in a.tolist()]
 
 
 # ---------------------------------------------------------------- rejects
