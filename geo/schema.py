@@ -37,5 +37,4 @@ def event_id(rec: Mapping[str, Any], *, with_text: bool = True) -> str:
     ]
     if with_text:
         parts += [str(rec.get("source") or "").strip(), " ".join(str(rec.get("evidence") or "").split())]
-    # (surrogatepass: a lone surrogate from a JSON "\ud800" escape must not crash the build)
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
