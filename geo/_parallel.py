@@ -1,0 +1,199 @@
+"""Article extraction on Dask (``--workers N`` / ``--scheduler tcp://HOST:PORT``), output identical to the serial path.
+
+Each article is one task (:func:`extract_task`): the job carries the file's bytes, not its path, since
+a remote worker may not share our filesystem. Only extraction runs on the workers; merging across
+articles runs in the driver afterwards, over the results in input order (:func:`geo.extract.extract_paths`),
+so the events are exactly the serial loop's.
+
+Streaming: at most ``window`` jobs (4 per worker thread, at least 8) are in flight; the next file is read
+only when one finishes, so the driver never holds every text. Each worker process loads the gazetteer
+once (a module global), on the cluster's first call (:func:`_warm`), not per task.
+
+Failures: a task that raises, or a worker process that dies under one (segfault, OOM kill), costs that
+article only: it gets the serial path's one-line "extraction failed (...)" warning. A task whose worker
+died is resubmitted once (the scheduler is told to give up at the first death, ``allowed-failures`` 0,
+so an innocent task that shared the dead worker gets its second chance here). Dask's own logging is
+silenced: the user sees our lines, never a traceback.
+
+This module imports Dask; nothing on the serial path imports this module.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from geo._errors import InputError
+from geo.extract._article import ArticleJob, ArticleResult, failure_warning, run_article
+
+#: in-flight tasks per worker thread (enough to keep workers fed while results travel back)
+WINDOW_PER_THREAD = 4
+MIN_WINDOW = 8
+#: seconds to wait for a --scheduler to answer, and for a local cluster's workers to come up
+CONNECT_TIMEOUT = 30
+
+_GAZ = None
+
+
+def _worker_gaz():
+    """The worker process's gazetteer, loaded on first use and kept (once per process, not per task)."""
+    global _GAZ
+    if _GAZ is None:
+        from geo.gazetteer import load_gazetteer
+        _GAZ = load_gazetteer()
+    return _GAZ
+
+
+def versions() -> tuple[str, str]:
+    """(extractor version, gazetteer version) of this process: a worker must match the driver."""
+    from geo._cache import extractor_version, gazetteer_version
+    return extractor_version(), gazetteer_version()
+
+
+def _warm() -> tuple[str, str]:
+    _worker_gaz()
+    return versions()
+
+
+def extract_task(job: ArticleJob) -> tuple[ArticleResult, tuple[str, str]]:
+    """One article on a worker: its result and the worker's versions (checked by the driver)."""
+    return run_article(job, _worker_gaz()), versions()
+
+
+@contextlib.contextmanager
+def _client(workers: int | None, scheduler: str | None):
+    import dask
+    from distributed import Client, LocalCluster
+    quiet = {"distributed.scheduler.allowed-failures": 0, "distributed.admin.tick.limit": "1h",
+             "distributed.worker.daemon": False}
+    saved = {n: logging.getLogger(n).level for n in ("distributed", "tornado", "asyncio")}
+    for n in saved:
+        logging.getLogger(n).setLevel(logging.CRITICAL)
+    cluster = None
+    try:
+        with dask.config.set(quiet):
+            if scheduler is not None:
+                try:
+                    client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+                except (OSError, TimeoutError, ValueError) as e:
+                    raise InputError(scheduler, f"cannot reach the Dask scheduler ({type(e).__name__}: "
+                                     f"{str(e).splitlines()[0] if str(e) else 'no answer'})") from None
+            else:
+                if workers is None or workers < 1:
+                    raise InputError("--workers", f"need at least 1 worker, not {workers}")
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.CRITICAL)
+                client = Client(cluster, timeout=CONNECT_TIMEOUT)
+        try:
+            yield client
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+            if cluster is not None:
+                with contextlib.suppress(Exception):
+                    cluster.close()
+    finally:
+        for n, lvl in saved.items():
+            logging.getLogger(n).setLevel(lvl)
+
+
+def _crashed(job: ArticleJob, why: str) -> ArticleResult:
+    """The record of an article whose task failed outside the extractor (a dead worker)."""
+    return ArticleResult(ok=False, article={
+        "file": job.name, "published": "", "published_from": "none", "url": job.row.get("url", ""),
+        "n_events": 0, "warnings": [failure_warning(why)], "encoding": job.encoding or ""})
+
+
+def run_jobs(jobs: Iterator[tuple[int, ArticleJob]], done: Callable[[int, ArticleResult], bool], *,
+             workers: int | None = None, scheduler: str | None = None,
+             task: Callable[[ArticleJob], Any] = extract_task) -> str:
+    """Run (index, job) pairs on a cluster, calling ``done(index, result)`` as results arrive (any
+    order; the caller orders by index). ``done`` returning False stops submitting (in-flight tasks still
+    finish). Returns where they ran ("2 workers", "tcp://host:8786 (4 threads)")."""
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+    with _client(workers, scheduler) as client:
+        if scheduler is not None:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        here = versions()
+        for addr, theirs in client.run(_warm).items():      # loads each worker's gazetteer, in parallel
+            _same(here, tuple(theirs), addr)
+        threads = sum(client.nthreads().values()) or 1
+        window = max(MIN_WINDOW, WINDOW_PER_THREAD * threads)
+        where = f"{threads} worker{'s' if threads != 1 else ''}" if scheduler is None else \
+            f"{scheduler} ({threads} thread{'s' if threads != 1 else ''})"
+        pending: dict[str, tuple[int, ArticleJob, int]] = {}
+        ac = as_completed()
+        stop = False
+
+        def submit(i: int, job: ArticleJob, attempt: int = 0) -> None:
+            fut = client.submit(task, job, pure=False, key=f"frontline-extract-{i}-{attempt}-{id(ac):x}")
+            pending[fut.key] = (i, job, attempt)
+            ac.add(fut)
+
+        def fill() -> None:
+            nonlocal stop
+            while not stop and len(pending) < window:
+                nxt = next(jobs, None)
+                if nxt is None:
+                    stop = True
+                    return
+                submit(*nxt)
+
+        try:
+            fill()
+            for batch in ac.batches():
+                ok = [f for f in batch if f.status == "finished"]
+                values = _gather(client, ok)
+                for fut in batch:
+                    i, job, attempt = pending.pop(fut.key)
+                    if fut.key in values:
+                        res, theirs = values[fut.key]
+                        _same(here, tuple(theirs), "a worker")
+                    else:
+                        exc = _exception(fut)
+                        if isinstance(exc, KilledWorker) and attempt == 0:
+                            submit(i, job, 1)        # maybe it only shared the worker that died
+                            continue
+                        why = "worker process died" if isinstance(exc, KilledWorker) else \
+                            f"{type(exc).__name__}: {exc}" if exc is not None else "task lost"
+                        res = _crashed(job, why)
+                    if not done(i, res):
+                        stop = True
+                    fut.release()
+                fill()
+        except BaseException:
+            for key in list(pending):
+                with contextlib.suppress(Exception):
+                    client.cancel([client.futures[key]] if key in client.futures else [])
+            raise
+    return where
+
+
+def _gather(client, futs: list) -> dict[str, Any]:
+    """Results of finished futures by key, in one round trip (one by one if a result was lost since)."""
+    if not futs:
+        return {}
+    try:
+        return dict(zip((f.key for f in futs), client.gather(futs)))
+    except Exception:  # noqa: BLE001 - a worker holding a result died: those go through _exception
+        out = {}
+        for f in futs:
+            with contextlib.suppress(Exception):
+                out[f.key] = f.result(timeout=CONNECT_TIMEOUT)
+        return out
+
+
+def _exception(fut) -> BaseException | None:
+    try:
+        return fut.exception(timeout=CONNECT_TIMEOUT)
+    except Exception as e:  # noqa: BLE001 - the future itself is gone (cancelled, scheduler lost)
+        return e
+
+
+def _same(here: tuple[str, str], theirs: tuple[str, str], who: str) -> None:
+    if here != theirs:
+        raise InputError(str(who), f"Dask worker runs another frontline-map (extractor {theirs[0]}, gazetteer "
+                         f"{theirs[1]}; here {here[0]}, {here[1]}): install the same version and data there, "
+                         "or results would differ from a serial run")
