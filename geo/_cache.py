@@ -19,7 +19,7 @@ A result that depends on the day it was computed (an article with no publication
 Friday" against the machine's clock; a publication date after today gets a warning naming today)
 carries ``valid_until``: it is a miss from that day on.
 
-Where: ``--cache DIR``; else ``$FRONTLINE_MAP_CACHE/extract``; else ``$XDG_CACHE_HOME/frontline-map/extract``;
+Where: ``--cache DIR``; else ``$FRONTLINE_MAP_EXTRACT_CACHE``; else ``$FRONTLINE_MAP_CACHE/extract``; else ``$XDG_CACHE_HOME/frontline-map/extract``;
 else ``~/.cache/frontline-map/extract``. Layout ``DIR/<version>/<2 hex>/<key>.json``, one folder per
 (extractor, gazetteer) version. Growth is bounded (:meth:`ExtractCache.prune`, at most once a day):
 a version folder unused for :data:`MAX_AGE_DAYS` days is deleted whole (old code's entries never hit
@@ -56,7 +56,11 @@ _GEO = Path(__file__).resolve().parent
 
 
 def default_dir() -> Path:
-    """$FRONTLINE_MAP_CACHE/extract, else $XDG_CACHE_HOME/frontline-map/extract, else ~/.cache/frontline-map/extract."""
+    """$FRONTLINE_MAP_EXTRACT_CACHE, else $FRONTLINE_MAP_CACHE/extract, else $XDG_CACHE_HOME/frontline-map/extract,
+    else ~/.cache/frontline-map/extract."""
+    own = os.environ.get("FRONTLINE_MAP_EXTRACT_CACHE")
+    if own:
+        return Path(own)
     env = os.environ.get("FRONTLINE_MAP_CACHE")
     if env:
         return Path(env) / "extract"

@@ -61,41 +61,62 @@ def extract_task(job: ArticleJob) -> tuple[ArticleResult, tuple[str, str]]:
     return run_article(job, _worker_gaz()), versions()
 
 
+#: our settings for the clusters we start: give up on a task at the first worker death (we resubmit
+#: once ourselves), and no daemonic workers (so a worker may itself use processes)
+CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.admin.tick.limit": "1h",
+                  "distributed.worker.daemon": False}
+_NOISY = ("distributed", "tornado", "asyncio")
+
+
 @contextlib.contextmanager
-def _client(workers: int | None, scheduler: str | None):
-    import dask
-    from distributed import Client, LocalCluster
-    quiet = {"distributed.scheduler.allowed-failures": 0, "distributed.admin.tick.limit": "1h",
-             "distributed.worker.daemon": False}
-    saved = {n: logging.getLogger(n).level for n in ("distributed", "tornado", "asyncio")}
+def _quiet():
+    """Dask's own log lines (a worker restarted, a task lost) off: the user gets our one-line warnings."""
+    saved = {n: logging.getLogger(n).level for n in _NOISY}
     for n in saved:
         logging.getLogger(n).setLevel(logging.CRITICAL)
-    cluster = None
     try:
-        with dask.config.set(quiet):
-            if scheduler is not None:
-                try:
-                    client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-                except (OSError, TimeoutError, ValueError) as e:
-                    raise InputError(scheduler, f"cannot reach the Dask scheduler ({type(e).__name__}: "
-                                     f"{str(e).splitlines()[0] if str(e) else 'no answer'})") from None
-            else:
-                if workers is None or workers < 1:
-                    raise InputError("--workers", f"need at least 1 worker, not {workers}")
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, silence_logs=logging.CRITICAL)
-                client = Client(cluster, timeout=CONNECT_TIMEOUT)
+        yield
+    finally:
+        for n, lvl in saved.items():
+            logging.getLogger(n).setLevel(lvl)
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int):
+    """A LocalCluster of *workers* processes with one thread each, closed on exit."""
+    import dask
+    from distributed import LocalCluster
+    if workers is None or workers < 1:
+        raise InputError("--workers", f"need at least 1 worker, not {workers}")
+    with _quiet(), dask.config.set(CLUSTER_CONFIG):
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
+    try:
+        yield cluster
+    finally:
+        with _quiet(), contextlib.suppress(Exception):
+            cluster.close()
+
+
+@contextlib.contextmanager
+def _client(workers: int | None, scheduler: str | None):
+    from distributed import Client
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_quiet())
+        if scheduler is not None:
+            try:
+                client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError, ValueError) as e:
+                msg = str(e).splitlines()[0] if str(e) else "no answer"
+                raise InputError(scheduler, f"cannot reach the Dask scheduler ({type(e).__name__}: {msg})") from None
+        else:
+            cluster = stack.enter_context(local_cluster(workers))
+            client = Client(cluster, timeout=CONNECT_TIMEOUT)
         try:
             yield client
         finally:
             with contextlib.suppress(Exception):
                 client.close()
-            if cluster is not None:
-                with contextlib.suppress(Exception):
-                    cluster.close()
-    finally:
-        for n, lvl in saved.items():
-            logging.getLogger(n).setLevel(lvl)
 
 
 def _crashed(job: ArticleJob, why: str) -> ArticleResult:
@@ -107,12 +128,13 @@ def _crashed(job: ArticleJob, why: str) -> ArticleResult:
 
 def run_jobs(jobs: Iterator[tuple[int, ArticleJob]], done: Callable[[int, ArticleResult], bool], *,
              workers: int | None = None, scheduler: str | None = None,
-             task: Callable[[ArticleJob], Any] = extract_task) -> str:
+             task: Callable[[ArticleJob], Any] | None = None) -> str:
     """Run (index, job) pairs on a cluster, calling ``done(index, result)`` as results arrive (any
     order; the caller orders by index). ``done`` returning False stops submitting (in-flight tasks still
     finish). Returns where they ran ("2 workers", "tcp://host:8786 (4 threads)")."""
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
+    task = task or extract_task
     with _client(workers, scheduler) as client:
         if scheduler is not None:
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)

@@ -11,6 +11,7 @@ geo.extract.dates; an event the text does not date gets the publication date wit
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -182,8 +183,11 @@ def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
             if not done(i, run_article(job, gaz)):
                 break
     else:
-        from geo._parallel import run_jobs
-        out.workers = run_jobs(misses(), done, workers=workers, scheduler=scheduler)
+        todo = misses()
+        first = next(todo, None)         # a cluster is started only when some article needs extracting
+        if first is not None:
+            from geo._parallel import run_jobs
+            out.workers = run_jobs(itertools.chain([first], todo), done, workers=workers, scheduler=scheduler)
     events: list[dict] = []
     for r in results:        # in input order, so merging sees what the serial loop sees
         if r is None:
