@@ -62,16 +62,20 @@ def extract_task(job: ArticleJob) -> tuple[ArticleResult, tuple[str, str]]:
 
 
 #: our settings for the clusters we start: give up on a task at the first worker death (we resubmit
-#: once ourselves), and no daemonic workers (so a worker may itself use processes)
+#: once ourselves), no daemonic workers (so a worker may itself use processes)
 CLUSTER_CONFIG = {"distributed.scheduler.allowed-failures": 0, "distributed.admin.tick.limit": "1h",
-                  "distributed.worker.daemon": False}
+                  "distributed.worker.daemon": False,
+                  # one task on a one-thread worker at a time: a task that kills its worker takes no
+                  # innocent task queued there with it (the rest wait at the scheduler)
+                  "distributed.scheduler.worker-saturation": 1.0}
 _NOISY = ("distributed", "tornado", "asyncio")
 
 
 @contextlib.contextmanager
 def _quiet():
     """Dask's own log lines (a worker restarted, a task lost) off: the user gets our one-line warnings."""
-    saved = {n: logging.getLogger(n).level for n in _NOISY}
+    names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in _NOISY] + list(_NOISY)
+    saved = {n: logging.getLogger(n).level for n in dict.fromkeys(names)}
     for n in saved:
         logging.getLogger(n).setLevel(logging.CRITICAL)
     try:
@@ -90,7 +94,7 @@ def local_cluster(workers: int):
         raise InputError("--workers", f"need at least 1 worker, not {workers}")
     with _quiet(), dask.config.set(CLUSTER_CONFIG):
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.CRITICAL)
+                               dashboard_address=":0", silence_logs=logging.CRITICAL)
     try:
         yield cluster
     finally:
