@@ -195,3 +195,10 @@ def test_cli_workers_reaches_a_local_cluster_of_that_size(scheduler, monkeypatch
     assert "note: re-extracted 2 of 2 articles (0 from cache) on 2 workers\n" in err and "Traceback" not in err
     assert main(["extract", *files, "-o", str(tmp_path / "s.csv"), "--no-cache"]) == 0
     assert (tmp_path / "s.csv").read_bytes() == (tmp_path / "o.csv").read_bytes()
+
+
+def test_python_m_geo_can_be_reimported_by_a_spawned_worker():
+    """multiprocessing's spawn re-imports the parent's main module as __mp_main__: `python -m geo`
+    must not run the CLI again there (it would start a cluster in every worker)."""
+    import runpy
+    runpy.run_module("geo", run_name="__mp_main__")     # returns: no SystemExit, no CLI run
