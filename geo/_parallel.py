@@ -43,14 +43,16 @@ BATCH_BYTES = 256 << 10
 CONNECT_TIMEOUT = 30
 
 _GAZ = None
+_LOADS = 0        # gazetteers loaded by this process (a test checks it stays 1 per worker)
 
 
 def _worker_gaz():
     """The worker process's gazetteer, loaded on first use and kept (once per process, not per task)."""
-    global _GAZ
+    global _GAZ, _LOADS
     if _GAZ is None:
         from geo.gazetteer import load_gazetteer
         _GAZ = load_gazetteer()
+        _LOADS += 1
     return _GAZ
 
 

@@ -58,6 +58,19 @@ def test_same_events_as_serial_with_cross_article_merging(scheduler, dev_serial)
         a for e in merged for a in e["articles"]}
 
 
+def _loads():
+    from geo import _parallel as p
+    return p._LOADS
+
+
+def test_each_worker_loads_the_gazetteer_once(scheduler):
+    from distributed import Client
+    extract_paths(SIX, scheduler=scheduler)
+    extract_paths(SIX[:2], scheduler=scheduler)
+    with Client(scheduler) as c:
+        assert list(c.run(_loads).values()) == [1, 1]
+
+
 @pytest.mark.skipif(not (SEEDS / "articles.csv").is_file(), reason="../shared/seeds absent")
 def test_same_events_as_serial_on_the_seeds(scheduler):
     serial = extract_paths([SEEDS], articles_table=SEEDS / "articles.csv")
