@@ -166,10 +166,8 @@ def run_jobs(jobs: Iterator[tuple[int, ArticleJob]], done: Callable[[int, Articl
     from distributed.scheduler import KilledWorker
     task = task or extract_task
     with _client(workers, scheduler) as client:
-        if scheduler is not None:
-            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
         here = versions()
-        for addr, theirs in client.run(_warm).items():      # loads each worker's gazetteer, in parallel
+        for addr, theirs in _start(client, scheduler).items():
             _same(here, tuple(theirs), addr)
         threads = sum(client.nthreads().values()) or 1
         window = max(MIN_WINDOW, WINDOW_PER_THREAD * threads)
@@ -228,6 +226,20 @@ def run_jobs(jobs: Iterator[tuple[int, ArticleJob]], done: Callable[[int, Articl
                     client.cancel([client.futures[key]] if key in client.futures else [])
             raise
     return where
+
+
+def _start(client, scheduler: str | None) -> dict[str, Any]:
+    """Wait for a worker (a --scheduler may have none yet), load each worker's gazetteer (in parallel) and
+    return their versions; a cluster that cannot run frontline-map is one error line."""
+    where = scheduler or "--workers"
+    try:
+        if scheduler is not None:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        return client.run(_warm)
+    except (TimeoutError, OSError) as e:
+        raise InputError(where, f"no Dask worker answered within {CONNECT_TIMEOUT} s ({type(e).__name__})") from None
+    except Exception as e:  # noqa: BLE001 - e.g. frontline-map not installed on the workers
+        raise InputError(where, f"Dask workers cannot run frontline-map ({type(e).__name__}: {e})") from None
 
 
 def _gather(client, futs: list) -> dict[str, Any]:
