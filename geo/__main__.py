@@ -1,3 +1,4 @@
 from geo.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":   # Dask's spawned worker processes re-import the main module: it must not run the CLI
+    raise SystemExit(main())

@@ -63,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", dest="formats", type=_formats, default=("geojson",), metavar="LIST",
                    help="event files to write, comma-separated: geojson (default), gpkg (GeoPackage), "
                    "parquet (GeoParquet), csv; e.g. --format geojson,gpkg,parquet,csv")
+    _scale(b)
 
     e = sub.add_parser("extract", help="extract events from articles into a table", description=(
         "Read article files (plain UTF-8 text; PATH may be a folder) and write one row per event in the "
@@ -74,7 +75,39 @@ def _parser() -> argparse.ArgumentParser:
                    help="CSV file,published[,url,outlet] giving each article's date and source")
     e.add_argument("--corrections", type=Path, metavar="FILE", help="corrections CSV keyed by event_id")
     _encoding(e)
+    _scale(e)
     return p
+
+
+def _workers(s: str) -> int:
+    try:
+        n = int(s)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"want a number of worker processes >= 1, not {s!r}")
+    return n
+
+
+def _scale(b: argparse.ArgumentParser) -> None:
+    """--workers/--scheduler (articles extracted on Dask) and --cache/--no-cache (incremental rebuilds)."""
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_workers, metavar="N",
+                       help="extract articles on a local Dask cluster of N worker processes (default: in this "
+                       "process)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="extract articles on a running Dask cluster (its workers need the same frontline-map)")
+    cache = b.add_mutually_exclusive_group()
+    cache.add_argument("--cache", type=Path, metavar="DIR", help="per-article extraction cache (default: "
+                       "$XDG_CACHE_HOME/frontline-map/extract, i.e. ~/.cache/frontline-map/extract)")
+    cache.add_argument("--no-cache", action="store_true", help="extract every article afresh; read and write no cache")
+
+
+def _extract_options(args) -> dict:
+    """extract_paths' options from --workers/--scheduler/--cache/--no-cache."""
+    from geo._cache import default_dir
+    return {"workers": args.workers, "scheduler": args.scheduler,
+            "cache": None if args.no_cache else (args.cache or default_dir())}
 
 
 def _encoding(b: argparse.ArgumentParser) -> None:
@@ -157,7 +190,7 @@ def _build(args) -> int:
                 frontline_max_age=args.frontline_max_age, formats=args.formats,
                 dayfirst=args.dayfirst, geocoder=args.geocoder, published=args.published,
                 articles_table=args.articles_table, corrections=args.corrections, progress=_progress(False),
-                **kw)
+                extract=_extract_options(args), **kw)
     for n in res.notes:
         print(f"note: {n}", file=sys.stderr)
     for w in res.warnings:
@@ -192,8 +225,10 @@ def _extract(args) -> int:
         fixes = read_corrections(args.corrections, encoding=args.encoding)
     from geo.extract import extract_paths
     ex = extract_paths(articles, published=args.published, articles_table=args.articles_table,
-                       encoding=args.encoding)
+                       encoding=args.encoding, **_extract_options(args))
     events = article_events(ex.events)
+    warnings += ex.warnings
+    print(f"note: {ex.summary}", file=sys.stderr)
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     if fixes is not None:

@@ -98,8 +98,11 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             published: date | None = None, articles_table: str | Path | None = None,
             corrections: str | Path | None = None, frontline: "Frontline | None" = None,
             encoding: str | None = None, date_range: tuple[date, date] | None = None,
-            progress: Callable[[str, int], Any] | None = None) -> BuildResult:
+            progress: Callable[[str, int], Any] | None = None,
+            extract: dict[str, Any] | None = None) -> BuildResult:
     """Everything but writing: returns events (our schema + extras) and rejects.
+
+    *extract*: more options for :func:`geo.extract.extract_paths` (cache, workers, scheduler).
 
     *date_range* (default 2014-01-01 to tomorrow): events dated wholly outside it are rejects.
     *encoding* forces the text encoding of tables, articles and corrections (else detected).
@@ -138,7 +141,10 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
     if articles:
         from geo.extract import extract_paths
         # articles.csv beside each folder's texts is found by extract_paths itself (one per folder)
-        ex = extract_paths(articles, published=published, articles_table=articles_table, encoding=encoding)
+        ex = extract_paths(articles, published=published, articles_table=articles_table, encoding=encoding,
+                           **(extract or {}))
+        res.notes += [ex.summary] if getattr(ex, "summary", "") else []
+        res.warnings += getattr(ex, "warnings", [])
         res.n_articles = len(articles)
         res.n_extracted = len(ex.events)
         for a in ex.articles:

@@ -13,6 +13,20 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_extract_cache(tmp_path_factory):
+    """The suite's CLI runs cache extractions in a temporary folder, never in the user's ~/.cache
+    (and a warm user cache cannot hide an extractor change from a test)."""
+    folder = tmp_path_factory.mktemp("extract-cache")
+    old = os.environ.get("FRONTLINE_MAP_EXTRACT_CACHE")
+    os.environ["FRONTLINE_MAP_EXTRACT_CACHE"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("FRONTLINE_MAP_EXTRACT_CACHE", None)
+    else:
+        os.environ["FRONTLINE_MAP_EXTRACT_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole test session (never `playwright install`)."""

@@ -11,30 +11,47 @@ geo.extract.dates; an event the text does not date gets the publication date wit
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from geo import _io
 from geo._errors import InputError
-from geo.admin1 import name_of
-from geo.schema import COLUMNS, event_id
-from geo.extract.articles import (first_line_date, plausible_published, read_table, read_text_enc,
-                                  script_language, text_date)
-from geo.extract.dating import publication_text
-from geo.extract.incidents import extract_candidates
-from geo.extract.records import Candidate
+from geo.schema import event_id
+from geo.extract._article import (PUBLISHED_RANGE, UNDATED_PRECISION, ArticleJob, ArticleResult,  # noqa: F401
+                                  article_events, run_article)
+from geo.extract.articles import read_table
+
+if TYPE_CHECKING:
+    from geo._cache import ExtractCache
 
 __all__ = ["Extraction", "extract_paths", "extract_text"]
-
-UNDATED_PRECISION = "week"
 
 
 @dataclass
 class Extraction:
     events: list[dict] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)
+    n_extracted: int = 0       # articles extracted in this run (the cache's misses)
+    n_cached: int = 0          # articles whose result came from the cache
+    cache: str = ""            # the cache folder used ("" = none)
+    workers: str = ""          # where misses ran: "" = this process, else e.g. "2 workers"
+    warnings: list[str] = field(default_factory=list)   # run-level (a damaged cache entry), not one article's
+
+    @property
+    def summary(self) -> str:
+        """What the run did, e.g. "re-extracted 1 of 6 articles (5 from cache)"."""
+        n = self.n_extracted + self.n_cached
+        verb = "re-extracted" if self.cache else "extracted"
+        s = f"{verb} {self.n_extracted} of {n} article{'' if n == 1 else 's'}"
+        if self.cache:
+            s += f" ({self.n_cached} from cache)"
+        if self.workers:
+            s += f" on {self.workers}"
+        return s
 
 
 def _gaz(gazetteer):
@@ -44,55 +61,9 @@ def _gaz(gazetteer):
     return load_gazetteer()
 
 
-def _record(c: Candidate, published: date | None, source: str, file: str) -> dict:
-    if c.date is not None and c.date.kind == "event":
-        ev_date, prec = c.date.date.isoformat(), c.date.precision
-    elif c.date is not None:          # "the ministry said on Saturday it had destroyed...": dated by the report
-        ev_date, prec = c.date.date.isoformat(), c.date.precision
-    elif published is not None:
-        ev_date, prec = published.isoformat(), UNDATED_PRECISION
-    else:
-        ev_date, prec = "", "unknown"
-    rec = {
-        "event_id": "", "event_date": ev_date, "date_precision": prec, "event_type": c.event_type,
-        "event_type_original": "", "weapon": c.weapon, "actor": c.actor, "status": c.status,
-        "location_name": c.name, "admin1": name_of(c.admin1), "country": c.country,
-        "latitude": round(c.lat, 5), "longitude": round(c.lon, 5), "geo_precision": c.precision,
-        "source": source, "evidence": " … ".join(c.evidence), "confidence": round(c.confidence, 2),
-        "articles": [file] if file else [],
-    }
-    rec["event_id"] = event_id(rec)
-    # event_type_original is a foreign table's own label: an article has none; the words that
-    # made it an event go to "trigger", and how the gazetteer matched the place to "geocode_match"
-    return {**{c: rec[c] for c in COLUMNS}, "trigger": c.original, "geocode_match": c.match, "why": c.why,
-            "articles": rec["articles"]}
-
-
-#: Publication dates outside this range are typing errors ("date 9999-12-31"): ignored with a warning.
-PUBLISHED_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
-
-
-def _article_events(text: str, published: date | None, source: str, file: str, gaz) -> tuple[list[dict], list[str]]:
-    """Events of one article. Total: any str gives events or none, never an exception (an internal
-    error is reported as the article's warning, with its events lost, rather than stopping a run)."""
-    early: list[str] = []
-    if published is not None and not (PUBLISHED_RANGE[0] <= published <= PUBLISHED_RANGE[1]):
-        early.append(f"publication date {published.isoformat()} outside {PUBLISHED_RANGE[0].year}-"
-                     f"{PUBLISHED_RANGE[1].year}: ignored, events undated")
-        published = None
-    try:
-        cands, warnings = extract_candidates(text, published, gaz)
-    except Exception as exc:  # noqa: BLE001 - a bug must cost one article, not the run
-        return [], early + [f"extraction failed ({type(exc).__name__}: {exc}); no events from this text"]
-    warnings = early + warnings
-    for c in cands:
-        warnings += [w for w in c.warnings if w not in warnings]
-    return [_record(c, published, source, file) for c in cands], warnings
-
-
 def extract_text(text: str, *, published: date | None, source: str, file: str = "", gazetteer=None) -> list[dict]:
     """Events of one article text (already without any `date` first line)."""
-    events, _ = _article_events(text, published, source, file, _gaz(gazetteer))
+    events, _, _ = article_events(text, published, source, file, _gaz(gazetteer))
     return events
 
 
@@ -146,11 +117,21 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
 
 def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
                   articles_table: str | Path | None = None, gazetteer=None,
-                  encoding: str | None = None) -> Extraction:
+                  encoding: str | None = None, cache: "ExtractCache | str | Path | None" = None,
+                  workers: int | None = None, scheduler: str | None = None) -> Extraction:
     """PATHs are files or folders (*.txt, any common encoding; other files such as articles.csv are skipped).
     Publication date: `published` > articles table > first line `date YYYY-MM-DD` > a date in the text.
-    Each folder's own articles.csv is used for its texts (after an explicit `articles_table`)."""
-    gaz = _gaz(gazetteer)
+    Each folder's own articles.csv is used for its texts (after an explicit `articles_table`).
+
+    *cache* (an :class:`geo._cache.ExtractCache` or its folder): articles whose bytes, options, extractor
+    and gazetteer are unchanged since they were last extracted are taken from it. *workers* (a local Dask
+    cluster of that many processes) or *scheduler* (``tcp://host:port`` of a running one) extract the rest
+    in parallel (:mod:`geo._parallel`); the default runs them here, without importing Dask. Every way gives
+    the same events, in the same order: articles are merged across in input order, here, afterwards."""
+    if workers is not None and scheduler is not None:
+        raise ValueError("give workers or scheduler, not both")
+    if (workers is not None or scheduler is not None) and gazetteer is not None:
+        raise ValueError("a custom gazetteer cannot be sent to Dask workers (they load the default one)")
     files = _files(paths)
     table: dict[str, dict[str, str]] = {}
     if articles_table is not None:
@@ -159,39 +140,79 @@ def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
     for d in {f.parent for f in files}:
         if (d / "articles.csv").is_file():
             beside[d] = read_table(d / "articles.csv", encoding)
-    events: list[dict] = []
-    articles: list[dict] = []
-    for f in files:
-        raw, enc = read_text_enc(f, encoding)
-        fl_date, text = first_line_date(raw)
-        row = table.get(f.name) or beside.get(f.parent, {}).get(f.name, {})
-        warnings: list[str] = []
-        candidates = [(published, "argument"),
-                      (date.fromisoformat(row["published"]) if row.get("published") else None, "table"),
-                      (fl_date, "first-line")]
-        pub, how = None, "none"
-        for d, src in candidates:
-            d, warn = plausible_published(d)
-            if warn:
-                warnings.append(f"{warn} ({src})")
-            if d is not None:
-                pub, how = d, src
+    store = _open_cache(cache, gazetteer)
+    today = date.today()
+    out = Extraction(cache=str(store.root) if store else "")
+    results: list[ArticleResult | None] = [None] * len(files)
+    keys: dict[int, str] = {}
+
+    def misses() -> Iterator[tuple[int, ArticleJob]]:
+        """Jobs for the articles the cache lacks, read one at a time (a text is held only while in flight)."""
+        for i, f in enumerate(files):
+            row = table.get(f.name) or beside.get(f.parent, {}).get(f.name, {})
+            try:
+                data = _io.read_bytes(f)
+            except InputError as e:
+                results[i] = ArticleResult(ok=False, error=(e.file, e.message, e.line, e.field))
+                return          # reading stops at the first unreadable file, as it always has
+            job = ArticleJob(name=f.name, where=str(f), data=data, encoding=encoding, published=published,
+                             row=dict(row), today=today)
+            if store is not None:
+                keys[i] = store.key(data=data, name=f.name, encoding=encoding, published=published, row=job.row)
+                hit = store.get(keys[i], today)
+                if hit is not None:
+                    results[i] = ArticleResult(events=hit["events"], article=hit["article"])
+                    out.n_cached += 1
+                    continue
+            yield i, job
+
+    def done(i: int, r: ArticleResult) -> bool:
+        """Keep one result; False stops submitting (an input error: the run will stop there)."""
+        results[i] = r
+        if r.error is not None:
+            return False
+        out.n_extracted += 1
+        if store is not None and r.ok and i in keys:
+            store.put(keys[i], r.events, r.article, r.valid_until)
+        return True
+
+    if workers is None and scheduler is None:
+        gaz = None
+        for i, job in misses():
+            gaz = gaz if gaz is not None else _gaz(gazetteer)     # (an all-cached rebuild never loads it)
+            if not done(i, run_article(job, gaz)):
                 break
-        if pub is None:
-            td = text_date(publication_text(text))      # (never a photo caption's date)
-            if td is not None:
-                pub, how = td, "text"
-        if pub is None:
-            warnings.append("no publication date (argument, articles table, first line or text): events undated")
-        url = row.get("url", "")
-        lang = script_language(text)
-        if lang:
-            evs = []
-            warnings.append(f"text is {lang}: the extractor reads English only for now; no events extracted")
-        else:
-            evs, w = _article_events(text, pub, url or f.name, f.name, gaz)
-            warnings += w
-        events += evs
-        articles.append({"file": f.name, "published": pub.isoformat() if pub else "", "published_from": how,
-                         "url": url, "n_events": len(evs), "warnings": warnings, "encoding": enc})
-    return Extraction(events=_merge_across(events), articles=articles)
+    else:
+        todo = misses()
+        first = next(todo, None)         # a cluster is started only when some article needs extracting
+        if first is not None:
+            from geo._parallel import run_jobs
+            out.workers = run_jobs(itertools.chain([first], todo), done, workers=workers, scheduler=scheduler)
+    events: list[dict] = []
+    for r in results:        # in input order, so merging sees what the serial loop sees
+        if r is None:
+            continue
+        r.raise_error()      # the first file (in input order) that cannot be read stops the run
+        events += r.events
+        out.articles.append(r.article)
+    if store is not None:
+        out.warnings += store.warnings
+        if store.n_written:
+            store.prune()
+    out.events = _merge_across(events)
+    return out
+
+
+def _open_cache(cache, gazetteer) -> "ExtractCache | None":
+    """The cache to use, or None: none asked for, or a custom gazetteer (its data has no version) given."""
+    if cache is None or cache is False:
+        return None
+    from geo._cache import ExtractCache
+    if isinstance(cache, ExtractCache):
+        store = cache
+    else:
+        gv = getattr(gazetteer, "cache_version", None) if gazetteer is not None else None
+        if gazetteer is not None and not gv:
+            return None
+        store = ExtractCache(cache, gazetteer=gv)
+    return store

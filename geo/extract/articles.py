@@ -7,6 +7,8 @@ clock is kept with a warning.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import io
 import re
@@ -41,10 +43,29 @@ def read_text_enc(path: Path, encoding: str | None = None) -> tuple[str, str]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), enc
 
 
+#: the dates plausible_published judged in this context (see :func:`judged_dates`), else None
+_JUDGED: contextvars.ContextVar[list[date] | None] = contextvars.ContextVar("judged", default=None)
+
+
+@contextlib.contextmanager
+def judged_dates():
+    """Collect every date :func:`plausible_published` judges inside the block: its answers depend on
+    the machine's clock only for dates after today, so a result cache knows when it may go stale."""
+    seen: list[date] = []
+    token = _JUDGED.set(seen)
+    try:
+        yield seen
+    finally:
+        _JUDGED.reset(token)
+
+
 def plausible_published(d: date | None, today: date | None = None) -> tuple[date | None, str]:
     """(date or None, warning or ""): a publication date is ignored when implausible, warned when future."""
     if d is None:
         return None, ""
+    seen = _JUDGED.get()
+    if seen is not None:
+        seen.append(d)
     today = today or date.today()
     if d < EARLIEST_PUBLISHED or d > today + LATEST_AHEAD:
         return None, (f"publication date {d.isoformat()} is outside the plausible range "
@@ -89,7 +110,7 @@ def first_line_date(text: str) -> tuple[date | None, str]:
     return d, (first[:m.start()] + first[m.end():]).strip() + sep + rest
 
 
-def _full_dates(text: str) -> list[tuple[int, date]]:
+def _full_dates(text: str, today: date | None = None) -> list[tuple[int, date]]:
     out = []
     for i, rx in enumerate(_FULL_DATES):
         for m in rx.finditer(text):
@@ -103,16 +124,16 @@ def _full_dates(text: str) -> list[tuple[int, date]]:
                     d = date(int(g[2]), _MON[g[0].lower().rstrip(".")], int(g[1]))
             except (ValueError, KeyError):
                 continue
-            if plausible_published(d)[0] is None:
+            if plausible_published(d, today)[0] is None:
                 continue        # "9999-12-31" in a text is not when it was published
             out.append((m.start(), d))
     return sorted(out)
 
 
-def text_date(text: str) -> date | None:
+def text_date(text: str, today: date | None = None) -> date | None:
     """A dateline or printed date: the first full date in the first 400 characters, else the latest
     full date in the text (an article appears on or after the last date it mentions)."""
-    found = _full_dates(text)
+    found = _full_dates(text, today)
     if not found:
         return None
     head = [d for pos, d in found if pos < 400]
