@@ -249,6 +249,7 @@ class Gazetteer(Geocoder):
         self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
+        self._admin2_centres: dict[str, Place | None] = {}
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
                               for n in c["names"] if n}
         self._country_loose = {key(n): iso for iso, c in self._ix["countries"].items()
@@ -299,6 +300,8 @@ class Gazetteer(Geocoder):
         that name first ("Russia" is not Ruse, Bulgaria), then settlements by population (4x for a
         primary-name match), fallback (approximate) points last."""
         ids = self._loose.get(key_, ())
+        if not ids and key_ not in self._country_loose:
+            return []          # (most capitalised words of a text name nothing)
         if self._countries:
             ids = tuple(i for i in ids if self._cc[i] in self._countries)
         out = [self._place(i) for i in sorted(ids, key=lambda i: (bool(self._note[i]),
@@ -382,6 +385,14 @@ class Gazetteer(Geocoder):
     def admin2_centre(self, code: str) -> Place | None:
         """The main settlement of a raion/district code from :meth:`resolve_admin2`: the one its name is
         made from (Шебекинский район -> Shebekino), else its biggest."""
+        if code in self._admin2_centres:
+            return self._admin2_centres[code]
+        if len(self._admin2_centres) > 20_000:      # (codes come from the index, but a caller may pass any text)
+            self._admin2_centres.clear()
+        p = self._admin2_centres[code] = self._admin2_centre(code)
+        return p
+
+    def _admin2_centre(self, code: str) -> Place | None:
         rows = self._admin2_rows.get(code, ())
         if not rows:
             return None

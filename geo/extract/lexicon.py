@@ -193,6 +193,7 @@ satellite smoke crater craters impact debris ammunition ammo munitions artillery
 """.split())
 
 
+@functools.lru_cache(maxsize=50_000)
 def common_word(word: str) -> bool:
     """A word of our own war-news vocabulary (a trigger, weapon, facility or the like)."""
     w = word.lower().strip("’'")

@@ -344,7 +344,10 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
     out: dict[int, tuple[str, bool, bool]] = {}
     seq: list = []
     prev_role, prev_end = None, -1
-    base = {id(m): role(clause, m, 0, len(clause)) for m in in_clause if not any(a <= m.start < b for a, b in parts)}
+    # (a word that names no place, region or unknown name has a role no other mention reads and that makes no
+    # event: it gets none)
+    base = {id(m): role(clause, m, 0, len(clause)) for m in in_clause
+            if (m.places or m.region or not m.known) and not any(a <= m.start < b for a, b in parts)}
     for m in in_clause:
         if id(m) not in base:
             continue
