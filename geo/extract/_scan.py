@@ -137,18 +137,29 @@ def _first(items) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
+#: The characters other than ASCII that IGNORECASE matches to an ASCII letter or digit (İ ı ſ K: checked
+#: over all of Unicode by tests/test_extract_speed_invariants.py).
+_FOLDED_ONTO_ASCII = "\u0130\u0131\u017f\u212a"
+
+
 class Dispatch:
-    """``search``/``finditer`` of a ``\\b``-led alternation, tried per starting letter (see the module)."""
+    """``search``/``finditer`` of a ``\\b``-led alternation, tried per starting letter (see the module); the
+    other methods are the compiled pattern's own."""
 
     def __init__(self, rx: re.Pattern, alts: list[tuple[str, set[str]]]) -> None:
-        self.rx, self.pattern, self.flags = rx, rx.pattern, rx.flags
+        self.rx, self.pattern, self.flags, self.groups = rx, rx.pattern, rx.flags, rx.groups
         letters = sorted({c.lower() for _, f in alts for c in f})
         self._table: dict[str, re.Pattern] = {}
         for k in letters:
             mine = [a for a, f in alts if k in {c.lower() for c in f}]
             self._table[k] = re.compile("|".join(f"(?:{a})" for a in mine), rx.flags)
-        every = sorted({x for _, f in alts for c in f for x in (c, c.lower(), c.upper())})
-        self._start = re.compile(r"\b[" + "".join(re.escape(c) for c in every) + "]", rx.flags)
+        # where a match can begin: one of those letters in any case (a class without IGNORECASE, which the
+        # engine scans for in C), at a word boundary (the letter is a word character, so the boundary is a
+        # word character's absence before it)
+        every = sorted({x for _, f in alts for c in f for x in (c, c.lower(), c.upper())} | set(_FOLDED_ONTO_ASCII))
+        self._start = re.compile("[" + "".join(re.escape(c) for c in every) + r"](?<!\w.)")
+        self.match, self.fullmatch, self.sub, self.subn = rx.match, rx.fullmatch, rx.sub, rx.subn
+        self.split, self.findall = rx.split, rx.findall
 
     def starts(self, text: str, pos: int = 0) -> Iterator[tuple[int, str]]:
         """(position, lower-cased letter) of every place from *pos* on where a match may begin."""
@@ -165,7 +176,10 @@ class Dispatch:
             return True
         return False if k.isascii() and k.isalnum() else None
 
-    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match]:
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
+        if endpos is not None:
+            yield from self.rx.finditer(text, pos, endpos)
+            return
         nxt = pos
         table, rx = self._table, self.rx
         for c in self._start.finditer(text, pos):
@@ -178,12 +192,16 @@ class Dispatch:
                 yield m
                 nxt = m.end() if m.end() > p else p + 1
 
-    def search(self, text: str, pos: int = 0) -> re.Match | None:
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
+        if endpos is not None:
+            return self.rx.search(text, pos, endpos)
         return next(self.finditer(text, pos), None)
 
 
-def dispatch(rx: re.Pattern) -> Dispatch | re.Pattern:
+def dispatch(rx: re.Pattern | Dispatch) -> Dispatch | re.Pattern:
     """A :class:`Dispatch` for *rx*, or *rx* itself when its shape does not allow one."""
+    if isinstance(rx, Dispatch):
+        return rx
     if rx.groups or rx.flags & (re.VERBOSE | re.MULTILINE | re.DOTALL | re.ASCII | re.LOCALE):
         return rx
     if not rx.flags & re.IGNORECASE and "(?i" in rx.pattern:

@@ -12,6 +12,7 @@ from datetime import date
 
 from geo._names import key
 from geo.extract import lexicon as L
+from geo.extract._scan import dispatch
 from geo.extract.dates import DateRef, event_date, find_dates, is_background
 from geo.extract.sentences import Sentence, clauses, split_article
 from geo.extract.toponyms import find_mentions
@@ -354,8 +355,8 @@ def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict
 _BULLET = re.compile(r"^\s*(?:[^\w\s\"“‘'(]|\d{1,2}[:.\-]\d{2}\b)")
 
 
-_ANY_TRIGGER = re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE,
-                                                                  L.CASUALTY, L.NOMINAL)), re.I)
+_ANY_TRIGGER = dispatch(re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE,
+                                                                           L.CASUALTY, L.NOMINAL)), re.I))
 
 
 class _Scopes:

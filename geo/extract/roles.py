@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from geo.extract import lexicon as L
+from geo.extract._scan import dispatch
 from geo.extract.toponyms import Mention
 
 
@@ -63,7 +64,7 @@ class _AtEnd:
 
     def __init__(self, rx: re.Pattern, ends: tuple[str, ...] = (), width: int | None = None,
                  tail: re.Pattern | None = None) -> None:
-        self.rx, self.ends, self.width, self.tail = rx, ends, width, tail
+        self.rx, self.ends, self.width, self.tail = dispatch(rx), ends, width, tail   # (per starting letter)
         self.pattern, self.flags = rx.pattern, rx.flags
 
     def _may(self, text: str) -> bool:
