@@ -304,8 +304,14 @@ class Gazetteer(Geocoder):
             return []          # (most capitalised words of a text name nothing)
         if self._countries:
             ids = tuple(i for i in ids if self._cc[i] in self._countries)
-        out = [self._place(i) for i in sorted(ids, key=lambda i: (bool(self._note[i]),
-                                                                -self._weight(i, key_, ""), i))]
+        # (the ranking of _weight(i, key_, "") inlined: a common name has hundreds of namesakes)
+        rows, note, places = self._rows, self._note, self._places
+        ranked = []
+        for i in ids:
+            r = rows.get(i) or self._row(i)
+            ranked.append((bool(note[i]), -(r[3] * (4 if r[0] == "" or r[1] == key_ else 1)), i))
+        ranked.sort()
+        out = [places.get(i) or self._place(i) for _, _, i in ranked]
         iso = self._country_loose.get(key_)
         if iso and (cp := self.country(iso)) is not None:
             out.insert(0, cp)
