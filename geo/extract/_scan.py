@@ -9,7 +9,8 @@ that can start with that letter, in their original order. A backtracking engine 
 of ``\\b(?:a|b)T`` in order, and one that cannot start with the letter at hand fails at once, so the
 first success is the one the whole pattern finds: ``search`` and ``finditer`` give the same spans as the
 compiled pattern's (tests/test_extract_speed_invariants.py checks them against it on real and random
-text). A pattern of another shape (a group, a nullable or non-ASCII start) is returned unchanged.
+text). A pattern of another shape (named groups, groups the letters' patterns would number otherwise, a nullable
+or non-ASCII start) is returned unchanged.
 """
 from __future__ import annotations
 
@@ -111,6 +112,8 @@ def _first(items) -> tuple[set[str] | None, bool]:
                     chars.add(chr(a))
                 elif o is _c.RANGE and a[1] - a[0] < 64:
                     chars.update(chr(x) for x in range(a[0], a[1] + 1))
+                elif o is _c.CATEGORY and a is _c.CATEGORY_DIGIT:
+                    chars |= {_DIGIT, *"0123456789"}      # (any decimal digit: see Dispatch)
                 else:
                     return None, False
             return chars, False
@@ -137,6 +140,8 @@ def _first(items) -> tuple[set[str] | None, bool]:
     return chars, True
 
 
+#: Marks a \\d (any decimal digit, not only 0-9) among the characters an alternative can start with.
+_DIGIT = r"\d"
 #: The characters other than ASCII that IGNORECASE matches to an ASCII letter or digit (İ ı ſ K: checked
 #: over all of Unicode by tests/test_extract_speed_invariants.py).
 _FOLDED_ONTO_ASCII = "\u0130\u0131\u017f\u212a"
@@ -148,16 +153,20 @@ class Dispatch:
 
     def __init__(self, rx: re.Pattern, alts: list[tuple[str, set[str]]]) -> None:
         self.rx, self.pattern, self.flags, self.groups = rx, rx.pattern, rx.flags, rx.groups
+        # where a match can begin: one of those letters in any case (a class without IGNORECASE, which the
+        # engine scans for in C), at a word boundary (the letter is a word character, so the boundary is a
+        # word character's absence before it)
+        digit = r"\d" if any(_DIGIT in f for _, f in alts) else ""
+        alts = [(a, f - {_DIGIT}) for a, f in alts]
         letters = sorted({c.lower() for _, f in alts for c in f})
+        every = sorted({x for _, f in alts for c in f for x in (c, c.lower(), c.upper())} | set(_FOLDED_ONTO_ASCII))
+        # (a \\d matches every Unicode decimal digit: the class holds \\d itself; a digit other than 0-9 is no
+        # key, so the whole pattern is tried there)
+        self._start = re.compile("[" + "".join(re.escape(c) for c in every) + digit + r"](?<!\w.)")
         self._table: dict[str, re.Pattern] = {}
         for k in letters:
             mine = [a for a, f in alts if k in {c.lower() for c in f}]
             self._table[k] = re.compile("|".join(f"(?:{a})" for a in mine), rx.flags)
-        # where a match can begin: one of those letters in any case (a class without IGNORECASE, which the
-        # engine scans for in C), at a word boundary (the letter is a word character, so the boundary is a
-        # word character's absence before it)
-        every = sorted({x for _, f in alts for c in f for x in (c, c.lower(), c.upper())} | set(_FOLDED_ONTO_ASCII))
-        self._start = re.compile("[" + "".join(re.escape(c) for c in every) + r"](?<!\w.)")
         self.match, self.fullmatch, self.sub, self.subn = rx.match, rx.fullmatch, rx.sub, rx.subn
         self.split, self.findall = rx.split, rx.findall
 
@@ -202,7 +211,7 @@ def dispatch(rx: re.Pattern | Dispatch) -> Dispatch | re.Pattern:
     """A :class:`Dispatch` for *rx*, or *rx* itself when its shape does not allow one."""
     if isinstance(rx, Dispatch):
         return rx
-    if rx.groups or rx.flags & (re.VERBOSE | re.MULTILINE | re.DOTALL | re.ASCII | re.LOCALE):
+    if rx.groupindex or rx.flags & (re.VERBOSE | re.MULTILINE | re.DOTALL | re.ASCII | re.LOCALE):
         return rx
     if not rx.flags & re.IGNORECASE and "(?i" in rx.pattern:
         return rx            # (a case-insensitive part in a case-sensitive pattern: not analysed)
@@ -213,11 +222,16 @@ def dispatch(rx: re.Pattern | Dispatch) -> Dispatch | re.Pattern:
             if not a.startswith(r"\b"):
                 return rx
             f, empty = _first(_p.parse(a, rx.flags))
-            if f is None or empty or not f or not all(c.isascii() and c.isalnum() for c in f):
+            if f is None or empty or not f or not all(c == _DIGIT or c.isascii() and c.isalnum() for c in f):
                 return rx
             out.append((a, f))
         for a, _ in out:
             re.compile(a, rx.flags)
+        d = Dispatch(rx, out)
     except (ValueError, re.error, IndexError):
         return rx
-    return Dispatch(rx, out)
+    # groups: only where every letter's pattern numbers them as the whole one does (one alternative, or all
+    # the alternatives that hold groups tried at every letter)
+    if rx.groups and any(sub.groups != rx.groups for sub in d._table.values()):
+        return rx
+    return d
