@@ -167,36 +167,36 @@ class Dispatch:
         for k in letters:
             mine = [a for a, f in alts if k in {c.lower() for c in f}]
             self._table[k] = re.compile("|".join(f"(?:{a})" for a in mine), rx.flags)
+        # an ASCII letter in either case -> its letter's pattern; any other character (İ ı ſ K, a digit beyond 0-9)
+        # -> the whole pattern
+        self._by_char = {ch: sub for k, sub in self._table.items() for ch in {k, k.upper()}}
         self.match, self.fullmatch, self.sub, self.subn = rx.match, rx.fullmatch, rx.sub, rx.subn
         self.split, self.findall = rx.split, rx.findall
 
     def starts(self, text: str, pos: int = 0) -> Iterator[tuple[int, str]]:
-        """(position, lower-cased letter) of every place from *pos* on where a match may begin."""
+        """(position, character) of every place from *pos* on where a match may begin."""
         for c in self._start.finditer(text, pos):
-            yield c.start(), c.group().lower()
+            yield c.start(), c.group()
 
-    def match_at(self, text: str, p: int, k: str) -> re.Match | None:
-        """The pattern's match at *p*, where ``starts`` gave letter *k*."""
-        return self._table.get(k, self.rx).match(text, p)
+    def match_at(self, text: str, p: int, ch: str) -> re.Match | None:
+        """The pattern's match at *p*, where ``starts`` gave character *ch*."""
+        return self._by_char.get(ch, self.rx).match(text, p)
 
-    def can_start(self, k: str) -> bool | None:
-        """Whether an alternative starts with letter *k* (None: not known, ask :meth:`match_at`)."""
-        if k in self._table:
-            return True
-        return False if k.isascii() and k.isalnum() else None
+    def can_start(self, ch: str) -> bool:
+        """False when no alternative can start with character *ch* (an ASCII letter or digit none begins with)."""
+        return ch in self._by_char or not (ch.isascii() and ch.isalnum())
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match]:
         if endpos is not None:
             yield from self.rx.finditer(text, pos, endpos)
             return
         nxt = pos
-        table, rx = self._table, self.rx
+        by_char, rx = self._by_char, self.rx
         for c in self._start.finditer(text, pos):
             p = c.start()
             if p < nxt:
                 continue
-            # (a letter whose lower case is no key, such as a long s matching "s" in IGNORECASE: the whole pattern)
-            m = table.get(c.group().lower(), rx).match(text, p)
+            m = by_char.get(c.group(), rx).match(text, p)
             if m is not None:
                 yield m
                 nxt = m.end() if m.end() > p else p + 1
@@ -204,7 +204,12 @@ class Dispatch:
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         if endpos is not None:
             return self.rx.search(text, pos, endpos)
-        return next(self.finditer(text, pos), None)
+        by_char, rx = self._by_char, self.rx
+        for c in self._start.finditer(text, pos):
+            m = by_char.get(c.group(), rx).match(text, c.start())
+            if m is not None:
+                return m
+        return None
 
 
 def dispatch(rx: re.Pattern | Dispatch) -> Dispatch | re.Pattern:

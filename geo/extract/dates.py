@@ -76,8 +76,8 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
-# (tried per starting letter or digit where their shape allows: the same matches and groups, see geo.extract._scan)
-_PATTERNS = [(kind, dispatch(rx)) for kind, rx in _PATTERNS]
+# (the long ones tried per starting letter or digit: the same matches and groups, see geo.extract._scan)
+_PATTERNS = [(kind, dispatch(rx) if kind in ("iso", "dmy", "weekday", "rel") else rx) for kind, rx in _PATTERNS]
 
 
 def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:

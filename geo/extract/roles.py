@@ -63,8 +63,9 @@ class _AtEnd:
     trying every position of a 160-character prefix (role() asks a dozen of these per mention)."""
 
     def __init__(self, rx: re.Pattern, ends: tuple[str, ...] = (), width: int | None = None,
-                 tail: re.Pattern | None = None) -> None:
-        self.rx, self.ends, self.width, self.tail = dispatch(rx), ends, width, tail   # (per starting letter)
+                 tail: re.Pattern | None = None, fast: bool = False) -> None:
+        # (fast: searched per starting letter, geo.extract._scan; for the long alternations only)
+        self.rx, self.ends, self.width, self.tail = dispatch(rx) if fast else rx, ends, width, tail
         self.pattern, self.flags = rx.pattern, rx.flags
 
     def _may(self, text: str) -> bool:
@@ -323,8 +324,8 @@ _ADJS = _AtEnd(_ADJS, tail=re.compile(rf"\b{_ADJ}\Z", re.I))
 _DISTANCE = _AtEnd(_DISTANCE, ends=("of", "from", "to", "outside"))
 _DIRECTION_OF = _AtEnd(_DIRECTION_OF, ends=("of",))
 _REF_POINT = _AtEnd(_REF_POINT, ends=("of",))
-_AWAY = _AtEnd(_AWAY, width=_width(_AWAY))
-_LOCATIVE = _AtEnd(_LOCATIVE, width=_width(_LOCATIVE))
+_AWAY = _AtEnd(_AWAY, width=_width(_AWAY), fast=True)
+_LOCATIVE = _AtEnd(_LOCATIVE, width=_width(_LOCATIVE), fast=True)
 _TARGET_BEFORE = _AtEnd(L.TARGET_BEFORE, width=_width(L.TARGET_BEFORE))
 _NEAR_END = _AtEnd(_NEAR_END, width=_width(_NEAR_END))
 _LEADING_TO = _AtEnd(_LEADING_TO, ends=("to", "toward", "towards"))

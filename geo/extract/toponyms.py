@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from geo._names import exact_key, key
 from geo.admin1 import name_of
 from geo.extract import lexicon as L
+from geo.extract._scan import dispatch
 from geo.extract.lexicon import LEAD_STOP, STOP
 
 _TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")
@@ -87,10 +88,13 @@ def _admin1_keys() -> dict[str, str]:
 _ADMIN1_KEYS = _admin1_keys()
 
 
+_ONE_SPACE = re.compile(r"\s")
+
+
 def _runs(sentence: str) -> list[list[re.Match]]:
     runs: list[list[re.Match]] = []
     for m in _TOKEN.finditer(sentence):
-        if runs and runs[-1] and not runs[-1][-1].group(2) and re.fullmatch(r"\s", sentence[runs[-1][-1].end():m.start()]):
+        if runs and runs[-1] and not runs[-1][-1].group(2) and _ONE_SPACE.fullmatch(sentence[runs[-1][-1].end():m.start()]):
             runs[-1].append(m)
         else:
             runs.append([m])

@@ -14,7 +14,7 @@ from geo.extract._scan import Dispatch, dispatch
 
 # "Russians are being hunted by snipers, ambushed and bombed": an ongoing campaign told in the progressive
 # passive, not a dated incident (a date in the clause makes it one)
-_ONGOING = dispatch(re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\s+(?:and\s+)?){0,4}$", re.I))
+_ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\s+(?:and\s+)?){0,4}$", re.I)
 
 
 _TYPES = (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
@@ -31,7 +31,7 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 
 
 def _hits(clause: str) -> list[tuple[int, str]]:
-    """(position, letter) where a trigger word of some type begins (the union matches there)."""
+    """(position, character) where a trigger word of some type begins (the union matches there)."""
     return [(p, k) for p, k in _ANY_SCAN.starts(clause) if _ANY_SCAN.match_at(clause, p, k) is not None]
 
 
@@ -55,8 +55,7 @@ def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the s
             if sc is None:
                 m = rx.match(clause, p)
             else:
-                may = sc.can_start(k)
-                m = None if may is False else sc.match_at(clause, p, k)
+                m = sc.match_at(clause, p, k) if sc.can_start(k) else None
             if m is None:
                 continue
             nxt[j] = m.end()
