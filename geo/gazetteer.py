@@ -403,9 +403,17 @@ class Gazetteer(Geocoder):
         if not rows:
             return None
         stem = _names.admin2_stem(code.split(":", 1)[1])
-        named = [i for i in rows if _names.admin2_stem(self._name[i]) == stem
-                 or key(self._name[i]).startswith(stem)]
-        pick = max(named or rows, key=lambda i: (self._row(i)[3], -i))
+
+        def named(i: int) -> bool:
+            return _names.admin2_stem(self._name[i]) == stem or key(self._name[i]).startswith(stem)
+
+        def rank(i: int) -> tuple[int, int]:      # (_row's ranking population, computed without the row's keys)
+            f = self._feat[i]
+            return (1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))), -i
+        # the best-ranked row whose name the unit's is made from, else the best-ranked one: rows in rank order,
+        # the names stemmed only until the first fits (a raion has hundreds of villages, its centre is big)
+        order = sorted(rows, key=rank, reverse=True)
+        pick = next((i for i in order if named(i)), order[0])
         return self._place(pick)
 
     @functools.cached_property
