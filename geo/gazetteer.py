@@ -70,6 +70,10 @@ _NEAR_HINT_RE = re.compile(r"^(near|outside|by|close to|not far from|біля|в
 _ADMIN2_HINT_RE = re.compile(r"\b(raion|rayon|district|район|r-n|округ|okrug)\b", re.I)
 
 
+#: Entries of a per-gazetteer memo (fuzzy keys, raion centres) before it is emptied: memory stays flat.
+_MEMO_MAX = 20_000
+
+
 @dataclass(frozen=True)
 class Place:
     """A gazetteer answer. Coordinates are WGS84 degrees; ``admin1`` is a GeoNames-style code
@@ -393,7 +397,7 @@ class Gazetteer(Geocoder):
         made from (Шебекинский район -> Shebekino), else its biggest."""
         if code in self._admin2_centres:
             return self._admin2_centres[code]
-        if len(self._admin2_centres) > 20_000:      # (codes come from the index, but a caller may pass any text)
+        if len(self._admin2_centres) >= _MEMO_MAX:      # (codes come from the index, but a caller may pass any text)
             self._admin2_centres.clear()
         p = self._admin2_centres[code] = self._admin2_centre(code)
         return p
@@ -452,6 +456,8 @@ class Gazetteer(Geocoder):
                     self._fuzzy_index = FuzzyIndex(self._loose.keys())
                 limit = 1 if len(k) <= 7 else 2 if len(k) <= 12 else 3
                 hit = sorted(self._fuzzy_index.distances(k, limit))
+            if len(self._fuzzy_memo) >= _MEMO_MAX:      # (bounded: a corpus of 100k articles has many odd words)
+                self._fuzzy_memo.clear()
             self._fuzzy_memo[k] = hit
         return hit
 
