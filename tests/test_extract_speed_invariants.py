@@ -105,6 +105,20 @@ def test_dispatch_declines_what_it_cannot_prove():
         assert _scan.dispatch(rx) is rx, pat
 
 
+def test_adjective_tail_test_as_the_pattern():
+    # roles._AtEnd tries its tail pattern from the last two words only, remembered per pair of words
+    a = roles._ADJS
+    words = ["the", "a", "north", "eastern ukrainian", "eastern", "home town", "town", "x-occupied", "-occupied",
+             "Kyiv", "in", "near", "nearby", "its", "-", "é", "ſ", "Russian-controlled", ","]
+    rnd = random.Random(5)
+    texts = [s[:i] for s in _sentences()[:300] for i in range(0, len(s), 7)] + ["", " ", "the", " the", "a  "]
+    texts += ["".join(rnd.choice(words) + rnd.choice([" ", "  ", "", " \t", "\u2009"]) for _ in range(rnd.randint(0, 9)))
+              for _ in range(3000)]
+    for t in texts:
+        low = roles._tail(t)[2]
+        assert a._may(t) == (low is None or a.tail.search(low) is not None), t
+
+
 def test_the_non_ascii_folds_are_all_known():
     # the characters IGNORECASE matches to an ASCII letter or digit, over all of Unicode
     rx = re.compile("[a-z0-9]", re.I)
@@ -123,7 +137,7 @@ def gazetteer():
 def test_memo_caches_are_bounded():
     from geo import _names
     for f in (_names.key, _names.exact_key, _names._fold_word, _names.admin2_stem, lexicon.common_word,
-              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates):
+              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates, roles._ADJS._tail_hit):
         assert isinstance(f, functools._lru_cache_wrapper) and f.cache_info().maxsize is not None, f
 
 

@@ -5,6 +5,7 @@ regexes below (words before/after the mention), so adding a case is adding a pat
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from geo.extract import lexicon as L
@@ -67,6 +68,8 @@ class _AtEnd:
         # (fast: searched per starting letter, geo.extract._scan; for the long alternations only)
         self.rx, self.ends, self.width, self.tail = dispatch(rx) if fast else rx, ends, width, tail
         self.pattern, self.flags = rx.pattern, rx.flags
+        if tail is not None:       # (after whitespace or at the start, a word's \b is the same in a slice)
+            self._tail_hit = functools.lru_cache(maxsize=20_000)(lambda s: tail.search(s) is not None)
 
     def _may(self, text: str) -> bool:
         t = _tail(text)[2]
@@ -74,7 +77,15 @@ class _AtEnd:
             return True
         if self.ends and not t.endswith(self.ends):
             return False
-        return self.tail is None or self.tail.search(t) is not None
+        if self.tail is None:
+            return True
+        # (the tail pattern's words hold single spaces only, at most one: a match, which runs to the end, starts
+        # in one of the last two words; the search starts at the first of them instead of trying every position)
+        parts = t.rsplit(None, 2) or [""]
+        pos = len(t) - len(parts[-1])
+        if len(parts) > 1:
+            pos = t.rfind(parts[-2], 0, pos)
+        return self._tail_hit(t[pos:])     # (the last two words: "of the", "in the" come back all the time)
 
     def search(self, text: str) -> re.Match | None:
         if not self._may(text):
@@ -321,6 +332,7 @@ def _width(rx: re.Pattern) -> int:
 
 # the end-anchored patterns of role()/clause_roles, each behind its cheap test (same answers: see _AtEnd)
 _ADJS = _AtEnd(_ADJS, tail=re.compile(rf"\b{_ADJ}\Z", re.I))
+assert not re.search(r"\\s| {2}|\w \w+ ", _ADJ), "_AtEnd._may: a tail alternative of more than two words"
 _DISTANCE = _AtEnd(_DISTANCE, ends=("of", "from", "to", "outside"))
 _DIRECTION_OF = _AtEnd(_DIRECTION_OF, ends=("of",))
 _REF_POINT = _AtEnd(_REF_POINT, ends=("of",))
