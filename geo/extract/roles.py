@@ -64,7 +64,9 @@ class _AtEnd:
     trying every position of a 160-character prefix (role() asks a dozen of these per mention)."""
 
     def __init__(self, rx: re.Pattern, ends: tuple[str, ...] = (), width: int | None = None,
-                 tail: re.Pattern | None = None, fast: bool = False) -> None:
+                 tail: re.Pattern | None = None, fast: bool = False, needs: tuple[str, ...] = ()) -> None:
+        # (needs: words a match must contain, as written: one of them must be in the text)
+        self.needs = needs
         # (fast: searched per starting letter, geo.extract._scan; for the long alternations only)
         self.rx, self.ends, self.width, self.tail = dispatch(rx) if fast else rx, ends, width, tail
         self.pattern, self.flags = rx.pattern, rx.flags
@@ -76,6 +78,8 @@ class _AtEnd:
         if t is None:                # (IGNORECASE folds a few non-ASCII letters onto ASCII ones)
             return True
         if self.ends and not t.endswith(self.ends):
+            return False
+        if self.needs and not any(w in text for w in self.needs):
             return False
         if self.tail is None:
             return True
@@ -343,7 +347,7 @@ _NEAR_END = _AtEnd(_NEAR_END, width=_width(_NEAR_END))
 _LEADING_TO = _AtEnd(_LEADING_TO, ends=("to", "toward", "towards"))
 _AFFIL = _AtEnd(_AFFIL, ends=("of", "in", "for"))
 _OFFENSIVE_TOWARD = _AtEnd(_OFFENSIVE_TOWARD, ends=("toward", "towards", "on", "against"))
-_PARTS_BEFORE = _AtEnd(_PARTS_BEFORE, ends=("of",))
+_PARTS_BEFORE = _AtEnd(_PARTS_BEFORE, ends=("of",), needs=("district", "neighbo"))     # (case-sensitive)
 _APPOSED = _AtEnd(_APPOSED, ends=(",",))
 _POSSESSOR_END = _AtEnd(_POSSESSOR_END, ends=("s",))
 _GATHERING = _AtEnd(_GATHERING, ends=("in", "at"))
