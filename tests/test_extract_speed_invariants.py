@@ -119,6 +119,19 @@ def test_adjective_tail_test_as_the_pattern():
         assert a._may(t) == (low is None or a.tail.search(low) is not None), t
 
 
+def test_first_weapons_as_defined():
+    # each weapon's first match, in WEAPONS order (the definition, spelt out with the plain patterns)
+    def plain(text):
+        return tuple((n, m.start(), m.group(0)) for n, rx in lexicon.WEAPONS for m in [rx.search(text)] if m)
+    ws = ["HIMARS", "iskander-M", "Iskander-K", "shells", "shelled", "drones", "sea drone", "missile", "rockets",
+          "S-300/400", "s-400", "KAB", "glide bomb", "Grad", "tornado", "kh-101", "Kh59", "the", "and", ",", "ſhahed",
+          "artillery", "howitzers", "mortars", "unmanned surface vessel", "air raid"]
+    rnd = random.Random(2)
+    texts = _sentences() + _hostile() + [" ".join(rnd.choice(ws) for _ in range(rnd.randint(1, 10))) for _ in range(2000)]
+    for t in texts:
+        assert lexicon.first_weapons.__wrapped__(t) == plain(t), t
+
+
 def test_the_non_ascii_folds_are_all_known():
     # the characters IGNORECASE matches to an ASCII letter or digit, over all of Unicode
     rx = re.compile("[a-z0-9]", re.I)
