@@ -61,7 +61,7 @@ class FuzzyIndex:
             return []
         m = int(lens[rows].max())
         c = codes[rows, :m]
-        cv = np.isin(c, _VOWEL_CODES)
+        cv = _is_vowel(np)[c]       # (padding -1 reads the last entry, no vowel)
         q = [ord(ch) for ch in k]
         # costs doubled to stay in small integers (a vowel-for-vowel swap costs 1, any other edit 2)
         lim2 = int(round(2 * limit))
@@ -92,3 +92,15 @@ _VOWELS_FIRST = "".join(sorted(_names._VOWEL_SET))
 _SLOT = {ch: i for i, ch in enumerate(_VOWELS_FIRST + "bcdefghjklmnopqrstvwxyz0123456789")}
 _N_VOWELS = len(_VOWELS_FIRST)
 _N_SLOTS = len(_SLOT) + 1      # the last slot: any other character (merging only lowers the bound)
+
+
+_IS_VOWEL: list = []
+
+
+def _is_vowel(np):
+    """A lookup table code point -> is one of the key vowels (faster than np.isin per query)."""
+    if not _IS_VOWEL:
+        t = np.zeros(65537, dtype=bool)
+        t[_VOWEL_CODES] = True
+        _IS_VOWEL.append(t)
+    return _IS_VOWEL[0]

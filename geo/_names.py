@@ -106,7 +106,9 @@ def _fold_sub(m: re.Match) -> str:
     return _FOLD_MAP[m.group()]
 
 
+@lru_cache(maxsize=100_000)
 def _fold_word(word: str) -> str:
+    # (memoised per word: the n-grams of a sentence looked up as names share their words)
     w = word.translate(_TRANSLIT)
     if not w.isalnum():
         w = "".join(ch for ch in w if ch.isalnum())
@@ -221,6 +223,7 @@ _ADJ_SUFFIX = re.compile(
     r"s['’ʼ]?k(?:yi|yy|iy|ij|y|i|a|aya|e|oye|oe)|ts['’ʼ]?k(?:yi|yy|iy|y|i)|(?<=[a-z])(?:yi|iy|yy))$", re.I)
 
 
+@lru_cache(maxsize=100_000)
 def admin2_stem(name: str) -> str:
     """Matching key of a raion/district name without its adjective suffix and generic word.
 

@@ -70,6 +70,10 @@ _NEAR_HINT_RE = re.compile(r"^(near|outside|by|close to|not far from|біля|в
 _ADMIN2_HINT_RE = re.compile(r"\b(raion|rayon|district|район|r-n|округ|okrug)\b", re.I)
 
 
+#: Entries of a per-gazetteer memo (fuzzy keys, raion centres) before it is emptied: memory stays flat.
+_MEMO_MAX = 20_000
+
+
 @dataclass(frozen=True)
 class Place:
     """A gazetteer answer. Coordinates are WGS84 degrees; ``admin1`` is a GeoNames-style code
@@ -249,6 +253,7 @@ class Gazetteer(Geocoder):
         self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
+        self._admin2_centres: dict[str, Place | None] = {}
         self._country_keys = {exact_key(n): iso for iso, c in self._ix["countries"].items()
                               for n in c["names"] if n}
         self._country_loose = {key(n): iso for iso, c in self._ix["countries"].items()
@@ -299,10 +304,18 @@ class Gazetteer(Geocoder):
         that name first ("Russia" is not Ruse, Bulgaria), then settlements by population (4x for a
         primary-name match), fallback (approximate) points last."""
         ids = self._loose.get(key_, ())
+        if not ids and key_ not in self._country_loose:
+            return []          # (most capitalised words of a text name nothing)
         if self._countries:
             ids = tuple(i for i in ids if self._cc[i] in self._countries)
-        out = [self._place(i) for i in sorted(ids, key=lambda i: (bool(self._note[i]),
-                                                                -self._weight(i, key_, ""), i))]
+        # (the ranking of _weight(i, key_, "") inlined: a common name has hundreds of namesakes)
+        rows, note, places = self._rows, self._note, self._places
+        ranked = []
+        for i in ids:
+            r = rows.get(i) or self._row(i)
+            ranked.append((bool(note[i]), -(r[3] * (4 if r[0] == "" or r[1] == key_ else 1)), i))
+        ranked.sort()
+        out = [places.get(i) or self._place(i) for _, _, i in ranked]
         iso = self._country_loose.get(key_)
         if iso and (cp := self.country(iso)) is not None:
             out.insert(0, cp)
@@ -382,13 +395,29 @@ class Gazetteer(Geocoder):
     def admin2_centre(self, code: str) -> Place | None:
         """The main settlement of a raion/district code from :meth:`resolve_admin2`: the one its name is
         made from (Шебекинский район -> Shebekino), else its biggest."""
+        if code in self._admin2_centres:
+            return self._admin2_centres[code]
+        if len(self._admin2_centres) >= _MEMO_MAX:      # (codes come from the index, but a caller may pass any text)
+            self._admin2_centres.clear()
+        p = self._admin2_centres[code] = self._admin2_centre(code)
+        return p
+
+    def _admin2_centre(self, code: str) -> Place | None:
         rows = self._admin2_rows.get(code, ())
         if not rows:
             return None
         stem = _names.admin2_stem(code.split(":", 1)[1])
-        named = [i for i in rows if _names.admin2_stem(self._name[i]) == stem
-                 or key(self._name[i]).startswith(stem)]
-        pick = max(named or rows, key=lambda i: (self._row(i)[3], -i))
+
+        def named(i: int) -> bool:
+            return _names.admin2_stem(self._name[i]) == stem or key(self._name[i]).startswith(stem)
+
+        def rank(i: int) -> tuple[int, int]:      # (_row's ranking population, computed without the row's keys)
+            f = self._feat[i]
+            return (1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))), -i
+        # the best-ranked row whose name the unit's is made from, else the best-ranked one: rows in rank order,
+        # the names stemmed only until the first fits (a raion has hundreds of villages, its centre is big)
+        order = sorted(rows, key=rank, reverse=True)
+        pick = next((i for i in order if named(i)), order[0])
         return self._place(pick)
 
     @functools.cached_property
@@ -427,6 +456,8 @@ class Gazetteer(Geocoder):
                     self._fuzzy_index = FuzzyIndex(self._loose.keys())
                 limit = 1 if len(k) <= 7 else 2 if len(k) <= 12 else 3
                 hit = sorted(self._fuzzy_index.distances(k, limit))
+            if len(self._fuzzy_memo) >= _MEMO_MAX:      # (bounded: a corpus of 100k articles has many odd words)
+                self._fuzzy_memo.clear()
             self._fuzzy_memo[k] = hit
         return hit
 

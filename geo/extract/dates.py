@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+from geo.extract._scan import dispatch
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,6 +74,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("month", re.compile(rf"\b(?:in|from|since|during|of|early|late|mid-?|last)\s+({_MONTH_RE})(?:\s+(\d{{4}}))?(?!\s+\d)\b", re.I)),
     ("year", re.compile(r"\b(?:in|since|of)\s+((?:19|20)\d{2})\b")),
 ]
+
+
+# (the long ones tried per starting letter or digit: the same matches and groups, see geo.extract._scan)
+_PATTERNS = [(kind, dispatch(rx) if kind in ("iso", "dmy", "weekday", "rel") else rx) for kind, rx in _PATTERNS]
 
 
 def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:

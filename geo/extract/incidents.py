@@ -12,6 +12,7 @@ from datetime import date
 
 from geo._names import key
 from geo.extract import lexicon as L
+from geo.extract._scan import dispatch
 from geo.extract.dates import DateRef, event_date, find_dates, is_background
 from geo.extract.sentences import Sentence, clauses, split_article
 from geo.extract.toponyms import find_mentions
@@ -84,7 +85,10 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     enemy = {"UA": "RU", "RU": "UA"}.get(voice, "")
     art_side = next((sd for rx, sd in L.SIDE if art_claim and rx.search(head)), "") or (voice if art_claim else "")
     # (one anchor per name: a long text repeats its places, and every namesake is scored against each anchor)
-    art_anchors = list({key(m.name): a for m, a in ((m, _anchor(m)) for ms in mentions for m in ms) if a}.items())[:25]
+    # (each mention's anchor once: the place loop asks for every other mention of the sentence, per mention; a
+    # mention does not change after pass 1, and the memo lives as long as the article's mentions)
+    anchor_of = {id(m): _anchor(m) for ms in mentions for m in ms}
+    art_anchors = list({key(m.name): a for m, a in ((m, anchor_of[id(m)]) for ms in mentions for m in ms) if a}.items())[:25]
     scopes = _Scopes(sentences, {s.index for s, ms in zip(sentences, mentions) if any(m.places or m.region for m in ms)})
     for s, ms in zip(sentences, mentions):
         if not any(m.places or m.region or not m.known for m in ms):     # fast path: no place named
@@ -194,7 +198,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                     [x.region for x in ms if x.region] + local + dominant
                 strong = bool(re.search(r"\b(?:village|town|settlement|city|area|near|outside)\b[^,;]{0,25}$",
                                         clause[:m.start], re.I))
-                anchors = [a for a in (_anchor(x) for x in ms if x is not m) if a] or \
+                anchors = [a for a in (anchor_of[id(x)] for x in ms if x is not m) if a] or \
                     [a for k, a in art_anchors if k != key(m.name)]      # (never the name itself)
                 explicit = ([placed[key(m.name)]] if key(m.name) in hinted else []) + [x.region for x in ms if x.region]
                 units = [x for x in ms if x.admin and -80 <= x.start - m.end <= 80 or x.admin and 0 <= m.start - x.end <= 80]
@@ -354,8 +358,8 @@ def _explain_cause(s: Sentence, trig: list, out: list[Candidate], speakers: dict
 _BULLET = re.compile(r"^\s*(?:[^\w\s\"“‘'(]|\d{1,2}[:.\-]\d{2}\b)")
 
 
-_ANY_TRIGGER = re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE,
-                                                                  L.CASUALTY, L.NOMINAL)), re.I)
+_ANY_TRIGGER = dispatch(re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE,
+                                                                           L.CASUALTY, L.NOMINAL)), re.I))
 
 
 class _Scopes:

@@ -5,9 +5,11 @@ regexes below (words before/after the mention), so adding a case is adding a pat
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from geo.extract import lexicon as L
+from geo.extract._scan import dispatch
 from geo.extract.toponyms import Mention
 
 
@@ -62,9 +64,14 @@ class _AtEnd:
     trying every position of a 160-character prefix (role() asks a dozen of these per mention)."""
 
     def __init__(self, rx: re.Pattern, ends: tuple[str, ...] = (), width: int | None = None,
-                 tail: re.Pattern | None = None) -> None:
-        self.rx, self.ends, self.width, self.tail = rx, ends, width, tail
+                 tail: re.Pattern | None = None, fast: bool = False, needs: tuple[str, ...] = ()) -> None:
+        # (needs: words a match must contain, as written: one of them must be in the text)
+        self.needs = needs
+        # (fast: searched per starting letter, geo.extract._scan; for the long alternations only)
+        self.rx, self.ends, self.width, self.tail = dispatch(rx) if fast else rx, ends, width, tail
         self.pattern, self.flags = rx.pattern, rx.flags
+        if tail is not None:       # (after whitespace or at the start, a word's \b is the same in a slice)
+            self._tail_hit = functools.lru_cache(maxsize=20_000)(lambda s: tail.search(s) is not None)
 
     def _may(self, text: str) -> bool:
         t = _tail(text)[2]
@@ -72,7 +79,17 @@ class _AtEnd:
             return True
         if self.ends and not t.endswith(self.ends):
             return False
-        return self.tail is None or self.tail.search(t) is not None
+        if self.needs and not any(w in text for w in self.needs):
+            return False
+        if self.tail is None:
+            return True
+        # (the tail pattern's words hold single spaces only, at most one: a match, which runs to the end, starts
+        # in one of the last two words; the search starts at the first of them instead of trying every position)
+        parts = t.rsplit(None, 2) or [""]
+        pos = len(t) - len(parts[-1])
+        if len(parts) > 1:
+            pos = t.rfind(parts[-2], 0, pos)
+        return self._tail_hit(t[pos:])     # (the last two words: "of the", "in the" come back all the time)
 
     def search(self, text: str) -> re.Match | None:
         if not self._may(text):
@@ -319,17 +336,18 @@ def _width(rx: re.Pattern) -> int:
 
 # the end-anchored patterns of role()/clause_roles, each behind its cheap test (same answers: see _AtEnd)
 _ADJS = _AtEnd(_ADJS, tail=re.compile(rf"\b{_ADJ}\Z", re.I))
+assert not re.search(r"\\s| {2}|\w \w+ ", _ADJ), "_AtEnd._may: a tail alternative of more than two words"
 _DISTANCE = _AtEnd(_DISTANCE, ends=("of", "from", "to", "outside"))
 _DIRECTION_OF = _AtEnd(_DIRECTION_OF, ends=("of",))
 _REF_POINT = _AtEnd(_REF_POINT, ends=("of",))
-_AWAY = _AtEnd(_AWAY, width=_width(_AWAY))
-_LOCATIVE = _AtEnd(_LOCATIVE, width=_width(_LOCATIVE))
+_AWAY = _AtEnd(_AWAY, width=_width(_AWAY), fast=True)
+_LOCATIVE = _AtEnd(_LOCATIVE, width=_width(_LOCATIVE), fast=True)
 _TARGET_BEFORE = _AtEnd(L.TARGET_BEFORE, width=_width(L.TARGET_BEFORE))
 _NEAR_END = _AtEnd(_NEAR_END, width=_width(_NEAR_END))
 _LEADING_TO = _AtEnd(_LEADING_TO, ends=("to", "toward", "towards"))
 _AFFIL = _AtEnd(_AFFIL, ends=("of", "in", "for"))
 _OFFENSIVE_TOWARD = _AtEnd(_OFFENSIVE_TOWARD, ends=("toward", "towards", "on", "against"))
-_PARTS_BEFORE = _AtEnd(_PARTS_BEFORE, ends=("of",))
+_PARTS_BEFORE = _AtEnd(_PARTS_BEFORE, ends=("of",), needs=("district", "neighbo"))     # (case-sensitive)
 _APPOSED = _AtEnd(_APPOSED, ends=(",",))
 _POSSESSOR_END = _AtEnd(_POSSESSOR_END, ends=("s",))
 _GATHERING = _AtEnd(_GATHERING, ends=("in", "at"))
@@ -344,7 +362,10 @@ def clause_roles(clause: str, in_clause: list, parts: list[tuple[int, int]], tex
     out: dict[int, tuple[str, bool, bool]] = {}
     seq: list = []
     prev_role, prev_end = None, -1
-    base = {id(m): role(clause, m, 0, len(clause)) for m in in_clause if not any(a <= m.start < b for a, b in parts)}
+    # (a word that names no place, region or unknown name has a role no other mention reads and that makes no
+    # event: it gets none)
+    base = {id(m): role(clause, m, 0, len(clause)) for m in in_clause
+            if (m.places or m.region or not m.known) and not any(a <= m.start < b for a, b in parts)}
     for m in in_clause:
         if id(m) not in base:
             continue

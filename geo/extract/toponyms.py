@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from geo._names import exact_key, key
 from geo.admin1 import name_of
 from geo.extract import lexicon as L
+from geo.extract._scan import dispatch
 from geo.extract.lexicon import LEAD_STOP, STOP
 
 _TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")
@@ -87,10 +88,14 @@ def _admin1_keys() -> dict[str, str]:
 _ADMIN1_KEYS = _admin1_keys()
 
 
+_ONE_SPACE = re.compile(r"\s")
+_END_OF_NAME = re.compile(r"\s*(?:[.;)]|$)")
+
+
 def _runs(sentence: str) -> list[list[re.Match]]:
     runs: list[list[re.Match]] = []
     for m in _TOKEN.finditer(sentence):
-        if runs and runs[-1] and not runs[-1][-1].group(2) and re.fullmatch(r"\s", sentence[runs[-1][-1].end():m.start()]):
+        if runs and runs[-1] and not runs[-1][-1].group(2) and _ONE_SPACE.fullmatch(sentence[runs[-1][-1].end():m.start()]):
             runs[-1].append(m)
         else:
             runs.append([m])
@@ -124,11 +129,9 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
         while i < len(run):
             found = None
             # the words before the run's i-th token are the same for every n-gram starting there: ask once
+            # (asked only when a branch needs them: most tokens are stop words or region phrases)
             start = run[i].start(1)
-            person_before = _PERSON_BEFORE.search(sentence[max(0, start - 40):start]) is not None
-            before60 = sentence[max(0, start - 60):start]
-            region_of = _REGION_OF.search(before60) is not None
-            oblast_after_place = _OBLAST_AFTER_PLACE.search(before60) is not None
+            person_before = region_of = oblast_after_place = None
             for n in range(min(gaz.max_words, len(run) - i), 0, -1):
                 toks = run[i:i + n]
                 words = [t.group(1) for t in toks]
@@ -147,11 +150,19 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                                         r"^\s+(?:Governor|Military Administration|Regional Military Administration)\b",
                                         after[rm.end():]) else None)
                     break
+                if not rm and person_before is None:
+                    first = run[i].start(1)
+                    person_before = _PERSON_BEFORE.search(sentence[max(0, first - 40):first]) is not None
                 if not rm and person_before:
                     found = Mention(start, end, name)      # "governor Gladkov": a person, whatever villages share it
                     break
+                if not rm and not possessive and region_of is None:
+                    first = run[i].start(1)
+                    before60 = sentence[max(0, first - 60):first]
+                    region_of = _REGION_OF.search(before60) is not None
+                    oblast_after_place = _OBLAST_AFTER_PLACE.search(before60) is not None
                 if not rm and not possessive and (region_of or oblast_after_place and
-                                                  re.match(r"\s*(?:[.;)]|$)", after)):
+                                                  _END_OF_NAME.match(after)):
                     # "the region of Kharkiv"; "in Slovyansk, Donetsk." — the oblast, not its centre
                     code = gaz.resolve_admin1(f"{name} region")
                     if code and exact_key(name_of(code) or "").startswith(exact_key(name)):

@@ -9,6 +9,7 @@ import functools
 import re
 
 from geo.extract import lexicon as L
+from geo.extract._scan import Dispatch, dispatch
 
 
 # "Russians are being hunted by snipers, ambushed and bombed": an ongoing campaign told in the progressive
@@ -16,8 +17,12 @@ from geo.extract import lexicon as L
 _ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\s+(?:and\s+)?){0,4}$", re.I)
 
 
-_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in (L.STRIKE, L.EXPLOSION, L.ATTACK, L.DAMAGE, L.CASUALTY,
-                                                           L.NOMINAL)), re.I)
+_TYPES = (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
+          ("casualty", L.CASUALTY), ("damage", L.NOMINAL))
+_ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _TYPES), re.I)
+_ANY_SCAN = dispatch(_ANY)
+_SCANS = [d if isinstance(d, Dispatch) else None for d in (dispatch(rx) for _, rx in _TYPES)]
+assert isinstance(_ANY_SCAN, Dispatch)
 
 
 def _triggers(clause: str) -> list[tuple[int, int, str]]:
@@ -25,15 +30,35 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
     return list(_triggers_cached(clause))
 
 
+def _hits(clause: str) -> list[tuple[int, str]]:
+    """(position, character) where a trigger word of some type begins (the union matches there)."""
+    return [(p, k) for p, k in _ANY_SCAN.starts(clause) if _ANY_SCAN.match_at(clause, p, k) is not None]
+
+
 @functools.lru_cache(maxsize=4096)
 def _triggers_cached(clause: str) -> tuple[tuple[int, int, str], ...]:   # the same sentence is asked several times
     out = []
-    if not _ANY.search(clause) or L.FUTURE.search(clause):
+    hits = _hits(clause)
+    if not hits or L.FUTURE.search(clause):
         return ()
-    clause = L.NOT_TRIGGER.sub(lambda m: " " * len(m.group(0)), clause)
-    for typ, rx in (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
-                    ("casualty", L.CASUALTY), ("damage", L.NOMINAL)):
-        for m in rx.finditer(clause):
+    if L.NOT_TRIGGER.search(clause):
+        clause = L.NOT_TRIGGER.sub(lambda m: " " * len(m.group(0)), clause)
+        hits = _hits(clause)
+    # each type's words as its own finditer finds them (left to right, not overlapping one another), tried only
+    # where the union of the six matches: no type matches anywhere else (see geo.extract._scan)
+    nxt = [0] * len(_TYPES)
+    for p, k in hits:
+        for j, (typ, rx) in enumerate(_TYPES):
+            if p < nxt[j]:
+                continue
+            sc = _SCANS[j]
+            if sc is None:
+                m = rx.match(clause, p)
+            else:
+                m = sc.match_at(clause, p, k) if sc.can_start(k) else None
+            if m is None:
+                continue
+            nxt[j] = m.end()
             before = clause[max(0, m.start() - 80):m.start()]
             if L.IRREALIS.search(before) and not L.USED_TO.search(before) or L.BACKGROUND_TRIGGER.search(before) \
                     or _ONGOING.search(before) \

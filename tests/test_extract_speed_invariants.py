@@ -1,0 +1,222 @@
+"""The extractor's speed-ups change nothing it extracts: per-letter dispatch finds the same matches as the
+plain patterns, memo caches are bounded, and an article's events do not depend on what was read before it
+(the parallel and incremental paths rely on each article's extraction being a pure function of its text)."""
+from __future__ import annotations
+
+import functools
+import random
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geo.extract import _scan, dates, homonyms, incidents, lexicon, roles, toponyms, triggers
+from geo.extract.sentences import split_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+
+
+def _texts() -> list[str]:
+    out = []
+    for f in sorted(FIXTURES.glob("*/*.txt")):
+        t = f.read_text(encoding="utf-8")
+        if t.startswith("date "):
+            t = t.split("\n", 1)[-1]
+        out.append(t)
+    return out
+
+
+def _sentences() -> list[str]:
+    return [s.text for t in _texts() for s in split_article(t)]
+
+
+def _dispatched() -> dict[str, _scan.Dispatch]:
+    """Every Dispatch the extractor uses, by where it lives."""
+    found: dict[str, _scan.Dispatch] = {}
+    for mod in (lexicon, triggers, roles, toponyms, dates, incidents):
+        for name, v in vars(mod).items():
+            items = list(v) if isinstance(v, (list, tuple)) else [v]
+            for i, x in enumerate(items):
+                x = x[-1] if isinstance(x, tuple) and x and isinstance(x[-1], (_scan.Dispatch, re.Pattern)) else \
+                    x[0] if isinstance(x, tuple) and x else x
+                x = x.rx if isinstance(x, roles._AtEnd) else x
+                if isinstance(x, _scan.Dispatch):
+                    found[f"{mod.__name__}.{name}[{i}]"] = x
+    return found
+
+
+def _hostile() -> list[str]:
+    """Strings where a shortcut would go wrong: IGNORECASE's non-ASCII folds (İ ı ſ K), digits beyond 0-9,
+    words glued to letters, masked clauses (runs of spaces), text ending in the middle of a word."""
+    words = ["strike", "struck", "Shelling", "SHELLED", "attack", "killed", "drone", "Shahed", "HIMARS", "said",
+             "explosion", "the", "on", "in", "May", "12", "٣", "2024-05-03", "ſtrike", "ſaid", "\u212aill\u212aed",
+             "İn", "ıs", "not", "could", "following", "are being", "air raid alert", "x", "-", ",", "."]
+    rnd = random.Random(7)
+    out = ["", " ", "ſ", "\u212a", "strikes" * 3, "  ".join(words), "".join(words)]
+    for _ in range(400):
+        out.append(" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 14))) + rnd.choice(["", " ", "  ", ","]))
+    return out
+
+
+def test_the_big_alternations_are_dispatched():
+    found = _dispatched()
+    for rx in (lexicon.STRIKE, lexicon.ATTACK, lexicon.TARGET_BEFORE, triggers._ANY_SCAN, incidents._ANY_TRIGGER):
+        assert isinstance(rx, _scan.Dispatch)
+    assert len(found) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(_dispatched()))
+def test_dispatch_finds_what_the_pattern_finds(name):
+    d = _dispatched()[name]
+    rx = d.rx
+    for s in _sentences() + _hostile():
+        for pos in (0, 1, 9):
+            want = [(m.span(), m.groups()) for m in rx.finditer(s, pos)]
+            got = [(m.span(), m.groups()) for m in d.finditer(s, pos)]
+            assert got == want, (name, s, pos)
+            w, g = rx.search(s, pos), d.search(s, pos)
+            assert (w and (w.span(), w.groups())) == (g and (g.span(), g.groups())), (name, s, pos)
+        assert d.match(s) == rx.match(s) or d.match(s).span() == rx.match(s).span()
+
+
+def test_dispatch_on_tricky_shapes():
+    cases = [
+        (r"\b(?:ab|a)(?:c|)\b", re.I),                 # order of alternatives decides the match
+        (r"\b(?:x\d+|y)|\b(?:\d{2}-\d|zz)", 0),       # digits, two groups of alternatives
+        (r"\b(?:car )?bomb|\bied\b", re.I),            # an optional first word
+        (r"\b(?:is|are)\s+being\s+\w+\s*$", re.I),     # end-anchored
+        (r"\b[A-Z][a-z]+,\s+$", 0),                   # case-sensitive class
+        (r"\b(\d{4})-(\d\d)\b", 0),                  # groups, one alternative
+    ]
+    texts = _hostile() + ["car bomb and a bomb, Abc abc ac x12 y 12-3 zz 2024-05 is being hit ", "Kyiv, ", "kyiv, "]
+    for pat, flags in cases:
+        rx = re.compile(pat, flags)
+        d = _scan.dispatch(rx)
+        assert isinstance(d, _scan.Dispatch), pat
+        for s in texts:
+            assert [(m.span(), m.groups()) for m in d.finditer(s)] == [(m.span(), m.groups()) for m in rx.finditer(s)]
+
+
+def test_dispatch_declines_what_it_cannot_prove():
+    for pat in (r"(?:ab)+\b", r"x\b", r"\b(?:a|b)?", r"\b(?P<n>ab)", r"\b(?:(a)|(b))", r"\b(?:.x|y)", r"\b(?:é|e)"):
+        rx = re.compile(pat)
+        assert _scan.dispatch(rx) is rx, pat
+
+
+def test_adjective_tail_test_as_the_pattern():
+    # roles._AtEnd tries its tail pattern from the last two words only, remembered per pair of words
+    a = roles._ADJS
+    words = ["the", "a", "north", "eastern ukrainian", "eastern", "home town", "town", "x-occupied", "-occupied",
+             "Kyiv", "in", "near", "nearby", "its", "-", "é", "ſ", "Russian-controlled", ","]
+    rnd = random.Random(5)
+    texts = [s[:i] for s in _sentences()[:300] for i in range(0, len(s), 7)] + ["", " ", "the", " the", "a  "]
+    texts += ["".join(rnd.choice(words) + rnd.choice([" ", "  ", "", " \t", "\u2009"]) for _ in range(rnd.randint(0, 9)))
+              for _ in range(3000)]
+    for t in texts:
+        low = roles._tail(t)[2]
+        assert a._may(t) == (low is None or a.tail.search(low) is not None), t
+
+
+def test_first_weapons_as_defined():
+    # each weapon's first match, in WEAPONS order (the definition, spelt out with the plain patterns)
+    def plain(text):
+        return tuple((n, m.start(), m.group(0)) for n, rx in lexicon.WEAPONS for m in [rx.search(text)] if m)
+    ws = ["HIMARS", "iskander-M", "Iskander-K", "shells", "shelled", "drones", "sea drone", "missile", "rockets",
+          "S-300/400", "s-400", "KAB", "glide bomb", "Grad", "tornado", "kh-101", "Kh59", "the", "and", ",", "ſhahed",
+          "artillery", "howitzers", "mortars", "unmanned surface vessel", "air raid"]
+    rnd = random.Random(2)
+    texts = _sentences() + _hostile() + [" ".join(rnd.choice(ws) for _ in range(rnd.randint(1, 10))) for _ in range(2000)]
+    for t in texts:
+        assert lexicon.first_weapons.__wrapped__(t) == plain(t), t
+
+
+def test_the_non_ascii_folds_are_all_known():
+    # the characters IGNORECASE matches to an ASCII letter or digit, over all of Unicode
+    rx = re.compile("[a-z0-9]", re.I)
+    folded = {chr(c) for c in range(sys.maxunicode + 1) if c > 127 and rx.match(chr(c))}
+    assert folded == set(_scan._FOLDED_ONTO_ASCII)
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    from geo.gazetteer import load_gazetteer
+    return load_gazetteer()
+
+
+# ---------- caches: bounded ----------
+
+def test_memo_caches_are_bounded():
+    from geo import _names
+    for f in (_names.key, _names.exact_key, _names._fold_word, _names.admin2_stem, lexicon.common_word,
+              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates, roles._ADJS._tail_hit):
+        assert isinstance(f, functools._lru_cache_wrapper) and f.cache_info().maxsize is not None, f
+
+
+def test_dict_memos_empty_at_their_bound(gazetteer):
+    # (each memo emptied first: other tests may have cached the names asked here, and a hit never evicts)
+    toponyms._LOOKUPS.clear()
+    toponyms._LOOKUPS.update({(0, f"x{i}"): [] for i in range(100_001)})
+    assert toponyms._lookup(gazetteer, "Kupiansk")
+    assert len(toponyms._LOOKUPS) == 1
+    toponyms._CENTRES.clear()
+    toponyms._CENTRES.update({(0, f"x{i}"): None for i in range(10_001)})
+    toponyms._district_centre(gazetteer, "Izium district")
+    assert len(toponyms._CENTRES) == 1
+    from geo import gazetteer as G
+    gazetteer._admin2_centres.clear()
+    gazetteer._admin2_centres.update({f"x{i}": None for i in range(G._MEMO_MAX)})
+    gazetteer.admin2_centre("UA.00:none")
+    assert len(gazetteer._admin2_centres) == 1
+    gazetteer._fuzzy_memo.clear()
+    gazetteer._fuzzy_memo.update({f"x{i}": [] for i in range(G._MEMO_MAX)})
+    gazetteer._fuzzy_keys("qzxwvkqq")
+    assert len(gazetteer._fuzzy_memo) == 1
+    homonyms._CANDIDATES.clear()
+    homonyms._CANDIDATES.update({(0, f"x{i}"): [] for i in range(50_001)})
+    assert incidents.extract_candidates("Russian shelling hit Kupiansk.", date(2024, 6, 4), gazetteer)[0]
+    assert len(homonyms._CANDIDATES) <= 2
+
+
+def test_admin2_centre_as_defined(gazetteer):
+    # the best-ranked row whose name the raion's is made from, else the best-ranked (the definition, spelt out)
+    from geo import _names
+    codes = sorted(gazetteer._admin2_rows)[::8]
+    assert len(codes) > 40
+    for code in codes:
+        rows = gazetteer._admin2_rows[code]
+        stem = _names.admin2_stem(code.split(":", 1)[1])
+        named = [i for i in rows if _names.admin2_stem(gazetteer._name[i]) == stem
+                 or _names.key(gazetteer._name[i]).startswith(stem)]
+        pick = max(named or rows, key=lambda i: (gazetteer._row(i)[3], -i))
+        assert gazetteer.admin2_centre(code) == gazetteer._place(pick), code
+
+
+# ---------- an article's events: a function of its text ----------
+
+def _clear_caches(gaz) -> None:
+    from geo import _names
+    for f in (_names.key, _names.exact_key, _names._fold_word, _names.admin2_stem, lexicon.common_word,
+              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates):
+        f.cache_clear()
+    for d in (toponyms._LOOKUPS, toponyms._CENTRES, homonyms._CANDIDATES, gaz._admin2_centres, gaz._fuzzy_memo):
+        d.clear()
+
+
+def test_order_of_articles_does_not_matter(gazetteer):
+    from geo.extract import extract_text
+    texts = [t for t in _texts() if len(t) > 300]
+    rnd = random.Random(3)
+    pairs = [tuple(rnd.sample(texts, 2)) for _ in range(4)]
+
+    def run(seq):
+        return [extract_text(t, published=date(2024, 6, 4), source="s", gazetteer=gazetteer) for t in seq]
+    for a, b in pairs:
+        _clear_caches(gazetteer)
+        ab = run([a, b])
+        _clear_caches(gazetteer)
+        ba = run([b, a])
+        assert ab == ba[::-1]
+        assert run([a, b, a]) == ab + ab[:1]          # warm caches, same answers
+        assert ab[0] or ab[1]                         # (texts with events: the comparison means something)
