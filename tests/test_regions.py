@@ -168,8 +168,8 @@ def test_100k_points_join_fast():
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"latitude": rng.uniform(44.5, 52.0, 100_000), "longitude": rng.uniform(22.5, 40.0, 100_000)})
     regions.join_regions(df.head(10))  # load and index outside the timing
-    t = time.perf_counter()
+    t = time.process_time()
     out = regions.join_regions(df)
-    took = time.perf_counter() - t
-    assert took < 4.0, took  # ~0.3-0.8 s on a shared 2-core box; generous against noise
+    took = time.process_time() - t
+    assert took < 4.0, took  # CPU s, ~0.3-0.8 here (a point-by-point join took minutes); CPU, not wall: load-proof
     assert math.isclose((out["country"] == "UA").mean(), 0.6, abs_tol=0.2)
