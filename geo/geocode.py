@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
+import numpy as np
+
 from geo.read import Reject
 
 #: confidence of a geocoded place by how its name matched (coordinates given in the input: 1.0).
@@ -139,18 +141,67 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
         if loc is not None and groups[i] in wanted and not (loc.raw or {}).get("ambiguous"):
             points.setdefault(groups[i], []).append((loc.latitude, loc.longitude))
     near_memo: dict[tuple, Any] = {}
+    thin = _ContextThinner(geocoder, resolve)
     for i in amb:
         ctx = points.get(groups[i])
         if not ctx:
             continue
         k = (names[i].lower(), hints[i].lower(), groups[i])
         if k not in near_memo:
-            near_memo[k] = _lookup(geocoder, names[i], hints[i], resolve, near=ctx)[0]
+            near = thin(names[i], hints[i], groups[i], ctx)
+            near_memo[k] = _lookup(geocoder, names[i], hints[i], resolve, near=near)[0]
         better = near_memo[k]
         if better is not None:
             better.raw["context_points"] = len(ctx)
             locs[i] = better
     return locs, whys
+
+
+class _ContextThinner:
+    """The context points that matter to our gazetteer: for each namesake, the nearest ones.
+
+    Our gazetteer ranks namesakes by the distance class of the *nearest* context point, so only
+    points that are nearest (within 1 km) to some candidate can change the answer; the others are
+    left out (a day of a million-row table has thousands of points, and each costs a distance per
+    candidate in Python). The candidates are the same places the context call ranks (context only
+    orders them). Other geocoders get every point.
+    """
+
+    MARGIN_KM = 1.0
+
+    def __init__(self, geocoder, resolve):
+        from geo.gazetteer import Gazetteer
+        self.on = isinstance(geocoder, Gazetteer)
+        self.geocoder, self.resolve = geocoder, resolve
+        self.cands: dict[tuple[str, str], np.ndarray | None] = {}
+        self.points: dict[Hashable, np.ndarray] = {}
+
+    def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]) -> list:
+        if not self.on:
+            return ctx
+        key = (name.lower(), hint.lower())
+        if key not in self.cands:
+            code = self.resolve(hint) if (self.resolve and hint) else None
+            locs = self.geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                         exactly_one=False) or []
+            self.cands[key] = np.array([(loc.latitude, loc.longitude) for loc in locs], dtype=float) \
+                if locs else None
+        c = self.cands[key]
+        if c is None or len(ctx) <= 8:
+            return ctx
+        if group not in self.points:
+            self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
+        p = self.points[group]
+        d = _km(c[:, :1], c[:, 1:], p[:, 0][None, :], p[:, 1][None, :])
+        keep = (d <= d.min(axis=1, keepdims=True) + self.MARGIN_KM).any(axis=0)
+        return [(float(y), float(x)) for y, x in p[keep]]
+
+
+def _km(la1, lo1, la2, lo2):
+    """Great-circle km (the gazetteer's haversine, on arrays)."""
+    p1, p2 = np.radians(la1), np.radians(la2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo2 - lo1) / 2) ** 2
+    return 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _memo_resolve(resolve: Callable[[str], Any] | None) -> Callable[[str], Any] | None:
