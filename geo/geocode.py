@@ -141,6 +141,7 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
         if loc is not None and groups[i] in wanted and not (loc.raw or {}).get("ambiguous"):
             points.setdefault(groups[i], []).append((loc.latitude, loc.longitude))
     near_memo: dict[tuple, Any] = {}
+    same_answer: dict[tuple, Any] = {}
     thin = _ContextThinner(geocoder, resolve)
     for i in amb:
         ctx = points.get(groups[i])
@@ -148,8 +149,12 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
             continue
         k = (names[i].lower(), hints[i].lower(), groups[i])
         if k not in near_memo:
-            near = thin(names[i], hints[i], groups[i], ctx)
-            near_memo[k] = _lookup(geocoder, names[i], hints[i], resolve, near=near)[0]
+            near, sig = thin(names[i], hints[i], groups[i], ctx)
+            sk = k if sig is None else (k[0], k[1], sig)
+            if sk in same_answer:   # another day with the same distance classes: the same answer
+                near_memo[k] = _copy(same_answer[sk])
+            else:
+                near_memo[k] = same_answer[sk] = _lookup(geocoder, names[i], hints[i], resolve, near=near)[0]
         better = near_memo[k]
         if better is not None:
             better.raw["context_points"] = len(ctx)
@@ -165,6 +170,10 @@ class _ContextThinner:
     left out (a day of a million-row table has thousands of points, and each costs a distance per
     candidate in Python). The candidates are the same places the context call ranks (context only
     orders them). Other geocoders get every point.
+
+    It also returns the answer's signature: each candidate's distance class to its nearest point
+    (computed with the gazetteer's own distance and classes), the only way context enters the
+    ranking, so two days with one signature get the same answer without asking again.
     """
 
     MARGIN_KM = 1.0
@@ -176,9 +185,10 @@ class _ContextThinner:
         self.cands: dict[tuple[str, str], np.ndarray | None] = {}
         self.points: dict[Hashable, np.ndarray] = {}
 
-    def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]) -> list:
+    def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]
+                 ) -> tuple[list, tuple | None]:
         if not self.on:
-            return ctx
+            return ctx, None
         key = (name.lower(), hint.lower())
         if key not in self.cands:
             code = self.resolve(hint) if (self.resolve and hint) else None
@@ -187,14 +197,27 @@ class _ContextThinner:
             self.cands[key] = np.array([(loc.latitude, loc.longitude) for loc in locs], dtype=float) \
                 if locs else None
         c = self.cands[key]
-        if c is None or len(ctx) <= 8:
-            return ctx
+        if c is None:
+            return ctx, None
         if group not in self.points:
             self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
         p = self.points[group]
         d = _km(c[:, :1], c[:, 1:], p[:, 0][None, :], p[:, 1][None, :])
-        keep = (d <= d.min(axis=1, keepdims=True) + self.MARGIN_KM).any(axis=0)
-        return [(float(y), float(x)) for y, x in p[keep]]
+        near = d <= d.min(axis=1, keepdims=True) + self.MARGIN_KM
+        keep = near.any(axis=0)
+        from geo._gazetteer_build import km
+        from geo.gazetteer import _bucket
+        sig = tuple(_bucket(min(km(la, lo, y, x) for y, x in p[row].tolist()))
+                    for (la, lo), row in zip(c.tolist(), near))
+        return [(float(y), float(x)) for y, x in p[keep]], sig
+
+
+def _copy(loc: Any) -> Any:
+    """A Location of its own (its raw gets this day's context count)."""
+    if loc is None:
+        return None
+    from geopy.location import Location
+    return Location(loc.address, loc.point, dict(loc.raw or {}))
 
 
 def _km(la1, lo1, la2, lo2):
