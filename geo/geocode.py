@@ -124,12 +124,13 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
     """
     resolve = _memo_resolve(getattr(geocoder, "resolve_admin1", None))
     memo: dict[tuple[str, str], tuple[Any, str]] = {}
+    thin = _ContextThinner(geocoder, resolve)
     locs, whys = [], []
     for name, hint in zip(names, hints):
         key = (name.lower(), hint.lower())
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _lookup(geocoder, name, hint, resolve)
+            hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None)
         locs.append(hit[0])
         whys.append(hit[1])
     amb = [i for i, loc in enumerate(locs) if loc is not None and (loc.raw or {}).get("ambiguous")]
@@ -142,7 +143,6 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
             points.setdefault(groups[i], []).append((loc.latitude, loc.longitude))
     near_memo: dict[tuple, Any] = {}
     same_answer: dict[tuple, Any] = {}
-    thin = _ContextThinner(geocoder, resolve)
     for i in amb:
         ctx = points.get(groups[i])
         if not ctx:
@@ -254,7 +254,10 @@ def filled(loc: Any, confidence: Any) -> dict[str, Any]:
     return out
 
 
-def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None) -> tuple[Any, str]:
+def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
+            namesakes: dict | None = None) -> tuple[Any, str]:
+    """(location, "") or (None, reason). *namesakes*: when given (our gazetteer only), the coordinates
+    of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`."""
     if not name:
         return None, "no coordinates and no place name"
     code = resolve(hint) if (resolve and hint) else None
@@ -263,6 +266,12 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None) -
     try:  # event tables are about the war: look in Ukraine and Russia only
         if near:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES, near=near)
+        elif namesakes is not None:   # the best answer is the first of all (the same Location)
+            locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                    exactly_one=False) or []
+            namesakes[(name.lower(), hint.lower())] = \
+                np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+            loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)
     except TypeError:  # a plain geopy geocoder: pass the hint inside the query
