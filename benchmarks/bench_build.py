@@ -43,18 +43,14 @@ def passes(path: Path) -> None:
     from geo import dates as _dates
     from geo.pipeline import BuildResult, _read_tables
     res = BuildResult()
-    steps = [("read (chunked CSV → columns)", lambda: _read_tables(res, [path], None, None))]
-    b = None
-
     def run(label, fn):
-        nonlocal b
         t, c = time.perf_counter(), time.process_time()
         out = fn()
         dt, dc = time.perf_counter() - t, time.process_time() - c
         extra = f"  {n_rows / dt:,.0f} rows/s" if label.startswith("geocode") else ""
         print(f"  {label:<30} wall {dt:6.2f} s  cpu {dc:6.2f} s{extra}")
         return out
-    b = run(*steps[0])
+    b = run("read (chunked CSV → columns)", lambda: _read_tables(res, [path], None, None))
     n_rows = len(b.events)
     lo, hi = _dates.default_range()
     run("geocode", lambda: _passes.geocode(b, "offline"))

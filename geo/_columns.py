@@ -55,7 +55,9 @@ class FileState:
     key_rank: dict[str, tuple[int, int]] = field(default_factory=dict)   # key -> (first position, in-row rank)
     pending: list[int] = field(default_factory=list)                     # positions with a _Pending date
     raws: dict[int, str] = field(default_factory=dict)                   # line -> raw text kept
-    keep_all_raws: bool = False
+    spans: dict[int, int] = field(default_factory=dict)      # CSV: rows whose raw text to re-read: start -> end
+    unfilled: list = field(default_factory=list)             # CSV: rejects waiting for their raw text
+    encoding: str = ""
     rejects: list = field(default_factory=list)
     n: int = 0
 
@@ -64,10 +66,14 @@ class FileState:
 
 
 def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines: Sequence[int],
-              raws: Sequence[str], extras: list[tuple[str, list[int], list[str]]], bad: list[tuple[int, str, str, str]]
-              ) -> None:
+              raws: Sequence[str] | None, extras: list[tuple[str, list[int], list[str]]],
+              bad: list[tuple[int, str, str, Any]], ends: Sequence[int] | None = None) -> None:
     """Turn one chunk into columns appended to *st*; its failing rows (and *bad*: (line, field, reason,
     raw) of rows that could not be split) become rejects in line order.
+
+    *raws* are the rows' raw texts, or None for a CSV file, where *ends* give each row's last line
+    and the texts the rejects and later passes need are re-read once the file is done (a bad row's
+    "raw" is then its last line).
 
     *get(ours)* gives the cleaned (trimmed, formula prefix undone) strings of our column *ours*
     (``""`` where the input has no such column); *extras* are (input column, chunk positions, cleaned
@@ -91,9 +97,14 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
     for i, c in enumerate(conf):
         if type(c) is tuple and i not in err:
             err[i] = c
-    problems = [(lines[i], f, r, raws[i]) for i, (f, r) in err.items()] + bad
+    problems = [(lines[i], f, r, raws[i] if raws is not None else ends[i]) for i, (f, r) in err.items()] + bad
     for line, f, r, raw in sorted(problems, key=lambda p: p[0]):
-        st.rejects.append(Reject(st.file, line, f, r, raw))
+        if raws is None:
+            st.spans[line] = raw
+            st.unfilled.append(Reject(st.file, line, f, r, ""))
+            st.rejects.append(st.unfilled[-1])
+        else:
+            st.rejects.append(Reject(st.file, line, f, r, raw))
     keep = [i for i in range(n) if i not in err] if err else None
 
     def kept(col: Sequence) -> list:
@@ -153,15 +164,15 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
         order += 1
     # raw text kept only where a later pass may need it and the file cannot give it back by line
     # number: rows to geocode (their rejects) and rows spanning several lines
-    raws_k = kept(raws)
-    if st.keep_all_raws:
-        st.raws.update(zip(lines_k, raws_k))
+    if raws is not None:
+        st.raws.update(zip(lines_k, kept(raws)))
     else:
+        ends_k = kept(ends)
         for j in np.flatnonzero(~has_xy).tolist():
-            st.raws[lines_k[j]] = raws_k[j]
-        for ln, raw in zip(lines_k, raws_k):
-            if "\n" in raw or "\r" in raw:
-                st.raws[ln] = raw
+            st.spans[lines_k[j]] = ends_k[j]
+        for ln, end in zip(lines_k, ends_k):
+            if end != ln:
+                st.spans[ln] = end
     st.n += len(lines_k)
 
 
@@ -189,7 +200,16 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
                 drop.append(p)
                 st.rejects.append(Reject(st.file, st.lines[p], st.field_of("event_date"), prec,
                                          st.raws.get(st.lines[p], "")))
+                st.spans.setdefault(st.lines[p], st.lines[p])
+                st.unfilled.append(st.rejects[-1])
             ev[p] = iso or ""
+    if st.spans:   # one more pass over the file for the raw text of rejects and rows to geocode
+        from geo._csv_chunks import raw_spans
+        got = raw_spans(st.file, st.encoding, st.spans)
+        for r in st.unfilled:
+            r.raw = r.raw or got.get(r.line, "")
+        st.raws.update(got)
+        st.spans, st.unfilled = {}, []
     core = {}
     for c in READ_COLUMNS:
         v = st.cols[c]

@@ -31,13 +31,14 @@ CHUNK_CELLS = 1_000_000
 class CsvChunk:
     """Rows read since the previous chunk: the good ones as cell lists, the malformed ones as problems.
 
-    ``lines[i]``/``raws[i]`` are the first physical line and the raw text (line ends stripped) of
-    ``cells[i]``; ``bad`` are (line, reason, raw) of rows that cannot be split into the header's cells.
+    ``lines[i]``/``ends[i]`` are the first and last physical line of ``cells[i]``; ``bad`` are
+    (first line, last line, reason) of rows that cannot be split into the header's cells. Raw text
+    is not kept here: the few rows that need it get it from :func:`raw_spans` (one more pass).
     """
     cells: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
-    raws: list[str] = field(default_factory=list)
-    bad: list[tuple[int, str, str]] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    bad: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def n_in(self) -> int:
@@ -72,40 +73,35 @@ class CsvSource:
             raise InputError(str(path), f"duplicate column name(s): {_shorten(sorted(dup))}", line=1)
 
     def chunks(self, *, header_only: bool = False) -> Iterator[CsvChunk]:
-        """The rows after the header, a chunk at a time (blank lines are not rows)."""
+        """The rows after the header, a chunk at a time (blank lines are not rows).
+
+        The reader reads the file's lines itself (no Python per line); ``line_num`` is the number
+        of physical lines it has consumed, so a row spans ``previous line_num + 1 .. line_num``.
+        """
         path, enc = self.path, self.encoding
         fh, _ = _io.open_text(path, enc)
-        consumed: list[str] = []
-        count = [0]
-
-        def lines() -> Iterator[str]:
-            for ln in fh:
-                consumed.append(ln)
-                count[0] += 1
-                yield ln
-        reader = csv.reader(lines(), delimiter=self.delimiter, strict=True)
+        reader = csv.reader(fh, delimiter=self.delimiter, strict=True)
         n_header = 0
         chunk, n_cells = CsvChunk(), 0
         with fh:
             got_header = False
             while True:
-                start = count[0] + 1
-                consumed.clear()
+                start = reader.line_num + 1
                 try:
                     cells = next(reader)
                 except StopIteration:
                     break
                 except UnicodeDecodeError as e:
                     raise InputError(str(path), f"not valid {enc} text ({e.reason}) after this line; "
-                                     "pass --encoding", line=max(count[0], 1)) from None
+                                     "pass --encoding", line=max(reader.line_num, 1)) from None
                 except csv.Error as e:
                     if not got_header:
                         raise InputError(str(path), f"malformed header: {e}", line=start) from None
-                    chunk.bad.append((start, f"malformed CSV: {e}", "".join(consumed).rstrip("\r\n")))
+                    chunk.bad.append((start, reader.line_num, f"malformed CSV: {e}"))
                     continue
+                if not "".join(cells).strip():
+                    continue  # blank line (or only blank cells): not a row, nor the header
                 if not got_header:
-                    if not any(c.strip() for c in cells):
-                        continue
                     got_header = True
                     if not self.header:
                         self.header.extend(_io.csv_unsafe(h.strip()) for h in cells)
@@ -113,21 +109,42 @@ class CsvSource:
                     if header_only:
                         return
                     continue
-                if not any(c.strip() for c in cells):
-                    continue  # blank line: not a row
-                raw = "".join(consumed).rstrip("\r\n")
                 if len(cells) != n_header:
-                    chunk.bad.append((start, f"{len(cells)} cells, header has {n_header}", raw))
+                    chunk.bad.append((start, reader.line_num, f"{len(cells)} cells, header has {n_header}"))
                     continue
                 chunk.cells.append(cells)
                 chunk.lines.append(start)
-                chunk.raws.append(raw)
+                chunk.ends.append(reader.line_num)
                 n_cells += n_header
                 if len(chunk.cells) >= CHUNK_ROWS or n_cells >= CHUNK_CELLS:
                     yield chunk
                     chunk, n_cells = CsvChunk(), 0
         if chunk.n_in:
             yield chunk
+
+
+def raw_spans(path: str | Path, encoding: str, spans: dict[int, int]) -> dict[int, str]:
+    """Raw text (line ends stripped) of the rows spanning lines *start..end* for each start in *spans*,
+    in one pass over the file."""
+    out: dict[int, str] = {}
+    if not spans:
+        return out
+    last = max(spans.values())
+    fh, _ = _io.open_text(path, encoding)
+    with fh:
+        cur: list[str] | None = None
+        start = end = 0
+        for n, ln in enumerate(fh, 1):
+            if cur is None and n in spans:
+                cur, start, end = [], n, spans[n]
+            if cur is not None:
+                cur.append(ln)
+                if n >= end:
+                    out[start] = "".join(cur).rstrip("\r\n")
+                    cur = None
+            if n >= last:
+                break
+    return out
 
 
 def raw_lines(path: str | Path, encoding: str, wanted: set[int]) -> dict[int, str]:

@@ -1,4 +1,7 @@
-"""Read event tables (CSV, GeoJSON, GeoPackage, GeoParquet) into rows of our schema.
+"""Read event tables (CSV, GeoJSON, GeoPackage, GeoParquet) into columns of our schema.
+
+:func:`read_columns` streams a file in chunks (:mod:`geo._csv_chunks` for CSV) and turns each
+chunk into columns at once (:mod:`geo._columns`); :func:`read_table` gives the same as row dicts.
 
 Foreign column names (ACLED's, uawardata's, plain ``lat/lng/date/place``) are mapped without the
 user renaming anything; columns that are not ours are kept as extra properties. Every input row
@@ -11,7 +14,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from geo import _io
 from geo._errors import InputError
@@ -170,7 +173,7 @@ def read_columns(path: str | Path, *, dayfirst: bool | None = None, encoding: st
                         f"{_shorten(header)}): every row is mapped undated")
     used = set(mapping.values())
     st = _columns.FileState(str(path), mapping, [h for h in header if h not in used], dayfirst=dayfirst,
-                            keep_all_raws=suffix not in (".csv", ".tsv"))
+                            encoding=enc)
     n_in = 0
     if suffix in (".csv", ".tsv"):
         for chunk in src.chunks():
@@ -209,15 +212,17 @@ def _csv_chunk(st: Any, header: list[str], chunk: Any) -> None:
                     vals.append(v)
         if pos:
             extras.append((h, pos, vals))
-    bad = [(line, "", reason, raw) for line, reason, raw in chunk.bad]
-    _columns.add_chunk(st, get, n, chunk.lines, chunk.raws, extras, bad)
+    bad = [(line, "", reason, end) for line, end, reason in chunk.bad]
+    _columns.add_chunk(st, get, n, chunk.lines, None, extras, bad, ends=chunk.ends)
 
 
 def _clean_cell(c: str) -> str:
     return (_io.csv_unsafe(c) if c[:1] == "'" else c).strip()
 
 
-def _clean_cells(col: Iterable[str]) -> list[str]:
+def _clean_cells(col: Sequence[str]) -> list[str]:
+    if "'" not in "".join(col):       # no cell can carry a formula prefix: trimming is all
+        return [c.strip() for c in col]
     return [c.strip() if c[:1] != "'" else _io.csv_unsafe(c).strip() for c in col]
 
 
