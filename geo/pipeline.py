@@ -1,5 +1,7 @@
 """The whole job: read/extract → geocode → corrections → join regions → write map and data.
 
+:func:`collect` is the columnar part (reading to the :class:`geo.events.EventTable` the writers get).
+
 Counts are kept so that every input row is accounted for: rows in = events + rejects.
 """
 from __future__ import annotations
@@ -102,6 +104,9 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             progress: Callable[[str, int], Any] | None = None) -> BuildResult:
     """Everything but writing: returns events (our schema + extras) and rejects.
 
+    Columns all the way: tables are read in chunks into one :class:`EventTable`, then the passes
+    of :mod:`geo._passes` run over it (geocode → ids → [articles appended] → corrections → date
+    range → regions → located); per-row Python only for rows that become rejects.
     *date_range* (default 2014-01-01 to tomorrow): events dated wholly outside it are rejects.
     *encoding* forces the text encoding of tables, articles and corrections (else detected).
     """
