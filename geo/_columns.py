@@ -211,12 +211,15 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
         st.raws.update(got)
         st.spans, st.unfilled = {}, []
     core = {}
-    for c in READ_COLUMNS:
-        v = st.cols[c]
-        core[c] = (np.concatenate(v) if v else np.array([], dtype=float)) if c in FLOATS else _objects(v)
-    core["input_file"] = _objects([st.file] * st.n)
-    core["input_line"] = np.asarray(st.lines, dtype=np.int64)
+    for c in READ_COLUMNS:   # one column at a time: its Python strings are freed once pandas holds them
+        v = st.cols.pop(c)
+        core[c] = pd.Series(np.concatenate(v) if v else np.array([], dtype=float)) if c in FLOATS else \
+            pd.Series(_objects(v))
+        del v
+    core["input_file"] = pd.Series(_objects([st.file] * st.n))
+    core["input_line"] = pd.Series(np.asarray(st.lines, dtype=np.int64))
     frame = pd.DataFrame(core)
+    del core
     own = st.sparse.pop("event_id_input", ([], []))
     extras = {}
     for key in sorted(st.sparse, key=lambda k: st.key_rank[k]):
