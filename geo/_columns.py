@@ -50,7 +50,7 @@ class FileState:
     date_memo: dict[str, Any] = field(default_factory=dict)
     label_memo: dict[tuple[str, str], Any] = field(default_factory=dict)
     cols: dict[str, list] = field(default_factory=lambda: {c: [] for c in READ_COLUMNS})
-    lines: list[int] = field(default_factory=list)
+    lines: list[np.ndarray] = field(default_factory=list)   # first line of each kept row, per chunk
     sparse: dict[str, tuple[list[int], list[Any]]] = field(default_factory=dict)
     key_rank: dict[str, tuple[int, int]] = field(default_factory=dict)   # key -> (first position, in-row rank)
     pending: list[int] = field(default_factory=list)                     # positions with a _Pending date
@@ -113,9 +113,9 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
     base = st.n
     lat_k, lon_k = (lat, lon) if keep is None else (lat[keep], lon[keep])
     dates_k = kept(dates)
-    c = st.cols
-    c["latitude"].append(lat_k)
-    c["longitude"].append(lon_k)
+    c: dict[str, list] = {k: [] for k in READ_COLUMNS if k not in FLOATS}   # this chunk's text columns
+    st.cols["latitude"].append(lat_k)
+    st.cols["longitude"].append(lon_k)
     has_xy = ~np.isnan(lat_k)
     iso = [d[0] if type(d) is tuple else d for d in dates_k]
     c["event_date"] += iso
@@ -140,9 +140,14 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
     c["source"] += kept(get("source"))
     c["evidence"] += kept(get("evidence"))
     conf_k = kept(conf)
-    c["confidence"].append(np.array([_NAN if v is None else v for v in conf_k], dtype=float))
+    st.cols["confidence"].append(np.array([_NAN if v is None else v for v in conf_k], dtype=float))
     lines_k = kept(lines)
-    st.lines += lines_k
+    st.lines.append(np.asarray(lines_k, dtype=np.int64))
+    if lines_k:   # text columns go to pandas now (compact), so the chunk's Python strings can go
+        st.cols["event_date"] += c.pop("event_date")   # a few hundred distinct dates: shared strings
+        for k, v in c.items():
+            st.cols[k].append(pd.Series(_objects(v)))
+    del c
     # sparse columns: the input's extras first (header order), then ours (as a row dict had them)
     new_pos = None if keep is None else {i: j for j, i in enumerate(keep)}
     order = 0
@@ -183,6 +188,7 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
     when it cannot be settled, as before reading any row); rows whose date still fails are rejects.
     """
     from geo.read import Reject
+    lines = np.concatenate(st.lines) if st.lines else np.array([], dtype=np.int64)
     parse = st.order.parser(file=st.file, field=st.field_of("event_date"), dayfirst=dayfirst)
     drop: list[int] = []
     if st.pending:
@@ -198,9 +204,9 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
             iso, prec = memo[v]
             if iso is None:
                 drop.append(p)
-                st.rejects.append(Reject(st.file, st.lines[p], st.field_of("event_date"), prec,
-                                         st.raws.get(st.lines[p], "")))
-                st.spans.setdefault(st.lines[p], st.lines[p])
+                ln = int(lines[p])
+                st.rejects.append(Reject(st.file, ln, st.field_of("event_date"), prec, st.raws.get(ln, "")))
+                st.spans.setdefault(ln, ln)
                 st.unfilled.append(st.rejects[-1])
             ev[p] = iso or ""
     if st.spans:   # one more pass over the file for the raw text of rejects and rows to geocode
@@ -211,13 +217,17 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
         st.raws.update(got)
         st.spans, st.unfilled = {}, []
     core = {}
-    for c in READ_COLUMNS:   # one column at a time: its Python strings are freed once pandas holds them
+    for c in READ_COLUMNS:
         v = st.cols.pop(c)
-        core[c] = pd.Series(np.concatenate(v) if v else np.array([], dtype=float)) if c in FLOATS else \
-            pd.Series(_objects(v))
+        if c in FLOATS:
+            core[c] = pd.Series(np.concatenate(v) if v else np.array([], dtype=float))
+        elif c == "event_date":
+            core[c] = pd.Series(_objects(v))
+        else:
+            core[c] = pd.concat(v, ignore_index=True) if v else pd.Series(_objects([]))
         del v
     core["input_file"] = pd.Series(_objects([st.file] * st.n))
-    core["input_line"] = pd.Series(np.asarray(st.lines, dtype=np.int64))
+    core["input_line"] = pd.Series(lines)
     frame = pd.DataFrame(core)
     del core
     own = st.sparse.pop("event_id_input", ([], []))
