@@ -174,21 +174,27 @@ def assign_ids(b: Batch) -> None:
     core["event_id"] = ids
 
 
-def event_ids(core: pd.DataFrame) -> np.ndarray:
-    """Content ids of every row, as :func:`geo.schema.event_id` makes them (with text), column-wise."""
-    def coord(col: str) -> list[str]:
-        v = pd.to_numeric(core[col], errors="coerce").to_numpy(dtype=float)
-        return ["" if x != x else f"{x:.3f}" for x in v.tolist()]
+def event_ids(core: pd.DataFrame, step: int = 100_000) -> np.ndarray:
+    """Content ids of every row, as :func:`geo.schema.event_id` makes them (with text), column-wise.
 
-    def text(col: str) -> list:
-        return [("" if v is None or v != v else str(v)) if not isinstance(v, str) else v for v in core[col].tolist()]
+    *step* rows at a time: the Python strings the hash needs exist for one slice, not the table.
+    """
     out = np.empty(len(core), dtype=object)
     sha1 = hashlib.sha1
-    for i, (d, t, loc, y, x, s, e) in enumerate(zip(text("event_date"), text("event_type"), text("location_name"),
-                                                      coord("latitude"), coord("longitude"), text("source"),
-                                                      text("evidence"))):
-        out[i] = sha1("\x1f".join((d, t, loc.strip().lower(), y, x, s.strip(), " ".join(e.split())))
-                      .encode("utf-8")).hexdigest()[:16]
+    for a in range(0, len(core), step):
+        part = core.iloc[a:a + step]
+
+        def coord(col: str) -> list[str]:
+            v = pd.to_numeric(part[col], errors="coerce").to_numpy(dtype=float)
+            return ["" if x != x else f"{x:.3f}" for x in v.tolist()]
+
+        def text(col: str) -> list:
+            return [v if isinstance(v, str) else ("" if v is None or v != v else str(v)) for v in part[col].tolist()]
+        for i, (d, t, loc, y, x, s, e) in enumerate(zip(text("event_date"), text("event_type"),
+                                                          text("location_name"), coord("latitude"),
+                                                          coord("longitude"), text("source"), text("evidence")), a):
+            out[i] = sha1("\x1f".join((d, t, loc.strip().lower(), y, x, s.strip(), " ".join(e.split())))
+                          .encode("utf-8")).hexdigest()[:16]
     return out
 
 
