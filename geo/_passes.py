@@ -291,23 +291,34 @@ def in_range(b: Batch, lo: date, hi: date) -> list[Reject]:
     return rejects
 
 
-def join_regions(b: Batch, frontline: "Frontline | None") -> list[str]:
-    """country/admin1/admin1_code (and occupied) from coordinates; returns warnings."""
+def join_regions(b: Batch, frontline: "Frontline | None", step: int = 250_000) -> list[str]:
+    """country/admin1/admin1_code (and occupied) from coordinates; returns warnings.
+
+    *step* events at a time (each point is located on its own, so slices give the same answer):
+    the join's points and copies exist for one slice, not the table.
+    """
     from geo.regions import join_regions as join
     core = b.events.core
     if not len(core):
         return []
-    df = join(core[["latitude", "longitude", "event_date", "geo_precision"]].copy())
-    country_level = df["geo_precision"].eq("country").to_numpy()
+    out: dict[str, list[np.ndarray]] = {"country": [], "admin1": [], "admin1_code": [], "occupied": []}
+    for a in range(0, len(core), step):
+        df = join(core.iloc[a:a + step][["latitude", "longitude", "event_date", "geo_precision"]].reset_index(drop=True))
+        country_level = df["geo_precision"].eq("country").to_numpy()
+        for c in ("country", "admin1", "admin1_code"):
+            arr = df[c].to_numpy(dtype=object).copy()
+            if c != "country":
+                arr[country_level] = ""   # a country-level event (a nationwide total) lies in no oblast
+            out[c].append(arr)
+        if frontline is not None:
+            out["occupied"].append(frontline.occupied(df).to_numpy())
+        del df
     for c in ("country", "admin1", "admin1_code"):
-        arr = df[c].to_numpy(dtype=object).copy()
-        if c != "country":
-            arr[country_level] = ""   # a country-level event (a nationwide total) lies in no oblast
-        core[c] = arr
+        core[c] = np.concatenate(out.pop(c))
     warnings: list[str] = []
     if frontline is not None:
-        core["occupied"] = frontline.occupied(df).to_numpy()
-        warn = frontline.coverage_warning(df["event_date"])
+        core["occupied"] = np.concatenate(out["occupied"])
+        warn = frontline.coverage_warning(core["event_date"])
         if warn:
             warnings.append(warn)
     return warnings
