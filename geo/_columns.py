@@ -127,7 +127,8 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
                             for g, e, d in zip(given, iso, dates_k)]
     types = _labels(st, "type", kept(get("event_type")), _type)
     c["event_type"] += [t[0] for t in types]
-    c["event_type_original"] += [t[1] for t in types]
+    # our own output read back: the label it was normalised from (main's read.py rule, column-wise)
+    c["event_type_original"] += [t[1] or o for t, o in zip(types, kept(get("event_type_original")))]
     actors = _labels(st, "actor", kept(get("actor")), _actor)
     c["actor"] += [a[0] for a in actors]
     statuses = _labels(st, "status", kept(get("status")), _status)

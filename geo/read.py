@@ -27,6 +27,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "event_date": ("event_date", "date", "day", "datetime", "timestamp"),
     "date_precision": ("date_precision", "time_precision"),
     "event_type": ("event_type", "type", "category", "sub_event_type"),
+    "event_type_original": ("event_type_original",),
     "weapon": ("weapon", "weapons"),
     "actor": ("actor", "actor1", "side"),
     "status": ("status",),
