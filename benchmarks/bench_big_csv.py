@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Peak memory and time of `build` on a big generated CSV (issue 11: a 300 MB CSV must build in
-bounded memory). Usage: bench_big_csv.py [--mb 300] [--dir /tmp]; prints input size, peak RSS
-(from the child's rusage) and the ratio."""
+bounded memory, ≤ 4× the input). Usage: bench_big_csv.py [--mb 300] [--dir /tmp] [--collect-only];
+prints input size, wall and CPU time, peak RSS (from the child's rusage) and the ratio, for the whole
+CLI `build` and for `collect()` alone (reading to the EventTable, without writers and page).
+Run it under `flock /tmp/frontline-big.lock` on a shared machine."""
 from __future__ import annotations
 
 import argparse
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -37,19 +38,27 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mb", type=float, default=300)
     ap.add_argument("--dir", type=Path, default=Path("/tmp"))
+    ap.add_argument("--collect-only", action="store_true", help="only collect(), not the whole CLI build")
     a = ap.parse_args()
     src = a.dir / f"big-{a.mb:g}mb.csv"
     if not src.exists():
         rows = generate(src, a.mb)
         print(f"generated {src}: {rows} rows")
-    t = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "geo", "build", str(src), "-o", str(a.dir / "big-map")],
-                       capture_output=True, text=True, cwd=ROOT)
-    dt = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     size = src.stat().st_size
-    print(r.stdout.strip().splitlines()[0] if r.stdout else r.stderr.strip()[-500:])
-    print(f"input {size / 1e6:.0f} MB  time {dt:.1f} s  peak RSS {peak / 1e6:.0f} MB  ratio {peak / size:.1f}x")
+    collect = [sys.executable, "-c", "import sys; from geo.pipeline import collect; r = collect([sys.argv[1]]); "
+               "print(f'rows in: {r.n_in}; events: {len(r.events)}; rejects: {len(r.rejects)}')", str(src)]
+    runs = [("collect()", collect)]
+    if not a.collect_only:
+        runs.append(("CLI build", [sys.executable, "-m", "geo", "build", str(src), "-o", str(a.dir / "big-map")]))
+    for label, cmd in runs:   # each in its own child process: rusage gives that child's peak
+        t = time.perf_counter()
+        r = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *cmd], capture_output=True, text=True, cwd=ROOT)
+        dt = time.perf_counter() - t
+        kb, user, sys_ = r.stderr.strip().splitlines()[-1].split()
+        peak = int(kb) * 1024
+        print(f"{label}: " + (r.stdout.strip().splitlines()[0] if r.stdout.strip() else r.stderr.strip()[-500:]))
+        print(f"  input {size / 1e6:.0f} MB  wall {dt:.1f} s  cpu {float(user) + float(sys_):.1f} s  "
+              f"peak RSS {peak / 1e6:.0f} MB  ratio {peak / size:.2f}x")
 
 
 if __name__ == "__main__":

@@ -130,7 +130,18 @@ def _check(vals: dict[str, str]) -> tuple[str, str] | None:
         return "event_type", f"event_type must be one of {', '.join(EVENT_TYPES)}"
     if action == "set" and (not vals.get("field") or vals["field"] in _PROTECTED):
         return "field", f"set needs a field other than {', '.join(sorted(_PROTECTED))}"
+    if action == "set" and vals["field"] in _COORDS:   # a coordinate must stay a number in range
+        lim = _COORDS[vals["field"]]
+        try:
+            v = float(vals.get("value", ""))
+        except ValueError:
+            return "value", f"set {vals['field']} needs a number, got {vals.get('value', '')!r}"
+        if not math.isfinite(v) or abs(v) > lim:
+            return "value", f"{v} outside -{lim}..{lim}"
     return None
+
+
+_COORDS = {"latitude": 90, "longitude": 180}
 
 
 def apply_corrections(events: list[dict[str, Any]], corrections: Corrections | list[Correction]) -> Applied:
@@ -159,7 +170,8 @@ def apply_corrections(events: list[dict[str, Any]], corrections: Corrections | l
             elif c.action == "retype":
                 ev["event_type"] = v["event_type"]
             elif c.action == "set":
-                ev[v["field"]] = v.get("value", "")
+                val = v.get("value", "")
+                ev[v["field"]] = float(val) if v["field"] in _COORDS else val
             ev["corrected"] = "; ".join(filter(None, [ev.get("corrected", ""), c.action + (
                 f" ({v['note']})" if v.get("note") else "")]))
         if is_dropped:

@@ -149,18 +149,61 @@ class EventTable:
         return df[self.columns()]
 
     def take(self, positions: Any) -> EventTable:
-        """The events at *positions* (an integer array or boolean mask), renumbered 0..k-1."""
+        """The events at *positions* (an integer array or boolean mask), renumbered 0..k-1.
+
+        Linear in the events plus the filled extra cells (a position map, not a search per column).
+        """
         pos = np.asarray(positions)
         if pos.dtype == bool:
             pos = np.flatnonzero(pos)
+        pos = pos.astype(np.int64, copy=False)
         core = self.core.iloc[pos].reset_index(drop=True)
-        new_of = pd.Series(np.arange(len(pos)), index=pos)
+        new_of = np.full(len(self), -1, dtype=np.int64)
+        new_of[pos] = np.arange(len(pos))
         extras = {}
         for k, s in self.extras.items():
-            keep = s[s.index.isin(pos)]
-            if len(keep):
-                extras[k] = pd.Series(keep.to_numpy(), index=new_of.loc[keep.index].to_numpy(), dtype=object)
+            idx = new_of[s.index.to_numpy()]
+            ok = idx >= 0
+            if ok.any():
+                extras[k] = pd.Series(s.to_numpy()[ok], index=idx[ok], dtype=object)
         return EventTable(core, extras)
+
+    # --- building in passes ---------------------------------------------------------------------
+    @classmethod
+    def concat(cls, tables: list[EventTable]) -> EventTable:
+        """One table of *tables* in order; extras keep first-appearance order (the first table's, then
+        new ones). Core columns one table lacks are empty (None/NaN) for its events."""
+        tables = [t for t in tables if len(t)] or tables[:1]
+        if not tables:
+            return cls()
+        if len(tables) == 1:
+            return tables[0]
+        core = pd.concat([t.core for t in tables], ignore_index=True, sort=False)
+        extras: dict[str, list[pd.Series]] = {}
+        off = 0
+        for t in tables:
+            for k, s in t.extras.items():
+                extras.setdefault(k, []).append(pd.Series(s.to_numpy(), index=s.index.to_numpy() + off, dtype=object))
+            off += len(t)
+        return cls(core, {k: v[0] if len(v) == 1 else pd.concat(v) for k, v in extras.items()})
+
+    def set_sparse(self, key: str, positions: Any, values: Any) -> None:
+        """Fill extra column *key* at *positions* (new values win over old ones there); the column
+        takes its place among the extras by first filled event, as a row dict would have it."""
+        pos = np.asarray(positions, dtype=np.int64)
+        if not len(pos):
+            return
+        new = pd.Series(list(values), index=pos, dtype=object)
+        old = self.extras.get(key)
+        if old is not None and len(old):
+            new = pd.concat([old[~old.index.isin(pos)], new]).sort_index()
+        self.extras[key] = new
+        self.order_extras()
+
+    def order_extras(self) -> None:
+        """Extras by first filled event (ties keep their current order): the order of first appearance."""
+        ranked = sorted(enumerate(self.extras.items()), key=lambda r: (int(r[1][1].index.min()), r[0]))
+        self.extras = {k: s for _, (k, s) in ranked}
 
 
 _SCHEMA = frozenset(COLUMNS)

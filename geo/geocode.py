@@ -7,9 +7,12 @@ A place that cannot be found is a reject with its reason, never a guess.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Hashable, Iterable, Sequence
+
+import numpy as np
 
 from geo.read import Reject
 
@@ -64,6 +67,7 @@ def geocode_rows(rows: Iterable[dict[str, Any]], geocoder, *,
 
     The row's ``admin1_input`` (e.g. "Donetsk oblast") is passed as a hint; when the hint names a
     region and the place is not in it, the row is rejected rather than put on a namesake elsewhere.
+    The dict-shaped face of :func:`place_names` (which the build uses on columns): same rules.
 
     Context: rows of the same file and date describe one day's events, usually in one area. A row whose
     name has several namesakes (``raw["ambiguous"]``) is geocoded again with the other rows of its file
@@ -71,84 +75,189 @@ def geocode_rows(rows: Iterable[dict[str, Any]], geocoder, *,
     Mykhailivka next to that day's other places wins over a bigger one elsewhere. A row geocoded this
     way says so in ``geocode_context`` (the number of context points used).
     """
-    out: list[dict] = []
-    rejects: list[Reject] = []
-    memo: dict[tuple[str, str], Any] = {}
-    resolve = getattr(geocoder, "resolve_admin1", None)
-    placed: list[tuple[dict, Any]] = []
-    for row in rows:
-        if progress:
-            progress(1)
-        if row.get("latitude") is not None:
-            if row.get("confidence") is None:
-                row["confidence"] = 1.0
-            out.append(row)
-            continue
-        name, hint = row.get("location_name", ""), row.get("admin1_input", "")
-        key = (name.lower(), hint.lower())
-        if key not in memo:
-            memo[key] = _lookup(geocoder, name, hint, resolve)
-        loc, why = memo[key]
+    rows = list(rows)
+    if progress:
+        progress(len(rows))
+    need = [i for i, r in enumerate(rows) if r.get("latitude") is None]
+    given = [i for i, r in enumerate(rows) if r.get("latitude") is not None]
+    for i in given:
+        if rows[i].get("confidence") is None:
+            rows[i]["confidence"] = 1.0
+    locs, whys = place_names([rows[i].get("location_name", "") for i in need],
+                             [rows[i].get("admin1_input", "") for i in need],
+                             [_group(rows[i]) for i in need], geocoder,
+                             lambda groups: _points(rows, given, groups))
+    rejects, dropped = [], set()
+    for i, loc, why in zip(need, locs, whys):
         if loc is None:
-            rejects.append(Reject(row.get("_file", ""), row.get("_line", ""), "location_name", why,
-                                  row.get("_raw", "")))
-            continue
-        placed.append((row, loc))
-        out.append(row)
-    for row, loc in _with_context(placed, out, geocoder, resolve):
-        _fill(row, loc)
-    return out, rejects
+            r = rows[i]
+            rejects.append(Reject(r.get("_file", ""), r.get("_line", ""), "location_name", why, r.get("_raw", "")))
+            dropped.add(i)
+        else:
+            for k, v in filled(loc, rows[i].get("confidence")).items():
+                rows[i][k] = v
+    return [r for i, r in enumerate(rows) if i not in dropped], rejects
 
 
 def _group(row: dict) -> tuple[str, str]:
     return str(row.get("_file", "")), str(row.get("event_date") or "")
 
 
-def _with_context(placed: list[tuple[dict, Any]], rows: list[dict], geocoder, resolve
-                  ) -> list[tuple[dict, Any]]:
-    """Re-decide ambiguous rows with the points of the other rows of their file and date."""
-    if not any((loc.raw or {}).get("ambiguous") for _, loc in placed):
-        return placed
-    points: dict[tuple[str, str], list[tuple[int, tuple[float, float]]]] = {}
-    for row in rows:   # rows that came with coordinates are context too
-        if row.get("latitude") is not None:
-            points.setdefault(_group(row), []).append((id(row), (float(row["latitude"]), float(row["longitude"]))))
-    for row, loc in placed:
-        if not (loc.raw or {}).get("ambiguous"):
-            points.setdefault(_group(row), []).append((id(row), (loc.latitude, loc.longitude)))
-    memo: dict[tuple, Any] = {}
-    out = []
-    for row, loc in placed:
-        raw = loc.raw or {}
-        ctx = [p for rid, p in points.get(_group(row), ()) if rid != id(row)]
-        if raw.get("ambiguous") and ctx:
-            name, hint = row.get("location_name", ""), row.get("admin1_input", "")
-            k = (name.lower(), hint.lower(), tuple(sorted(ctx)))
-            if k not in memo:
-                memo[k] = _lookup(geocoder, name, hint, resolve, near=ctx)[0]
-            better = memo[k]
-            if better is not None:
-                better.raw["context_points"] = len(ctx)
-                loc = better
-        out.append((row, loc))
+def _points(rows: list[dict], given: list[int], groups: set) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for i in given:
+        g = _group(rows[i])
+        if g in groups:
+            out.setdefault(g, []).append((float(rows[i]["latitude"]), float(rows[i]["longitude"])))
     return out
 
 
-def _fill(row: dict, loc: Any) -> None:
+def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Hashable], geocoder,
+                given_points: Callable[[set], dict[Hashable, list[tuple[float, float]]]]
+                ) -> tuple[list[Any], list[str]]:
+    """(location or None, reason) for each (name, hint) to geocode, in order.
+
+    Looked up once per distinct (name, hint) (case-blind; the region hint resolved once per distinct
+    hint). *groups* are the rows' (file, date); *given_points(groups)* returns the points of the
+    rows that came with coordinates in those groups, in row order: with the non-ambiguous answers
+    they are the context for ambiguous ones (see :func:`geocode_rows`).
+    """
+    resolve = _memo_resolve(getattr(geocoder, "resolve_admin1", None))
+    memo: dict[tuple[str, str], tuple[Any, str]] = {}
+    thin = _ContextThinner(geocoder, resolve)
+    locs, whys = [], []
+    for name, hint in zip(names, hints):
+        key = (name.lower(), hint.lower())
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None)
+        locs.append(hit[0])
+        whys.append(hit[1])
+    amb = [i for i, loc in enumerate(locs) if loc is not None and (loc.raw or {}).get("ambiguous")]
+    if not amb:
+        return locs, whys
+    wanted = {groups[i] for i in amb}
+    points = given_points(wanted)
+    for i, loc in enumerate(locs):   # answers that are not in doubt are context too
+        if loc is not None and groups[i] in wanted and not (loc.raw or {}).get("ambiguous"):
+            points.setdefault(groups[i], []).append((loc.latitude, loc.longitude))
+    near_memo: dict[tuple, Any] = {}
+    same_answer: dict[tuple, Any] = {}
+    for i in amb:
+        ctx = points.get(groups[i])
+        if not ctx:
+            continue
+        k = (names[i].lower(), hints[i].lower(), groups[i])
+        if k not in near_memo:
+            near, sig = thin(names[i], hints[i], groups[i], ctx)
+            sk = k if sig is None else (k[0], k[1], sig)
+            if sk in same_answer:   # another day with the same distance classes: the same answer
+                near_memo[k] = _copy(same_answer[sk])
+            else:
+                near_memo[k] = same_answer[sk] = _lookup(geocoder, names[i], hints[i], resolve, near=near)[0]
+        better = near_memo[k]
+        if better is not None:
+            better.raw["context_points"] = len(ctx)
+            locs[i] = better
+    return locs, whys
+
+
+class _ContextThinner:
+    """The context points that matter to our gazetteer: for each namesake, the nearest ones.
+
+    Our gazetteer ranks namesakes by the distance class of the *nearest* context point, so only
+    points that are nearest (within 1 km) to some candidate can change the answer; the others are
+    left out (a day of a million-row table has thousands of points, and each costs a distance per
+    candidate in Python). The candidates are the same places the context call ranks (context only
+    orders them). Other geocoders get every point.
+
+    It also returns the answer's signature: each candidate's distance class to its nearest point
+    (computed with the gazetteer's own distance and classes), the only way context enters the
+    ranking, so two days with one signature get the same answer without asking again.
+    """
+
+    MARGIN_KM = 1.0
+
+    def __init__(self, geocoder, resolve):
+        from geo.gazetteer import Gazetteer
+        self.on = isinstance(geocoder, Gazetteer)
+        self.geocoder, self.resolve = geocoder, resolve
+        self.cands: dict[tuple[str, str], np.ndarray | None] = {}
+        self.points: dict[Hashable, np.ndarray] = {}
+
+    def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]
+                 ) -> tuple[list, tuple | None]:
+        if not self.on:
+            return ctx, None
+        key = (name.lower(), hint.lower())
+        if key not in self.cands:
+            code = self.resolve(hint) if (self.resolve and hint) else None
+            locs = self.geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                         exactly_one=False) or []
+            self.cands[key] = np.array([(loc.latitude, loc.longitude) for loc in locs], dtype=float) \
+                if locs else None
+        c = self.cands[key]
+        if c is None:
+            return ctx, None
+        if group not in self.points:
+            self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
+        p = self.points[group]
+        d = _km(c[:, :1], c[:, 1:], p[:, 0][None, :], p[:, 1][None, :])
+        near = d <= d.min(axis=1, keepdims=True) + self.MARGIN_KM
+        keep = near.any(axis=0)
+        from geo._gazetteer_build import km
+        from geo.gazetteer import _bucket
+        sig = tuple(_bucket(min(km(la, lo, y, x) for y, x in p[row].tolist()))
+                    for (la, lo), row in zip(c.tolist(), near))
+        return [(float(y), float(x)) for y, x in p[keep]], sig
+
+
+def _copy(loc: Any) -> Any:
+    """A Location of its own (its raw gets this day's context count)."""
+    if loc is None:
+        return None
+    from geopy.location import Location
+    return Location(loc.address, loc.point, dict(loc.raw or {}))
+
+
+def _km(la1, lo1, la2, lo2):
+    """Great-circle km (the gazetteer's haversine, on arrays)."""
+    p1, p2 = np.radians(la1), np.radians(la2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo2 - lo1) / 2) ** 2
+    return 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _memo_resolve(resolve: Callable[[str], Any] | None) -> Callable[[str], Any] | None:
+    """The geocoder's region-hint resolution, once per distinct hint (a table repeats a few dozen)."""
+    if resolve is None:
+        return None
+    memo: dict[str, Any] = {}
+
+    def once(hint: str) -> Any:
+        if hint not in memo:
+            memo[hint] = resolve(hint)
+        return memo[hint]
+    return once
+
+
+def filled(loc: Any, confidence: Any) -> dict[str, Any]:
+    """The fields a geocoded row gets from its answer *loc* (confidence only when it had none)."""
     raw = loc.raw or {}
-    row["latitude"], row["longitude"] = loc.latitude, loc.longitude
-    row["geo_precision"] = raw.get("precision", "settlement")
-    row["geocode_match"] = raw.get("match", "")
-    row["geocoded_as"] = raw.get("name", "") or loc.address
+    out = {"latitude": loc.latitude, "longitude": loc.longitude, "geo_precision": raw.get("precision", "settlement"),
+           "geocode_match": raw.get("match", ""), "geocoded_as": raw.get("name", "") or loc.address}
     if raw.get("context_points"):
-        row["geocode_context"] = raw["context_points"]
-    if row.get("confidence") is None:
+        out["geocode_context"] = raw["context_points"]
+    if confidence is None or (isinstance(confidence, float) and math.isnan(confidence)):
         c = MATCH_CONFIDENCE.get(raw.get("match", ""), 0.8)
         ambiguous = raw.get("ambiguous") and not raw.get("context_points")
-        row["confidence"] = round(c * (0.8 if ambiguous else 1.0), 2)
+        out["confidence"] = round(c * (0.8 if ambiguous else 1.0), 2)
+    return out
 
 
-def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None) -> tuple[Any, str]:
+def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
+            namesakes: dict | None = None) -> tuple[Any, str]:
+    """(location, "") or (None, reason). *namesakes*: when given (our gazetteer only), the coordinates
+    of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`."""
     if not name:
         return None, "no coordinates and no place name"
     code = resolve(hint) if (resolve and hint) else None
@@ -157,6 +266,12 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None) -
     try:  # event tables are about the war: look in Ukraine and Russia only
         if near:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES, near=near)
+        elif namesakes is not None:   # the best answer is the first of all (the same Location)
+            locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                    exactly_one=False) or []
+            namesakes[(name.lower(), hint.lower())] = \
+                np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+            loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)
     except TypeError:  # a plain geopy geocoder: pass the hint inside the query

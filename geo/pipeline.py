@@ -1,10 +1,11 @@
 """The whole job: read/extract → geocode → corrections → join regions → write map and data.
 
+:func:`collect` is the columnar part (reading to the :class:`geo.events.EventTable` the writers get).
+
 Counts are kept so that every input row is accounted for: rows in = events + rejects.
 """
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,18 +14,17 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import pandas as pd
 
-from geo import _io, _outputs
+from geo import _io, _outputs, _passes
 from geo import dates as _dates
 from geo._errors import InputError
 from geo.events import EventTable
-from geo.read import TABLE_SUFFIXES, Reject, read_table
-from geo.schema import COLUMNS, event_id
+from geo.read import TABLE_SUFFIXES, Reject, read_columns
+from geo.schema import event_id
 
 if TYPE_CHECKING:
     from geo.frontline import Frontline
 
 ARTICLE_SUFFIXES = {".txt", ".text"}
-_INTERNAL = ("_file", "_line", "_raw")
 
 
 @dataclass
@@ -102,8 +102,10 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             extract: dict[str, Any] | None = None) -> BuildResult:
     """Everything but writing: returns events (our schema + extras) and rejects.
 
+    Columns all the way: tables are read in chunks into one :class:`EventTable`, then the passes
+    of :mod:`geo._passes` run over it (geocode → ids → [articles appended] → corrections → date
+    range → regions → located); per-row Python only for rows that become rejects.
     *extract*: more options for :func:`geo.extract.extract_paths` (cache, workers, scheduler).
-
     *date_range* (default 2014-01-01 to tomorrow): events dated wholly outside it are rejects.
     *encoding* forces the text encoding of tables, articles and corrections (else detected).
     """
@@ -116,28 +118,9 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
         fixes = read_corrections(corrections, encoding=encoding)
         res.correction_rejects += fixes.rejects
         _note_encoding(res, str(corrections), fixes.encoding)
-    rows: list[dict] = []
-    for t in tables:
-        tr = read_table(t, dayfirst=dayfirst, encoding=encoding)
-        res.n_rows_in += tr.n_in
-        rows += tr.rows
-        res.rejects += tr.rejects
-        res.warnings += [f"{t}: {w}" for w in tr.warnings]
-        _note_encoding(res, str(t), tr.encoding)
-        del tr
-    if rows:
-        from geo.geocode import geocode_rows, make_geocoder
-        need = sum(1 for r in rows if r.get("latitude") is None)
-        gc = make_geocoder(geocoder) if need else None
-        bar = progress("geocoding", len(rows)) if progress else None
-        rows, rej = geocode_rows(rows, gc, progress=bar.update if bar else None)
-        if bar:
-            bar.close()
-        res.rejects += rej
-    for r in rows:
-        r["input_file"], r["input_line"] = r.get("_file", ""), r.get("_line", "")
-        own = r.pop("event_id_input", "")
-        r["event_id"] = own or event_id(r)
+    batch = _read_tables(res, tables, dayfirst, encoding)
+    res.rejects += _passes.geocode(batch, geocoder, progress)
+    _passes.assign_ids(batch)
     if articles:
         from geo.extract import extract_paths
         # articles.csv beside each folder's texts is found by extract_paths itself (one per folder)
@@ -151,78 +134,35 @@ def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: 
             for w in a.get("warnings", []):
                 res.warnings.append(f"{a.get('file', '')}: {w}")
             _note_encoding(res, str(a.get("file", "")), a.get("encoding", "utf-8"))
-        rows += article_events(ex.events)
-    _unique_ids(rows)
+        batch.events = EventTable.concat([batch.events, EventTable.from_records(article_events(ex.events))])
+    _passes.unique_ids(batch)
     if fixes is not None:
-        from geo.corrections import apply_corrections
-        applied = apply_corrections(rows, fixes)
-        rows, res.n_dropped = applied.events, applied.n_dropped
-        res.correction_rejects += applied.rejects
-    rows = _in_range(rows, lo, hi, res.rejects)
-    if rows:
-        res.warnings += _join_regions(rows, frontline)
-    for r in rows:  # the map can only show located events; the rest must not vanish silently
-        if not _located(r):
-            res.rejects.append(Reject(str(r.get("_file") or r.get("articles") or r.get("source", "")),
-                                      r.get("_line", ""), "latitude", "no coordinates after geocoding",
-                                      str(r.get("_raw") or r.get("evidence", ""))[:2000]))
-    # tidy in place, one row at a time: never two copies of every event in memory
-    n = 0
-    for r in rows:
-        if _located(r):
-            rows[n] = _tidy(r)
-            n += 1
-    del rows[n:]
-    res.events = EventTable.from_records(rows)
-    del rows
+        res.n_dropped, rej = _passes.correct(batch, fixes)
+        res.correction_rejects += rej
+    res.rejects += _passes.in_range(batch, lo, hi)
+    res.warnings += _passes.join_regions(batch, frontline)
+    res.rejects += _passes.located(batch)
+    res.events = _passes.finish(batch)
     return res
 
 
-def _join_regions(rows: list[dict], frontline: "Frontline | None") -> list[str]:
-    """Fill country/admin1/admin1_code (and occupied) in place from coordinates; returns warnings.
-
-    Only the columns the join needs go through pandas: a wide, sparse table's extras are never
-    spread into a rows × columns frame.
-    """
-    from geo.regions import join_regions
-    df = pd.DataFrame({"latitude": [r.get("latitude") for r in rows],
-                       "longitude": [r.get("longitude") for r in rows],
-                       "event_date": [r.get("event_date") for r in rows],
-                       "geo_precision": [r.get("geo_precision") for r in rows]})
-    df = join_regions(df)
-    # a country-level event (a nationwide total) lies in no oblast
-    df.loc[df["geo_precision"].eq("country"), ["admin1", "admin1_code"]] = ""
-    new = {c: df[c].tolist() for c in ("country", "admin1", "admin1_code")}
-    warnings: list[str] = []
-    if frontline is not None:
-        new["occupied"] = frontline.occupied(df).tolist()
-        warn = frontline.coverage_warning(df["event_date"])
-        if warn:
-            warnings.append(warn)
-    for c, values in new.items():
-        for r, v in zip(rows, values):
-            r[c] = v
-    return warnings
+def _read_tables(res: BuildResult, tables: list[Path], dayfirst: bool | None, encoding: str | None
+                 ) -> _passes.Batch:
+    """Every table into one batch of columns (each file streamed in chunks); counts, rejects, notes."""
+    read = []
+    for t in tables:
+        tc = read_columns(t, dayfirst=dayfirst, encoding=encoding)
+        res.n_rows_in += tc.n_in
+        res.rejects += tc.rejects
+        res.warnings += [f"{t}: {w}" for w in tc.warnings]
+        _note_encoding(res, str(t), tc.encoding)
+        read.append(tc)
+    return _passes.Batch.of_tables(read)
 
 
 def _note_encoding(res: BuildResult, file: str, enc: str) -> None:
     if enc and enc.replace("_", "-").lower() not in ("utf-8", "utf-8-sig", "ascii"):
         res.notes.append(f"{file}: read as {enc} (use --encoding to override)")
-
-
-def _in_range(rows: list[dict], lo: date, hi: date, rejects: list[Reject]) -> list[dict]:
-    """Rows dated outside [lo, hi] become rejects (a 9999-12-31 must not stretch the timeline)."""
-    keep = []
-    for r in rows:
-        d = str(r.get("event_date") or "")
-        if d and _dates.outside(d, lo, hi):
-            rejects.append(Reject(str(r.get("_file") or r.get("articles") or r.get("source", "")),
-                                  r.get("_line", ""), "event_date",
-                                  f"date {d} outside --date-range {lo.isoformat()}..{hi.isoformat()}",
-                                  str(r.get("_raw") or r.get("evidence", ""))[:2000]))
-        else:
-            keep.append(r)
-    return keep
 
 
 def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontline-map",
@@ -276,45 +216,6 @@ def article_events(events: list[dict]) -> list[dict]:
         ev["event_id"] = event_id(ev, with_text=False)
         out.append(ev)
     return out
-
-
-def _unique_ids(rows: list[dict]) -> None:
-    """Identical rows share a content id; number the repeats so ids stay unique and stable."""
-    seen: dict[str, int] = {}
-    for r in rows:
-        i = r["event_id"]
-        n = seen.get(i, 0)
-        seen[i] = n + 1
-        if n:
-            r["event_id"] = f"{i}-{n + 1}"
-
-
-def _located(r: dict[str, Any]) -> bool:
-    return _plain(r.get("latitude")) is not None and _plain(r.get("longitude")) is not None
-
-
-def _tidy(r: dict[str, Any]) -> dict[str, Any]:
-    out = {k: _plain(r.get(k)) for k in COLUMNS}
-    for k, v in r.items():   # extras: only filled ones (a sparse table stays small)
-        if k not in out and k not in _INTERNAL:
-            v = _plain(v)
-            if v is not None and v != "":
-                out[k] = v
-    for k in ("latitude", "longitude"):
-        if out[k] is not None:
-            out[k] = round(float(out[k]), 6)
-    return out
-
-
-def _plain(v: Any) -> Any:
-    """JSON-safe scalars: NaN/±inf/None → None, numpy → python."""
-    if v is None:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        v = v.item()
-    if isinstance(v, float) and not math.isfinite(v):
-        return None
-    return v
 
 
 #: Ukraine's extent (lon/lat degrees): the base map's area when there are no events to frame.

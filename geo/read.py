@@ -1,4 +1,7 @@
-"""Read event tables (CSV, GeoJSON, GeoPackage, GeoParquet) into rows of our schema.
+"""Read event tables (CSV, GeoJSON, GeoPackage, GeoParquet) into columns of our schema.
+
+:func:`read_columns` streams a file in chunks (:mod:`geo._csv_chunks` for CSV) and turns each
+chunk into columns at once (:mod:`geo._columns`); :func:`read_table` gives the same as row dicts.
 
 Foreign column names (ACLED's, uawardata's, plain ``lat/lng/date/place``) are mapped without the
 user renaming anything; columns that are not ours are kept as extra properties. Every input row
@@ -9,16 +12,14 @@ from __future__ import annotations
 import csv
 import json
 import math
-import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from geo import _io
-from geo import dates as _dates
 from geo._errors import InputError
-from geo.schema import DATE_PRECISIONS, EVENT_TYPES, GEO_PRECISIONS
+from geo.events import EventTable
+from geo.schema import EVENT_TYPES
 
 #: our column -> accepted input names, in order of preference (compared case-insensitively).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -89,53 +90,175 @@ class TableRows:
 #: (line, record, raw) triples from a format reader; a record with "__bad__" is a reject
 Records = Iterator[tuple[int, dict, str]]
 
+#: records turned into columns at a time (GeoJSON, GeoPackage, GeoParquet)
+RECORD_CHUNK = 50_000
+
+
+@dataclass
+class TableColumns:
+    """One file read into columns: its events (core + sparse extras, ``input_file``/``input_line``
+    set), the table's own event ids (sparse, by position), the raw text kept by line (rows to
+    geocode and rows spanning lines; the rest can be re-read by :meth:`raw`), rejects and counts."""
+    file: str
+    events: EventTable
+    own_ids: Any
+    raws: dict[int, str]
+    rejects: list[Reject] = field(default_factory=list)
+    n_in: int = 0
+    encoding: str = ""
+    warnings: list[str] = field(default_factory=list)
+    rereadable: bool = False    # a CSV: a single-line row's raw text is its line in the file
+
+    def raw(self, lines: Iterable[int]) -> dict[int, str]:
+        """Raw text of the rows starting at *lines* (kept, else re-read from the file in one pass)."""
+        lines = set(lines)
+        out = {ln: self.raws[ln] for ln in lines if ln in self.raws}
+        missing = lines.difference(out)
+        if missing and self.rereadable:
+            from geo._csv_chunks import raw_lines
+            out.update(raw_lines(self.file, self.encoding, missing))
+        return out
+
 
 def read_table(path: str | Path, *, dayfirst: bool | None = None, encoding: str | None = None) -> TableRows:
-    """Read one event table. Raises :class:`InputError` for unreadable files and missing columns.
+    """Read one event table as row dicts (for small tables and tests; the build uses :func:`read_columns`).
 
-    CSV is streamed twice (once to settle the date column's day/month order, once for rows), so
-    memory does not grow with the file beyond the rows kept. *encoding* overrides detection.
+    Raises :class:`InputError` for unreadable files and missing columns.
     """
+    tc = read_columns(path, dayfirst=dayfirst, encoding=encoding)
+    out = TableRows(tc.file, rejects=tc.rejects, n_in=tc.n_in, encoding=tc.encoding, warnings=tc.warnings)
+    core = tc.events.core
+    lines = core["input_line"].tolist()
+    raws = tc.raw(lines)
+    own = dict(zip(tc.own_ids.index.tolist(), tc.own_ids.tolist()))
+    extras = {k: dict(zip(s.index.tolist(), s.tolist())) for k, s in tc.events.extras.items()}
+    cols = [c for c in core.columns if c not in ("event_id", "admin1", "country", "input_file", "input_line")]
+    values = [core[c].tolist() for c in cols]
+    for i, vals in enumerate(zip(*values)):
+        row = {k: v for k, s in extras.items() if (v := s.get(i)) is not None}
+        for c, v in zip(cols, vals):
+            row[c] = None if isinstance(v, float) and math.isnan(v) else v
+        row.setdefault("admin1_input", "")
+        row["event_id_input"] = own.get(i, "")
+        row["_file"], row["_line"], row["_raw"] = tc.file, lines[i], raws.get(lines[i], "")
+        out.rows.append(row)
+    return out
+
+
+def read_columns(path: str | Path, *, dayfirst: bool | None = None, encoding: str | None = None) -> TableColumns:
+    """Read one event table into columns, streamed a chunk at a time (:mod:`geo._columns`).
+
+    CSV is read once, in chunks whose raw text is dropped as soon as they are columns; numeric
+    dates whose day/month order only the whole column settles are resolved at the end. *encoding*
+    overrides detection. Raises :class:`InputError` for unreadable files and missing columns.
+    """
+    from geo import _columns
     path = Path(path)
     suffix = path.suffix.lower()
     _io.check_input(path)
     if suffix not in TABLE_SUFFIXES:
         raise InputError(str(path), f"unsupported file type '{suffix}' (use .csv, .geojson, .gpkg or .parquet)")
-    out = TableRows(str(path))
+    warnings: list[str] = []
     if suffix in (".csv", ".tsv"):
-        header, enc, opener = _csv_source(path, encoding)
+        from geo._csv_chunks import CsvSource
+        src = CsvSource(path, encoding)
+        header, enc = src.header, src.encoding
     elif suffix in (".geojson", ".json"):
         header, enc, opener = _geojson_source(path, encoding)
     else:
         header, enc, opener = _geopandas_source(path)
-    out.encoding = enc
     mapping = column_mapping(header)
     _require(path, header, mapping)
     if "event_date" not in mapping:
-        out.warnings.append(f"no date column (looked for {', '.join(ALIASES['event_date'])}; found: "
-                            f"{_shorten(header)}): every row is mapped undated")
-    order = _dates.DateOrder()
-    if "event_date" in mapping:
-        col = mapping["event_date"]
-        for _line, rec, _raw in opener():
-            if "__bad__" not in rec:
-                order.add(_clean(rec.get(col, "")))
-    parse_date = order.parser(file=str(path), field=mapping.get("event_date", "event_date"), dayfirst=dayfirst)
+        warnings.append(f"no date column (looked for {', '.join(ALIASES['event_date'])}; found: "
+                        f"{_shorten(header)}): every row is mapped undated")
     used = set(mapping.values())
-    extras = [h for h in header if h not in used]
-    for line, rec, raw in opener():
-        out.n_in += 1
-        if "__bad__" in rec:
-            out.rejects.append(Reject(str(path), line, rec.get("__field__", ""), rec["__bad__"], raw))
-            continue
-        try:
-            row = _to_row(rec, mapping, parse_date, extras)
-        except _RowError as e:
-            out.rejects.append(Reject(str(path), line, e.field, e.reason, raw))
-            continue
-        row["_file"], row["_line"], row["_raw"] = str(path), line, raw
-        out.rows.append(row)
-    return out
+    st = _columns.FileState(str(path), mapping, [h for h in header if h not in used], dayfirst=dayfirst,
+                            encoding=enc)
+    n_in = 0
+    if suffix in (".csv", ".tsv"):
+        for chunk in src.chunks():
+            n_in += chunk.n_in
+            _csv_chunk(st, header, chunk)
+            del chunk
+    else:
+        for recs in _batches(opener(), RECORD_CHUNK):
+            n_in += len(recs)
+            _record_chunk(st, recs)
+    table, own = _columns.finish(st, dayfirst)
+    return TableColumns(str(path), table, own, st.raws, st.rejects, n_in, enc, warnings,
+                        rereadable=suffix in (".csv", ".tsv"))
+
+
+def _csv_chunk(st: Any, header: list[str], chunk: Any) -> None:
+    """Cells of one CSV chunk → columns (formula prefix undone, trimmed), extras as filled cells only."""
+    from geo import _columns
+    n = len(chunk.cells)
+    cols = list(zip(*chunk.cells)) if n else [() for _ in header]
+    chunk.cells.clear()
+    where = {h: i for i, h in enumerate(header)}
+    blank = [""] * n
+
+    def get(ours: str) -> list[str]:
+        h = st.mapping.get(ours)
+        return blank if h is None else _clean_cells(cols[where[h]])
+    extras = []
+    for h in st.extras:
+        pos, vals = [], []
+        for i, c in enumerate(cols[where[h]]):
+            if c:
+                v = _clean_cell(c)
+                if v:
+                    pos.append(i)
+                    vals.append(v)
+        if pos:
+            extras.append((h, pos, vals))
+    bad = [(line, "", reason, end) for line, end, reason in chunk.bad]
+    _columns.add_chunk(st, get, n, chunk.lines, None, extras, bad, ends=chunk.ends)
+
+
+def _clean_cell(c: str) -> str:
+    return (_io.csv_unsafe(c) if c[:1] == "'" else c).strip()
+
+
+def _clean_cells(col: Sequence[str]) -> list[str]:
+    if "'" not in "".join(col):       # no cell can carry a formula prefix: trimming is all
+        return [c.strip() for c in col]
+    return [c.strip() if c[:1] != "'" else _io.csv_unsafe(c).strip() for c in col]
+
+
+def _record_chunk(st: Any, recs: list[tuple[int, dict, str]]) -> None:
+    """Records of a GeoJSON/GeoPackage/GeoParquet chunk → columns; "__bad__" records are rejects."""
+    from geo import _columns
+    good = [(line, rec, raw) for line, rec, raw in recs if "__bad__" not in rec]
+    bad = [(line, rec.get("__field__", ""), rec["__bad__"], raw) for line, rec, raw in recs if "__bad__" in rec]
+
+    def get(ours: str) -> list[str]:
+        h = st.mapping.get(ours)
+        return [""] * len(good) if h is None else [_clean(rec.get(h)) for _, rec, _ in good]
+    want = set(st.extras)
+    acc: dict[str, tuple[list[int], list[str]]] = {}
+    for i, (_, rec, _) in enumerate(good):
+        for k, v in rec.items():
+            if k in want:
+                v = _clean(v)
+                if v != "":
+                    p, vals = acc.setdefault(k, ([], []))
+                    p.append(i)
+                    vals.append(v)
+    extras = [(h, *acc[h]) for h in st.extras if h in acc]
+    _columns.add_chunk(st, get, len(good), [g[0] for g in good], [g[2] for g in good], extras, bad)
+
+
+def _batches(it: Iterable, n: int) -> Iterator[list]:
+    batch: list = []
+    for x in it:
+        batch.append(x)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _shorten(header: list[str], n: int = 12) -> str:
@@ -169,80 +292,6 @@ def _require(path: Path, header: list[str], mapping: dict[str, str]) -> None:
         raise InputError(str(path), f"missing column: {missing} (the other coordinate is present)", field=missing)
 
 
-class _RowError(Exception):
-    def __init__(self, field: str, reason: str):
-        self.field, self.reason = field, reason
-
-
-def _to_row(rec: dict[str, Any], mapping: dict[str, str], parse_date: Callable,
-            extras: list[str]) -> dict[str, Any]:
-    get = lambda ours: _clean(rec.get(mapping[ours])) if ours in mapping else ""  # noqa: E731
-    row: dict[str, Any] = {}
-    for k in extras:  # extras first, so ours win on a name clash; only filled cells (sparse tables)
-        v = _clean(rec.get(k))
-        if v != "":
-            row[DERIVED.get(str(k).strip().lower(), k)] = v
-
-    lat_s, lon_s = get("latitude"), get("longitude")
-    if lat_s == "" and lon_s == "":
-        row["latitude"] = row["longitude"] = None
-    else:
-        row["latitude"] = _coord(lat_s, mapping.get("latitude", "latitude"), 90)
-        row["longitude"] = _coord(lon_s, mapping.get("longitude", "longitude"), 180)
-    row["location_name"] = get("location_name")
-    if row["latitude"] is None and not row["location_name"]:
-        raise _RowError(mapping.get("location_name", "location_name"), "no coordinates and no place name")
-    row["admin1_input"] = get("admin1")
-
-    raw_date = get("event_date")
-    try:
-        row["event_date"], prec = parse_date(raw_date)
-    except ValueError as e:
-        raise _RowError(mapping.get("event_date", "event_date"), str(e)) from None
-    given_prec = get("date_precision").lower()
-    row["date_precision"] = given_prec if given_prec in DATE_PRECISIONS and row["event_date"] else prec
-
-    label = get("event_type")
-    row["event_type"], row["event_type_original"] = normalise_type(label)
-    if not row["event_type_original"]:   # our own output read back: the label it was normalised from
-        row["event_type_original"] = get("event_type_original")
-    actor = get("actor")
-    row["actor"] = _ACTORS.get(actor.lower(), "")
-    if actor and not row["actor"]:
-        row["actor_original"] = actor
-    status = get("status").lower()
-    row["status"] = status if status in ("reported", "claimed") else "reported"
-    if status and status not in ("reported", "claimed"):
-        row["status_original"] = get("status")
-    row["weapon"] = get("weapon")
-    gp = get("geo_precision").lower()
-    row["geo_precision"] = gp if gp in GEO_PRECISIONS else ("settlement" if row["latitude"] is not None else "")
-    row["source"] = get("source")
-    row["evidence"] = get("evidence")
-    conf = get("confidence")
-    if conf:
-        try:
-            c = float(conf)
-        except ValueError:
-            raise _RowError(mapping["confidence"], f"not a number: {conf!r}") from None
-        if not 0 <= c <= 1:
-            raise _RowError(mapping["confidence"], f"confidence {c} outside 0..1")
-        row["confidence"] = c
-    else:
-        row["confidence"] = None
-    row["event_id_input"] = get("event_id")
-    for k in _REPEATED:   # a million rows share a few hundred dates, places and labels: keep one copy
-        v = row.get(k)
-        if type(v) is str and len(v) <= 64:
-            row[k] = sys.intern(v)
-    return row
-
-
-#: fields whose values repeat across rows (interned: memory in proportion to distinct values)
-_REPEATED = ("event_date", "date_precision", "event_type", "event_type_original", "status", "geo_precision",
-             "location_name", "admin1_input", "weapon", "actor_original", "status_original")
-
-
 def normalise_type(label: str) -> tuple[str, str]:
     """Foreign label -> (our type, original label or '' when it already is ours)."""
     low = label.strip().lower().replace("-", " ").replace("_", " ")
@@ -256,16 +305,6 @@ def normalise_type(label: str) -> tuple[str, str]:
             if (" " in k and k in low) or k in words:
                 return ours, label
     return "other", label
-
-
-def _coord(s: str, field: str, limit: float) -> float:
-    try:
-        v = float(s.replace(",", ".")) if s.count(",") == 1 and "." not in s else float(s)
-    except ValueError:
-        raise _RowError(field, f"not a number: {s!r}") from None
-    if not math.isfinite(v) or abs(v) > limit:
-        raise _RowError(field, f"{v} outside -{limit:g}..{limit:g}")
-    return v
 
 
 def _clean(v: Any) -> str:
@@ -285,87 +324,6 @@ def _clean(v: Any) -> str:
 
 
 # --- format readers: (header, encoding, opener); opener() yields (line, record, raw) afresh ---------
-
-def _csv_source(path: Path, encoding: str | None) -> tuple[list[str], str, Callable[[], Records]]:
-    """Header, encoding and a re-startable row stream of a CSV/TSV file.
-
-    Rows end only at CR, LF or CRLF (``newline=""``): a cell holding a vertical tab, form feed,
-    U+0085 or U+2028 stays one cell, as spreadsheets wrote it. Cells that :func:`geo._io.csv_safe`
-    protected from spreadsheets (a leading ``'``) are restored.
-    """
-    fh, enc = _io.open_text(path, encoding)
-    with fh:
-        try:
-            first = fh.readline()
-            while first and not first.strip() and first[-1:] in "\r\n":
-                first = fh.readline()
-        except UnicodeDecodeError as e:
-            raise InputError(str(path), f"not valid {enc} text ({e.reason}); pass --encoding", line=1) from None
-    if not first.strip():
-        raise InputError(str(path), "empty file: no header row", line=1)
-    delim = "\t" if path.suffix.lower() == ".tsv" else _sniff(first)
-    header: list[str] = []
-
-    def rows() -> Records:
-        fh, _ = _io.open_text(path, enc)
-        consumed: list[str] = []
-        count = [0]
-
-        def lines() -> Iterator[str]:
-            for ln in fh:
-                consumed.append(ln)
-                count[0] += 1
-                yield ln
-        reader = csv.reader(lines(), delimiter=delim, strict=True)
-        with fh:
-            got_header = False
-            while True:
-                start = count[0] + 1
-                consumed.clear()
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except UnicodeDecodeError as e:
-                    raise InputError(str(path), f"not valid {enc} text ({e.reason}) after this line; "
-                                     "pass --encoding", line=max(count[0], 1)) from None
-                except csv.Error as e:
-                    if not got_header:
-                        raise InputError(str(path), f"malformed header: {e}", line=start) from None
-                    raw = "".join(consumed).rstrip("\r\n")
-                    yield start, {"__bad__": f"malformed CSV: {e}"}, raw
-                    continue
-                if not got_header:
-                    if not any(c.strip() for c in cells):
-                        continue
-                    got_header = True
-                    if not header:
-                        header.extend(_io.csv_unsafe(h.strip()) for h in cells)
-                    continue
-                if not any(c.strip() for c in cells):
-                    continue  # blank line: not a row
-                raw = "".join(consumed).rstrip("\r\n")
-                if len(cells) != len(header):
-                    yield start, {"__bad__": f"{len(cells)} cells, header has {len(header)}"}, raw
-                    continue
-                yield start, dict(zip(header, map(_io.csv_unsafe, cells))), raw
-
-    gen = rows()
-    next(gen, None)  # reads the header (and the first row, discarded: opener() restarts)
-    gen.close()
-    if not header:
-        raise InputError(str(path), "empty file: no header row", line=1)
-    dup = [h for h, n in Counter(header).items() if n > 1 and h]
-    if dup:
-        raise InputError(str(path), f"duplicate column name(s): {_shorten(sorted(dup))}", line=1)
-    return header, enc, rows
-
-
-def _sniff(first: str) -> str:
-    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
 
 def _dumps(obj: Any) -> str:
     try:
