@@ -47,8 +47,6 @@ CITY_POPULATION = 100_000
 #: A place outside the oblast a hint names is still offered by geocode() only if this big (Bakhmut, Lviv
 #: Oblast: the hint is the error); a village of that name elsewhere is not what the writer meant.
 HINT_ESCAPE_MIN_POPULATION = 10_000
-#: Least population assumed for an administrative seat whose population GeoNames does not give.
-_SEAT_POPULATION = {"PPLA3": 3_000, "PPLA2": 15_000, "PPLA": 100_000, "PPLC": 1_000_000}
 KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
@@ -242,6 +240,7 @@ class Gazetteer(Geocoder):
         self._cc, self._a1, self._pop, self._note = c["country"], c["admin1"], c["pop"], c["note"]
         self._a2, self._hrom, self._feat, self._src = c["admin2"], c["hromada"], c["feature"], c["source"]
         self._kt, self._pkeys = c["katottg"], c["pkeys"]
+        self._pek, self._pk, self._rpop = c["pek"], c["pk"], c["rpop"]
         self._exact, self._loose = self._ix["exact"], self._ix["loose"]
         self._hromada_centres = self._ix["hromada"]
         self._a1keys = self._ix["admin1_keys"]
@@ -270,17 +269,12 @@ class Gazetteer(Geocoder):
         return p
 
     def _row(self, i: int) -> tuple[str, str, frozenset[str], int]:
-        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row,
-        computed once per row on first use (ranking runs per candidate per lookup)."""
+        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row:
+        the keys and population come precomputed from the index (:func:`geo._gazetteer_build.rank_rows`),
+        the set is made once per row on first use (ranking runs per candidate per lookup)."""
         r = self._rows.get(i)
         if r is None:
-            # GeoNames leaves most villages' population at 0: an administrative seat (a hromada or raion
-            # centre) counts as at least a typical one of its rank, since seats are their unit's main
-            # place. A section of a city (PPLX: a district of Donetsk) has no population of its own.
-            f = self._feat[i]
-            pop = 1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))
-            n = self._name[i]
-            r = self._rows[i] = (exact_key(n), key(n), frozenset(self._pkeys[i].split("|")), pop)
+            r = self._rows[i] = (self._pek[i], self._pk[i], frozenset(self._pkeys[i].split("|")), self._rpop[i])
         return r
 
     def _weight(self, i: int, k: str, ek: str) -> float:
@@ -308,14 +302,10 @@ class Gazetteer(Geocoder):
             return []          # (most capitalised words of a text name nothing)
         if self._countries:
             ids = tuple(i for i in ids if self._cc[i] in self._countries)
-        # (the ranking of _weight(i, key_, "") inlined: a common name has hundreds of namesakes)
-        rows, note, places = self._rows, self._note, self._places
-        ranked = []
-        for i in ids:
-            r = rows.get(i) or self._row(i)
-            ranked.append((bool(note[i]), -(r[3] * (4 if r[0] == "" or r[1] == key_ else 1)), i))
-        ranked.sort()
-        out = [places.get(i) or self._place(i) for _, _, i in ranked]
+        # the index stores each key's places in this very order (geo._gazetteer_build.rank_rows): a common
+        # name has hundreds of namesakes, ranked once at build time instead of per process
+        places = self._places
+        out = [places.get(i) or self._place(i) for i in ids]
         iso = self._country_loose.get(key_)
         if iso and (cp := self.country(iso)) is not None:
             out.insert(0, cp)
@@ -411,9 +401,8 @@ class Gazetteer(Geocoder):
         def named(i: int) -> bool:
             return _names.admin2_stem(self._name[i]) == stem or key(self._name[i]).startswith(stem)
 
-        def rank(i: int) -> tuple[int, int]:      # (_row's ranking population, computed without the row's keys)
-            f = self._feat[i]
-            return (1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))), -i
+        def rank(i: int) -> tuple[int, int]:      # (_row's ranking population)
+            return self._rpop[i], -i
         # the best-ranked row whose name the unit's is made from, else the best-ranked one: rows in rank order,
         # the names stemmed only until the first fits (a raion has hundreds of villages, its centre is big)
         order = sorted(rows, key=rank, reverse=True)

@@ -220,3 +220,25 @@ def test_order_of_articles_does_not_matter(gazetteer):
         assert ab == ba[::-1]
         assert run([a, b, a]) == ab + ab[:1]          # warm caches, same answers
         assert ab[0] or ab[1]                         # (texts with events: the comparison means something)
+
+
+def test_lookup_key_order_as_defined(gazetteer):
+    # the index stores each key's places pre-ranked (rank_rows at build time): the order must be the
+    # definition spelt out from the names themselves (keys folded here, not read from the index)
+    from geo import _names
+    from geo._gazetteer_build import ranking_population
+    g = gazetteer
+    keys = sorted((k for k in g._loose.keys() if len(g._loose.get(k)) >= 3), key=len)[::97]
+    assert len(keys) > 40
+    for k in keys + [_names.key("Oleksandrivka"), _names.key("Kharkov")]:
+        def rank(i: int) -> tuple:
+            n = g._name[i]
+            pop = ranking_population(g._pop[i], g._feat[i])
+            return (bool(g._note[i]), -(pop * (4 if _names.exact_key(n) == "" or _names.key(n) == k else 1)), i)
+        ids = sorted(g._loose.get(k), key=rank)
+        got = [p for p in g.lookup_key(k) if p.precision == "settlement"]
+        assert got == [g._place(i) for i in ids], k
+        for i in ids:      # the precomputed row keys and population that candidates() ranks by
+            n = g._name[i]
+            assert g._row(i)[::3] == (_names.exact_key(n), ranking_population(g._pop[i], g._feat[i]))
+            assert g._row(i)[1] == _names.key(n)
