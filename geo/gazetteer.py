@@ -399,7 +399,7 @@ class Gazetteer(Geocoder):
         stem = _names.admin2_stem(code.split(":", 1)[1])
 
         def named(i: int) -> bool:
-            return _names.admin2_stem(self._name[i]) == stem or key(self._name[i]).startswith(stem)
+            return _names.admin2_stem(self._name[i]) == stem or self._pk[i].startswith(stem)   # (_pk: key(name))
 
         def rank(i: int) -> tuple[int, int]:      # (_row's ranking population)
             return self._rpop[i], -i
@@ -419,7 +419,7 @@ class Gazetteer(Geocoder):
         for k in list(self._hromada_centres.keys()):
             for i in self._hromada_centres.get(k, ()):
                 if self._hrom[i]:
-                    out.setdefault(key(self._name[i]), set()).add((self._a1[i], self._hrom[i]))
+                    out.setdefault(self._pk[i], set()).add((self._a1[i], self._hrom[i]))   # (_pk: key(name))
         return out
 
     def resolve_hromada(self, text: str, admin1: str | None = None) -> set[tuple[str, str]]:

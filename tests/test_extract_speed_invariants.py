@@ -242,3 +242,21 @@ def test_lookup_key_order_as_defined(gazetteer):
             n = g._name[i]
             assert g._row(i)[::3] == (_names.exact_key(n), ranking_population(g._pop[i], g._feat[i]))
             assert g._row(i)[1] == _names.key(n)
+
+
+def test_fuzzy_index_is_the_edit_distance():
+    # the vectorised index (grouped by first letter, length-sorted, letter-count bound) answers exactly what
+    # a brute-force scan with geo._names.edit_distance does, including empty and one-letter keys
+    import random
+    from geo import _names
+    from geo._fuzzy import FuzzyIndex
+    rng = random.Random(7)
+    letters = "aiubcdfhklmnprsvz"
+    keys = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(1, 11))) for _ in range(3000)}) + [""]
+    ix = FuzzyIndex(keys)
+    queries = [k[:j] + rng.choice(letters) + k[j + 1:] for k in rng.sample(keys[:-1], 150) for j in [rng.randrange(len(k))]]
+    for q in queries + ["a", "zzzzzz"]:
+        for limit in (1, 2):
+            want = sorted((d, k) for k in keys if k[:1] == q[:1]
+                          and (d := _names.edit_distance(q, k, limit)) <= limit)
+            assert sorted(ix.distances(q, limit)) == want, (q, limit)
