@@ -374,13 +374,10 @@ class Gazetteer(Geocoder):
         ua = [x for x in ids if x.startswith("UA.")]
         return (ua or ids)[0]
 
-    @functools.cached_property
-    def _admin2_rows(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for i, (a1, a2, note) in enumerate(zip(self._a1, self._a2, self._note)):
-            if a2 and not note:
-                out.setdefault(f"{a1}:{a2}", []).append(i)
-        return out
+    @property
+    def _admin2_rows(self) -> Any:
+        """"<admin1>:<raion>" -> rows of its real places (a Postings map built with the index)."""
+        return self._ix["admin2_rows"]
 
     def admin2_centre(self, code: str) -> Place | None:
         """The main settlement of a raion/district code from :meth:`resolve_admin2`: the one its name is
@@ -409,25 +406,18 @@ class Gazetteer(Geocoder):
         pick = next((i for i in order if named(i)), order[0])
         return self._place(pick)
 
-    @functools.cached_property
-    def _hromada_index(self) -> dict[str, set[tuple[str, str]]]:
-        """key of a hromada name, or of its centre's name -> {(admin1, hromada)}."""
-        out: dict[str, set[tuple[str, str]]] = {}
-        for a1, h in set(zip(self._a1, self._hrom)):
-            if h:
-                out.setdefault(key(h), set()).add((a1, h))
-        for k in list(self._hromada_centres.keys()):
-            for i in self._hromada_centres.get(k, ()):
-                if self._hrom[i]:
-                    out.setdefault(self._pk[i], set()).add((self._a1[i], self._hrom[i]))   # (_pk: key(name))
-        return out
+    def _hromada_units(self, k: str) -> set[tuple[str, str]]:
+        """key of a hromada name, or of its centre's name -> {(admin1, hromada)} (indexed at build time:
+        :func:`geo._gazetteer_build.unit_indexes`)."""
+        units = self._ix["hromada_units"]
+        return {units[j] for j in self._ix["hromada_keys"].get(k, ())}
 
     def resolve_hromada(self, text: str, admin1: str | None = None) -> set[tuple[str, str]]:
         """{(admin1, hromada)} for "Novooleksandrivka hromada", "Bilopilska", "Kherson urban hromada"."""
         ws = [w for w in _names.words(text or "") if w.lower() not in _HROMADA_WORDS]
         if not ws:
             return set()
-        found = set(self._hromada_index.get(key(" ".join(ws)), ()))
+        found = self._hromada_units(key(" ".join(ws)))
         code = self.resolve_admin1(admin1) if admin1 else None
         return {x for x in found if x[0] == code} if code else found
 

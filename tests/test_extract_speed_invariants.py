@@ -260,3 +260,25 @@ def test_fuzzy_index_is_the_edit_distance():
             want = sorted((d, k) for k in keys if k[:1] == q[:1]
                           and (d := _names.edit_distance(q, k, limit)) <= limit)
             assert sorted(ix.distances(q, limit)) == want, (q, limit)
+
+
+def test_unit_indexes_as_defined(gazetteer):
+    # raion rows and the hromada index come built with the index: the definitions spelt out over the rows
+    from geo._names import key
+    g = gazetteer
+    want: dict[str, set] = {}
+    for a1, h in set(zip(g._a1, g._hrom)):
+        if h:
+            want.setdefault(key(h), set()).add((a1, h))
+    for k in g._hromada_centres.keys():
+        for i in g._hromada_centres.get(k, ()):
+            if g._hrom[i]:
+                want.setdefault(key(g._name[i]), set()).add((g._a1[i], g._hrom[i]))
+    assert len(want) > 1000 and set(g._ix["hromada_keys"].keys()) == set(want)
+    assert all(g._hromada_units(k) == v for k, v in want.items())
+    rows: dict[str, list[int]] = {}
+    for i, (a1, a2, note) in enumerate(zip(g._a1, g._a2, g._note)):
+        if a2 and not note:
+            rows.setdefault(f"{a1}:{a2}", []).append(i)
+    assert len(rows) > 100 and set(g._admin2_rows.keys()) == set(rows)
+    assert all(list(g._admin2_rows.get(k)) == v for k, v in rows.items())
