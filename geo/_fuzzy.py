@@ -36,6 +36,11 @@ class FuzzyIndex:
             f0 = int(first[g[0]])
             self._members["" if f0 < 0 else chr(f0)] = g
 
+    def build_all(self) -> None:
+        """Make every letter's arrays now (a long-running process that would rather pay up front)."""
+        for first in self._members:
+            self._group(first)
+
     def _group(self, first: str) -> tuple | None:
         """(keys, lengths, padded codes, letter counts) of the keys starting with *first*, built once."""
         got = self._groups.get(first)
