@@ -33,7 +33,7 @@ from geo import _names, admin1 as _admin1
 from geo._names import exact_key, key
 
 #: Bump when the index layout or build rules change (the source hash also triggers a rebuild).
-INDEX_VERSION = 2
+INDEX_VERSION = 4
 FOCUS = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "GE")
 WORLD_MIN_POPULATION = 100_000
 MAX_NAME_WORDS = 5
@@ -62,8 +62,16 @@ _RU_LETTERS = frozenset("ыэёъ")
 #: pkeys: exact keys of the place's current name in its spellings (primary, official, official romanisation,
 #: registry forms), "|"-joined: a match on these ranks above a match on an alternate (often a former name:
 #: Donetsk was Oleksandrivka, Velyka Oleksandrivka was Novooleksandrivka).
-STR_COLS = ("name", "country", "admin1", "note", "admin2", "hromada", "feature", "source", "katottg", "pkeys")
-NUM_COLS = {"gid": "q", "lat": "d", "lon": "d", "pop": "q"}
+SOURCE_STR_COLS = ("name", "country", "admin1", "note", "admin2", "hromada", "feature", "source", "katottg",
+                   "pkeys")
+SOURCE_NUM_COLS = {"gid": "q", "lat": "d", "lon": "d", "pop": "q"}
+#: Derived per row at build time (see :func:`rank_rows`), so that ranking namesakes at lookup time reads
+#: them instead of folding each namesake's name on first use (12-67 ms for a name with 200 namesakes):
+#: pek / pk = exact_key / key of the primary name, rpop = the ranking population.
+STR_COLS = (*SOURCE_STR_COLS, "pek", "pk")
+NUM_COLS = {**SOURCE_NUM_COLS, "rpop": "q"}
+#: Least population assumed for an administrative seat whose population GeoNames does not give.
+SEAT_POPULATION = {"PPLA3": 3_000, "PPLA2": 15_000, "PPLA": 100_000, "PPLC": 1_000_000}
 
 
 def cache_dir(cache_dir: str | Path | None = None) -> Path:
@@ -146,7 +154,7 @@ class Builder:
     """Accumulates places (as columns) and their name keys."""
 
     def __init__(self) -> None:
-        self.cols: dict[str, list] = {c: [] for c in ("gid", "lat", "lon", "pop", *STR_COLS)}
+        self.cols: dict[str, list] = {c: [] for c in (*SOURCE_NUM_COLS, *SOURCE_STR_COLS)}
         self.exact: dict[str, list[int]] = {}
         self.loose: dict[str, list[int]] = {}
         self.max_words = 1
@@ -399,6 +407,54 @@ def _hromadas(b: Builder, ua_rows: list[dict]) -> dict[str, list[int]]:
     return out
 
 
+def ranking_population(pop: int, feature: str) -> int:
+    """The population a place ranks by. GeoNames leaves most villages' population at 0: an administrative
+    seat (a hromada or raion centre) counts as at least a typical one of its rank, since seats are their
+    unit's main place. A section of a city (PPLX: a district of Donetsk) has no population of its own."""
+    return 1 if feature == "PPLX" else max(pop, SEAT_POPULATION.get(feature, 1))
+
+
+def rank_rows(cols: dict[str, Any], loose: dict[str, list[int]]) -> None:
+    """Add the derived row columns (pek, pk, rpop) and put each key's places in the order
+    ``Gazetteer.lookup_key`` returns them: real points before fallback (approximate) ones, then ranking
+    population (4x where the key is the primary name's), then row number. Done once here, a lookup of a
+    name with hundreds of namesakes reads them in order instead of folding and sorting them."""
+    names = cols["name"]
+    cols["pek"] = [exact_key(n) for n in names]
+    cols["pk"] = [key(n) for n in names]
+    cols["rpop"] = [ranking_population(p, f) for p, f in zip(cols["pop"], cols["feature"])]
+    pek, pk, rpop, note = cols["pek"], cols["pk"], cols["rpop"], cols["note"]
+    for lk, ids in loose.items():
+        ids.sort(key=lambda i: (bool(note[i]), -(rpop[i] * (4 if pek[i] == "" or pk[i] == lk else 1)), i))
+
+
+def unit_indexes(cols: dict[str, Any], hromada_centres: dict[str, list[int]]
+                 ) -> tuple[dict[str, list[int]], dict[str, list[int]], list[tuple[str, str]]]:
+    """Indexes the gazetteer used to build on first use (0.1-0.3 s in every process), built once here:
+
+    - admin2 rows: "<admin1>:<raion>" -> the rows of its real (not fallback) places, in row order;
+    - hromada keys: key of a hromada's name, or of its centre's name -> positions in *units*, the
+      (admin1, hromada) pairs in order of first appearance."""
+    a1s, a2s, notes, hroms, pk = cols["admin1"], cols["admin2"], cols["note"], cols["hromada"], cols["pk"]
+    rows: dict[str, list[int]] = {}
+    for i, (a1, a2, note) in enumerate(zip(a1s, a2s, notes)):
+        if a2 and not note:
+            rows.setdefault(f"{a1}:{a2}", []).append(i)
+    unit_of: dict[tuple[str, str], int] = {}
+    keys: dict[str, set[int]] = {}
+
+    def add(k: str, unit: tuple[str, str]) -> None:
+        keys.setdefault(k, set()).add(unit_of.setdefault(unit, len(unit_of)))
+    for a1, h in dict.fromkeys(zip(a1s, hroms)):
+        if h:
+            add(key(h), (a1, h))
+    for ids in hromada_centres.values():
+        for i in ids:
+            if hroms[i]:
+                add(pk[i], (a1s[i], hroms[i]))      # (pk: the key of the centre's name)
+    return rows, {k: sorted(v) for k, v in keys.items()}, list(unit_of)
+
+
 def build_index(cache: str | Path | None = None) -> dict:
     """Build the whole index from the sources (a few seconds)."""
     t0 = time.perf_counter()
@@ -443,12 +499,15 @@ def build_index(cache: str | Path | None = None) -> dict:
             st = _names.admin2_stem(a2)
             if st:
                 admin2.setdefault(st, []).append(f"{a1}:{a2}")
-    stats["build_s"] = round(time.perf_counter() - t0, 2)
     cols: dict[str, Any] = dict(b.cols)
+    rank_rows(cols, b.loose)
+    admin2_rows, hromada_keys, hromada_units = unit_indexes(cols, hrom)
+    stats["build_s"] = round(time.perf_counter() - t0, 2)
     for c, typ in NUM_COLS.items():
         cols[c] = array(typ, cols[c])
     return {"version": source_signature(cache), "cols": cols, "exact": b.exact, "loose": b.loose,
-            "hromada": hrom, "admin2": admin2,
+            "hromada": hrom, "admin2": admin2, "admin2_rows": admin2_rows, "hromada_keys": hromada_keys,
+            "hromada_units": hromada_units,
             "regions": {c: {k: v for k, v in r.items() if k != "aliases"} for c, r in regions.items()},
             "admin1_keys": _admin1_keys(regions), "countries": countries, "max_words": b.max_words,
             "stats": stats}

@@ -22,6 +22,9 @@ from geo._gazetteer_build import NUM_COLS, STR_COLS
 
 SEP = "\x1f"     # ASCII unit separator: never part of a place name (names are cleaned of controls)
 _NUM_DTYPE = {"q": np.int64, "d": np.float64}
+#: name -> place-row maps stored as Postings (admin2_rows and hromada_keys: see geo._gazetteer_build.unit_indexes;
+#: hromada_keys holds positions in the meta list hromada_units, not rows)
+POSTINGS = ("exact", "loose", "hromada", "admin2_rows", "hromada_keys")
 
 
 def _str_blob(values: list[str]) -> np.ndarray:
@@ -106,9 +109,10 @@ def save(path: Path, index: dict) -> bytes:
     for c in STR_COLS:
         arrays[f"col.{c}"] = _str_blob(list(cols[c]))
     arrays["n"] = np.array([n])
-    for name in ("exact", "loose", "hromada"):
+    for name in POSTINGS:
         arrays.update(_postings_arrays(index[name], name))
-    meta = {k: index[k] for k in ("version", "admin2", "regions", "admin1_keys", "countries", "max_words", "stats")}
+    meta = {k: index[k] for k in ("version", "admin2", "regions", "admin1_keys", "countries", "max_words", "stats",
+                                  "hromada_units")}
     arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     buf = io.BytesIO()
     np.savez(buf, **arrays)
@@ -129,10 +133,11 @@ def load(path: Path) -> dict:
         for c in STR_COLS:
             cols[c] = _strs(z[f"col.{c}"], n)
         maps = {}
-        for name in ("exact", "loose", "hromada"):
+        for name in POSTINGS:
             k = int(z[f"{name}.n"][0])
             maps[name] = Postings(z[f"{name}.hash"], z[f"{name}.off"], z[f"{name}.ids"], z[f"{name}.keys"], k)
         meta = json.loads(z["meta"].tobytes().decode("utf-8"))
+    meta["hromada_units"] = [tuple(u) for u in meta["hromada_units"]]
     meta["stats"]["load_s"] = round(time.perf_counter() - t0, 3)
     return {"cols": cols, **maps, **meta}
 

@@ -47,8 +47,6 @@ CITY_POPULATION = 100_000
 #: A place outside the oblast a hint names is still offered by geocode() only if this big (Bakhmut, Lviv
 #: Oblast: the hint is the error); a village of that name elsewhere is not what the writer meant.
 HINT_ESCAPE_MIN_POPULATION = 10_000
-#: Least population assumed for an administrative seat whose population GeoNames does not give.
-_SEAT_POPULATION = {"PPLA3": 3_000, "PPLA2": 15_000, "PPLA": 100_000, "PPLC": 1_000_000}
 KINDS = ("exact", "translit", "approximate", "fuzzy")
 _TIER = {"exact": 0, "translit": 1, "fuzzy": 2}
 #: Admin-1 units that are cities (a "city" word in a hint selects these, "oblast" the others).
@@ -242,6 +240,7 @@ class Gazetteer(Geocoder):
         self._cc, self._a1, self._pop, self._note = c["country"], c["admin1"], c["pop"], c["note"]
         self._a2, self._hrom, self._feat, self._src = c["admin2"], c["hromada"], c["feature"], c["source"]
         self._kt, self._pkeys = c["katottg"], c["pkeys"]
+        self._pek, self._pk, self._rpop = c["pek"], c["pk"], c["rpop"]
         self._exact, self._loose = self._ix["exact"], self._ix["loose"]
         self._hromada_centres = self._ix["hromada"]
         self._a1keys = self._ix["admin1_keys"]
@@ -270,17 +269,12 @@ class Gazetteer(Geocoder):
         return p
 
     def _row(self, i: int) -> tuple[str, str, frozenset[str], int]:
-        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row,
-        computed once per row on first use (ranking runs per candidate per lookup)."""
+        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row:
+        the keys and population come precomputed from the index (:func:`geo._gazetteer_build.rank_rows`),
+        the set is made once per row on first use (ranking runs per candidate per lookup)."""
         r = self._rows.get(i)
         if r is None:
-            # GeoNames leaves most villages' population at 0: an administrative seat (a hromada or raion
-            # centre) counts as at least a typical one of its rank, since seats are their unit's main
-            # place. A section of a city (PPLX: a district of Donetsk) has no population of its own.
-            f = self._feat[i]
-            pop = 1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))
-            n = self._name[i]
-            r = self._rows[i] = (exact_key(n), key(n), frozenset(self._pkeys[i].split("|")), pop)
+            r = self._rows[i] = (self._pek[i], self._pk[i], frozenset(self._pkeys[i].split("|")), self._rpop[i])
         return r
 
     def _weight(self, i: int, k: str, ek: str) -> float:
@@ -308,14 +302,10 @@ class Gazetteer(Geocoder):
             return []          # (most capitalised words of a text name nothing)
         if self._countries:
             ids = tuple(i for i in ids if self._cc[i] in self._countries)
-        # (the ranking of _weight(i, key_, "") inlined: a common name has hundreds of namesakes)
-        rows, note, places = self._rows, self._note, self._places
-        ranked = []
-        for i in ids:
-            r = rows.get(i) or self._row(i)
-            ranked.append((bool(note[i]), -(r[3] * (4 if r[0] == "" or r[1] == key_ else 1)), i))
-        ranked.sort()
-        out = [places.get(i) or self._place(i) for _, _, i in ranked]
+        # the index stores each key's places in this very order (geo._gazetteer_build.rank_rows): a common
+        # name has hundreds of namesakes, ranked once at build time instead of per process
+        places = self._places
+        out = [places.get(i) or self._place(i) for i in ids]
         iso = self._country_loose.get(key_)
         if iso and (cp := self.country(iso)) is not None:
             out.insert(0, cp)
@@ -384,13 +374,10 @@ class Gazetteer(Geocoder):
         ua = [x for x in ids if x.startswith("UA.")]
         return (ua or ids)[0]
 
-    @functools.cached_property
-    def _admin2_rows(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for i, (a1, a2, note) in enumerate(zip(self._a1, self._a2, self._note)):
-            if a2 and not note:
-                out.setdefault(f"{a1}:{a2}", []).append(i)
-        return out
+    @property
+    def _admin2_rows(self) -> Any:
+        """"<admin1>:<raion>" -> rows of its real places (a Postings map built with the index)."""
+        return self._ix["admin2_rows"]
 
     def admin2_centre(self, code: str) -> Place | None:
         """The main settlement of a raion/district code from :meth:`resolve_admin2`: the one its name is
@@ -409,53 +396,54 @@ class Gazetteer(Geocoder):
         stem = _names.admin2_stem(code.split(":", 1)[1])
 
         def named(i: int) -> bool:
-            return _names.admin2_stem(self._name[i]) == stem or key(self._name[i]).startswith(stem)
+            return _names.admin2_stem(self._name[i]) == stem or self._pk[i].startswith(stem)   # (_pk: key(name))
 
-        def rank(i: int) -> tuple[int, int]:      # (_row's ranking population, computed without the row's keys)
-            f = self._feat[i]
-            return (1 if f == "PPLX" else max(self._pop[i], _SEAT_POPULATION.get(f, 1))), -i
+        def rank(i: int) -> tuple[int, int]:      # (_row's ranking population)
+            return self._rpop[i], -i
         # the best-ranked row whose name the unit's is made from, else the best-ranked one: rows in rank order,
         # the names stemmed only until the first fits (a raion has hundreds of villages, its centre is big)
         order = sorted(rows, key=rank, reverse=True)
         pick = next((i for i in order if named(i)), order[0])
         return self._place(pick)
 
-    @functools.cached_property
-    def _hromada_index(self) -> dict[str, set[tuple[str, str]]]:
-        """key of a hromada name, or of its centre's name -> {(admin1, hromada)}."""
-        out: dict[str, set[tuple[str, str]]] = {}
-        for a1, h in set(zip(self._a1, self._hrom)):
-            if h:
-                out.setdefault(key(h), set()).add((a1, h))
-        for k in list(self._hromada_centres.keys()):
-            for i in self._hromada_centres.get(k, ()):
-                if self._hrom[i]:
-                    out.setdefault(key(self._name[i]), set()).add((self._a1[i], self._hrom[i]))
-        return out
+    def _hromada_units(self, k: str) -> set[tuple[str, str]]:
+        """key of a hromada name, or of its centre's name -> {(admin1, hromada)} (indexed at build time:
+        :func:`geo._gazetteer_build.unit_indexes`)."""
+        units = self._ix["hromada_units"]
+        return {units[j] for j in self._ix["hromada_keys"].get(k, ())}
 
     def resolve_hromada(self, text: str, admin1: str | None = None) -> set[tuple[str, str]]:
         """{(admin1, hromada)} for "Novooleksandrivka hromada", "Bilopilska", "Kherson urban hromada"."""
         ws = [w for w in _names.words(text or "") if w.lower() not in _HROMADA_WORDS]
         if not ws:
             return set()
-        found = set(self._hromada_index.get(key(" ".join(ws)), ()))
+        found = self._hromada_units(key(" ".join(ws)))
         code = self.resolve_admin1(admin1) if admin1 else None
         return {x for x in found if x[0] == code} if code else found
+
+    def warm_up(self) -> None:
+        """Build the indexes made on first use (the fuzzy matcher's, ~0.2 s CPU) now: for a benchmark or a
+        long-running process that would rather pay before its first text. Results are the same either way."""
+        self._fuzzy_index_built().build_all()
+
+    def _fuzzy_index_built(self) -> Any:
+        if self._fuzzy_index is None:
+            from geo._fuzzy import FuzzyIndex
+            self._fuzzy_index = FuzzyIndex(self._loose.keys())
+        return self._fuzzy_index
 
     # -- matching
     def _fuzzy_keys(self, k: str) -> list[tuple[float, str]]:
         """(distance, key) of indexed keys within a small edit distance of *k* (same first letter),
-        nearest first. Under a millisecond after a one-off ~0.3 s index build; memoised per key."""
+        nearest first. A few milliseconds after a one-off index build (~35 ms, then ~10 ms per first letter
+        on its first use); memoised per key."""
         hit = self._fuzzy_memo.get(k)
         if hit is None:
             if len(k) < 5:
                 hit = []
             else:
-                if self._fuzzy_index is None:
-                    from geo._fuzzy import FuzzyIndex
-                    self._fuzzy_index = FuzzyIndex(self._loose.keys())
                 limit = 1 if len(k) <= 7 else 2 if len(k) <= 12 else 3
-                hit = sorted(self._fuzzy_index.distances(k, limit))
+                hit = sorted(self._fuzzy_index_built().distances(k, limit))
             if len(self._fuzzy_memo) >= _MEMO_MAX:      # (bounded: a corpus of 100k articles has many odd words)
                 self._fuzzy_memo.clear()
             self._fuzzy_memo[k] = hit

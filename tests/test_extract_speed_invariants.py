@@ -220,3 +220,65 @@ def test_order_of_articles_does_not_matter(gazetteer):
         assert ab == ba[::-1]
         assert run([a, b, a]) == ab + ab[:1]          # warm caches, same answers
         assert ab[0] or ab[1]                         # (texts with events: the comparison means something)
+
+
+def test_lookup_key_order_as_defined(gazetteer):
+    # the index stores each key's places pre-ranked (rank_rows at build time): the order must be the
+    # definition spelt out from the names themselves (keys folded here, not read from the index)
+    from geo import _names
+    from geo._gazetteer_build import ranking_population
+    g = gazetteer
+    keys = sorted((k for k in g._loose.keys() if len(g._loose.get(k)) >= 3), key=len)[::97]
+    assert len(keys) > 40
+    for k in keys + [_names.key("Oleksandrivka"), _names.key("Kharkov")]:
+        def rank(i: int) -> tuple:
+            n = g._name[i]
+            pop = ranking_population(g._pop[i], g._feat[i])
+            return (bool(g._note[i]), -(pop * (4 if _names.exact_key(n) == "" or _names.key(n) == k else 1)), i)
+        ids = sorted(g._loose.get(k), key=rank)
+        got = [p for p in g.lookup_key(k) if p.precision == "settlement"]
+        assert got == [g._place(i) for i in ids], k
+        for i in ids:      # the precomputed row keys and population that candidates() ranks by
+            n = g._name[i]
+            assert g._row(i)[::3] == (_names.exact_key(n), ranking_population(g._pop[i], g._feat[i]))
+            assert g._row(i)[1] == _names.key(n)
+
+
+def test_fuzzy_index_is_the_edit_distance():
+    # the vectorised index (grouped by first letter, length-sorted, letter-count bound) answers exactly what
+    # a brute-force scan with geo._names.edit_distance does, including empty and one-letter keys
+    import random
+    from geo import _names
+    from geo._fuzzy import FuzzyIndex
+    rng = random.Random(7)
+    letters = "aiubcdfhklmnprsvz"
+    keys = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(1, 11))) for _ in range(3000)}) + [""]
+    ix = FuzzyIndex(keys)
+    queries = [k[:j] + rng.choice(letters) + k[j + 1:] for k in rng.sample(keys[:-1], 150) for j in [rng.randrange(len(k))]]
+    for q in queries + ["a", "zzzzzz"]:
+        for limit in (1, 2):
+            want = sorted((d, k) for k in keys if k[:1] == q[:1]
+                          and (d := _names.edit_distance(q, k, limit)) <= limit)
+            assert sorted(ix.distances(q, limit)) == want, (q, limit)
+
+
+def test_unit_indexes_as_defined(gazetteer):
+    # raion rows and the hromada index come built with the index: the definitions spelt out over the rows
+    from geo._names import key
+    g = gazetteer
+    want: dict[str, set] = {}
+    for a1, h in set(zip(g._a1, g._hrom)):
+        if h:
+            want.setdefault(key(h), set()).add((a1, h))
+    for k in g._hromada_centres.keys():
+        for i in g._hromada_centres.get(k, ()):
+            if g._hrom[i]:
+                want.setdefault(key(g._name[i]), set()).add((g._a1[i], g._hrom[i]))
+    assert len(want) > 1000 and set(g._ix["hromada_keys"].keys()) == set(want)
+    assert all(g._hromada_units(k) == v for k, v in want.items())
+    rows: dict[str, list[int]] = {}
+    for i, (a1, a2, note) in enumerate(zip(g._a1, g._a2, g._note)):
+        if a2 and not note:
+            rows.setdefault(f"{a1}:{a2}", []).append(i)
+    assert len(rows) > 100 and set(g._admin2_rows.keys()) == set(rows)
+    assert all(list(g._admin2_rows.get(k)) == v for k, v in rows.items())
