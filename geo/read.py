@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -314,13 +315,27 @@ def _clean(v: Any) -> str:
         return ""
     if isinstance(v, (list, dict)):
         try:
-            return json.dumps(v, ensure_ascii=False)
+            return _whole(json.dumps(v, ensure_ascii=False))
         except (RecursionError, ValueError):
             return "<value nested too deeply>"
     try:
-        return str(v).strip()
+        return _whole(str(v).strip())
     except ValueError:  # an integer of more than 4,300 digits
         return "<number too long>"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _whole(s: str) -> str:
+    """A JSON ``\\ud800`` escape decodes to a lone surrogate, which no UTF-8 writer (Arrow, our
+    outputs) accepts: each becomes U+FFFD, the replacement character."""
+    return _SURROGATE.sub("\ufffd", s) if not s.isascii() else s
+
+
+def _whole_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {_whole(k): v for k, v in pairs}
 
 
 # --- format readers: (header, encoding, opener); opener() yields (line, record, raw) afresh ---------
@@ -335,7 +350,9 @@ def _dumps(obj: Any) -> str:
 def _geojson_source(path: Path, encoding: str | None) -> tuple[list[str], str, Callable[[], Records]]:
     text, enc = _io.read_text(path, encoding)
     try:
-        data = json.loads(text)
+        # only a \\uD800-\\uDFFF escape can make a lone surrogate: keys are mended then (values in _clean)
+        data = (json.loads(text, object_pairs_hook=_whole_keys) if _SURROGATE_ESCAPE.search(text)
+                else json.loads(text))
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"malformed JSON: {e.msg} (column {e.colno})", line=e.lineno) from None
     except RecursionError:

@@ -551,3 +551,16 @@ def test_library_code_does_not_print():
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print" and id(node) not in skip:
                 offenders.append(f"{f.relative_to(pkg)}:{node.lineno}")
     assert offenders == []
+
+
+def test_lone_surrogate_escapes_in_geojson_become_replacement_characters(tmp_path):
+    """Before: a GeoJSON "\\ud800" escape (in a value or a key) crashed build with UnicodeEncodeError."""
+    p = tmp_path / "e.geojson"
+    p.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", '
+                 '"coordinates": [30.5, 50.4]}, "properties": {"date": "2024-01-02", "place": "K\\ud800yiv", '
+                 '"type": "strike", "note\\udc00": ["a\\udfff"], "ok": "\\ud83d\\ude00"}}]}', encoding="utf-8")
+    r = run_cli("build", p, "-o", tmp_path / "m", "--format", "geojson,parquet,gpkg,csv")
+    assert r.returncode == 0 and "events: 1;" in r.stdout, r.stdout + r.stderr
+    props = json.loads((tmp_path / "m" / "events.geojson").read_text(encoding="utf-8"))["features"][0]["properties"]
+    assert props["location_name"] == "K\ufffdyiv" and props["note\ufffd"] == '["a\ufffd"]'
+    assert props["ok"] == "\U0001f600"          # a proper surrogate pair is a character, kept
