@@ -54,7 +54,7 @@ def test_events_blob_drops_unplaceable_rows_and_encodes_compactly():
     assert _decode(cols["event_type"]) == df["event_type"].iloc[2:].tolist()
     assert _decode(cols["event_id"]) == df["event_id"].iloc[2:].tolist()
     assert cols["confidence"][0] is None                              # NaN → null, not NaN
-    assert "extra_note" in blob["order"] and _decode(cols["extra_note"])[0] == "note"
+    assert "extra_note" in blob["order"] and render.decode_column(cols["extra_note"], 198)[0] == "note"
     assert all(v == "1" for v in _decode(cols["_link"]))             # all synthetic sources are https
     assert json.loads(json_for_html(blob)) == blob                   # valid JSON (no NaN)
 
@@ -252,7 +252,7 @@ def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
     """A build killed while writing the data folder: the old page and its data stay, nothing half-written."""
     page = render.render_map(render.synthetic_events(40, 3, seed=1), tmp_path / "index.html", single_file_max=10)
     before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    assert len(before) == 2 and any(".data-" in str(p) for p in before)
+    assert len(before) == 3 and sum(".data-" in str(p) for p in before) == 2     # events.js + chunk-0.js
     real = render._io.write_text
 
     def boom(path, text):
@@ -266,5 +266,60 @@ def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
     assert after == before and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     monkeypatch.setattr(render._io, "write_text", real)
     files = render.render_files(render.synthetic_events(50, 3, seed=2), single_file_max=10)
-    data = [k for k in files if k != "index.html"]
-    assert "index.html" in files and len(data) == 1 and re.fullmatch(r"index\.data-[0-9a-f]{12}/events\.js", data[0])
+    data = sorted(k for k in files if k != "index.html")
+    assert "index.html" in files and len(data) == 2
+    assert re.fullmatch(r"index\.data-[0-9a-f]{12}/chunk-0\.js", data[0]) and data[1] == data[0].replace("chunk-0", "events")
+
+
+def _chunk_json(text: str) -> dict:
+    import base64
+    import gzip
+    b64 = re.search(r'= "([A-Za-z0-9+/=]*)";', text).group(1)
+    return json.loads(gzip.decompress(base64.b64decode(b64)))
+
+
+def test_map_folder_chunks_hold_the_other_columns_and_round_trip():
+    """Core columns in events.js, every other column in chunk files of chunk_events events; the
+    chunks together give back exactly the one-file blob's values."""
+    df = render.synthetic_events(250, 5, seed=3)
+    df["note"] = None
+    df.loc[[3, 130, 249], "note"] = ["a", "b", "c"]
+    files = render.render_files(df, single_file_max=100, chunk_events=100)
+    core_text = next(v for k, v in files.items() if k.endswith("/events.js"))
+    core = json.loads(json.loads(re.search(r"JSON\.parse\((.*)\);", core_text).group(1)))
+    assert set(core["cols"]) == {c for c in render.CORE_COLUMNS if c in df.columns}
+    assert core["chunks"] == {"size": 100, "count": 3, "cols": [c for c in core["order"] if c not in render.CORE_COLUMNS] + ["_link"]}
+    chunks = [_chunk_json(files[k]) for k in sorted((k for k in files if "/chunk-" in k), key=lambda k: int(k.rsplit("-", 1)[1][:-3]))]
+    assert [c["n"] for c in chunks] == [100, 100, 50]
+    full, _ = events_blob(df)
+    for c in core["chunks"]["cols"]:
+        joined = sum((render.decode_column(ch["cols"][c], ch["n"]) for ch in chunks), [])
+        assert joined == render.decode_column(full["cols"][c], 250), c
+    assert render.decode_column(chunks[1]["cols"]["note"], 100)[30] == "b"
+    assert render.decode_column(core["cols"]["event_id"]) == df["event_id"].tolist()   # ids packed as 8 bytes
+
+
+def test_a_wide_sparse_table_costs_its_filled_cells():
+    """Issue 11: 1,000 extra columns filled once each cost about 1,000 cells, not rows x columns."""
+    df = render.synthetic_events(2000, 5, seed=4)
+    base = len(json_for_html(events_blob(df)[0]))
+    wide = pd.concat([df, pd.DataFrame({f"x{k}": [None] * k + ["v"] + [None] * (1999 - k) for k in range(1000)})], axis=1)
+    blob, _ = events_blob(wide)
+    assert blob["cols"]["x7"]["v"] == ["v"] and render.decode_column(blob["cols"]["x7"], 2000)[7] == "v"
+    assert len(json_for_html(blob)) - base < 1000 * 60            # ~40 bytes a filled cell with its name
+
+
+def test_event_table_renders_with_its_sparse_extras():
+    from geo.events import EventTable
+    df = render.synthetic_events(60, 3, seed=5)
+    df["extra"] = None
+    df.loc[[0, 1, 59], "extra"] = ["x", "y", "z"]
+    df.loc[1, "latitude"] = float("nan")                     # dropped: the extras shift with the rows
+    t = EventTable.from_frame(df)
+    assert set(t.extras) == {"extra"}
+    blob, dropped = events_blob(t)
+    assert dropped == 1 and blob["n"] == 59 and blob["order"][-1] == "extra"
+    vals = render.decode_column(blob["cols"]["extra"], 59)
+    assert vals[0] == "x" and vals[58] == "z" and vals.count(None) == 57
+    assert blob == events_blob(df)[0]                        # a frame and its table give one page
+    assert "Synthetic report 59" in render.render_html(t)
