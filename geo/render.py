@@ -380,7 +380,7 @@ def _subtitle(df: pd.DataFrame) -> str:
 
 def build_map(events: Any, *, title: str = "frontline-map", basemap: dict | None = None,
               frontline: dict | None = None, tiles: str | None = None, features: list | None = None,
-              labels: dict | None = None, chunk_events: int | None = None) -> folium.Map:
+              labels: dict | None = None, chunk_events: int | None = CHUNK_EVENTS) -> folium.Map:
     """The folium Map (not yet written), so callers can add or leave out features and add their
     own folium layers. *features*: a list of :class:`MapFeature` (default: all, see
     :func:`default_features`), e.g.::
@@ -391,10 +391,14 @@ def build_map(events: Any, *, title: str = "frontline-map", basemap: dict | None
 
     (:func:`render_html` is build_map + render_page.) *events*: a DataFrame or an
     :class:`~geo.events.EventTable` (its sparse extras are used as they are). *chunk_events*: the
-    core columns in the page data, the others in chunk files of that many events (a map folder)."""
+    core columns in the page's first data, the others in chunks of that many events (gzip + base64:
+    JSON blocks in a one-file page, chunk files in a map folder), read on demand; None: one plain
+    blob of every column (as :func:`events_blob`)."""
     from geo import _map_plugins as P
     prep = _Prepared(events)
     blob, chunks, dropped = events_data(prep, chunk_events=chunk_events)
+    if chunk_events:    # small maps read their chunks before the opening view (every popup at once)
+        blob["chunks"]["preload"] = blob["n"] <= CANVAS_FROM
     m = folium.Map(location=[48.5, 33.0], zoom_start=6, tiles=None, prefer_canvas=True)
     m.default_js, m.default_css = [], []        # no CDN links: everything is inlined
     fig = m.get_root()
@@ -446,16 +450,18 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
     from geo import _map_plugins as P
     prep = _Prepared(events)
     big = prep.n > (SINGLE_FILE_MAX if single_file_max is None else single_file_max)
-    m = build_map(prep, chunk_events=chunk_events if big else None, **kwargs)
+    m = build_map(prep, chunk_events=chunk_events, **kwargs)
     viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
     if big:
-        texts = {"events.js": P.data_script("fl-events", viewer.blobs["events"])}
+        viewer.blobs["events"]["chunks"]["preload"] = False      # chunk files: read on demand
+        texts = {"events.js": P.data_script("fl-events", P.pack(viewer.blobs["events"]), literal=True)}
         for k, ch in enumerate(viewer.chunks):
             texts[f"chunk-{k}.js"] = P.chunk_script(f"fl-chunk-{k}", ch)
         digest = hashlib.sha256()
         for rel, text in texts.items():
             digest.update(rel.encode() + b"\0" + text.encode("utf-8") + b"\0")
         viewer.external = {"events"}
+        viewer.chunks_inline = False
         viewer.data_dir = f"{name}.data-" + digest.hexdigest()[:12]
         viewer.files = {f"{viewer.data_dir}/{rel}": text for rel, text in texts.items()}
     page = render_page(m, csp=csp, tiles=kwargs.get("tiles"))
@@ -512,10 +518,45 @@ def render_map(events: Any, path: str | Path, **kwargs: Any) -> Path:
     return write_map(path.parent, {path.name: page, **files})
 
 
+def read_events(files: dict[str, str]) -> dict:
+    """The whole events blob (every column, as :func:`events_blob`) back from :func:`render_files`'
+    output or ``{"index.html": page}``: the packed core and its chunks unpacked and joined. For tests
+    and tools; the page does the same in assets/js/viewer.mjs."""
+    import gzip
+    page = next(v for k, v in files.items() if "/" not in k)
+
+    def unz(b64: str) -> Any:
+        return json.loads(gzip.decompress(base64.b64decode(b64)))
+
+    m = re.search(r'<script type="application/json" id="fl-events">(.*?)</script>', page, re.S)
+    if m:
+        core = json.loads(m.group(1))
+    else:
+        text = next(v for k, v in files.items() if k.endswith("/events.js"))
+        core = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
+    blob = unz(core["z"]) if "z" in core else core
+    ch = blob.pop("chunks", None)
+    if not ch:
+        return blob
+    parts = []
+    for k in range(ch["count"]):
+        m = re.search(rf'<script type="application/json" id="fl-chunk-{k}">"(.*?)"</script>', page, re.S)
+        if not m:
+            text = next(v for f, v in files.items() if f.endswith(f"/chunk-{k}.js"))
+            m = re.search(r'= "([A-Za-z0-9+/=]*)";', text)
+        parts.append(unz(m.group(1)))
+    for c in ch["cols"]:
+        vals: list = []
+        for p in parts:
+            vals += decode_column(p["cols"][c], p["n"])
+        blob["cols"][c] = vals
+    return blob
+
+
 def blob_sizes(page: str) -> dict[str, int]:
     """Bytes of each JSON blob in a rendered page (for benchmarks and size reports)."""
     out = {}
-    for m in re.finditer(r'<script type="application/json" id="fl-(\w+)">(.*?)</script>', page, re.S):
+    for m in re.finditer(r'<script type="application/json" id="fl-([\w-]+)">(.*?)</script>', page, re.S):
         out[m.group(1)] = len(m.group(2).encode("utf-8"))
     return out
 

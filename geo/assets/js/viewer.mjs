@@ -82,27 +82,28 @@ async function inflate(b64) {
 
 /** A map folder's chunk loader: chunk k's columns come from `<dir>chunk-<k>.js` (a script element with src:
  * works from file://, allowed by the page's CSP as 'self'), once, on demand. */
-function chunkLoader(ev) {
+function chunkLoader(ev, preloaded) {
   const ch = ev.chunkInfo, pending = new Map(), done = new Uint8Array(ch ? ch.count : 0);
   const tag = document.querySelector('script[src$="/events.js"]');
   const dir = tag ? tag.getAttribute('src').replace(/events\.js$/, '') : '';
+  function install(k, obj) {
+    const n = Math.min(ch.size, ev.n - k * ch.size);
+    ch.cols.forEach(c => { ev.parts[c][k] = column(obj.cols[c], n); });
+    done[k] = 1;
+  }
   function load(k) {
     if (done[k]) return Promise.resolve();
     if (pending.has(k)) return pending.get(k);
-    const pr = new Promise((resolve, reject) => {
-      const sc = document.createElement('script'), key = 'fl-chunk-' + k;
+    const key = 'fl-chunk-' + k, inline = document.getElementById(key);
+    const pr = inline ? inflate(JSON.parse(inline.textContent)).then(obj => install(k, obj)) : new Promise((resolve, reject) => {
+      const sc = document.createElement('script');
       sc.src = dir + 'chunk-' + k + '.js';
       sc.onload = () => {
         const data = window.__flData && window.__flData[key];
         if (window.__flData) delete window.__flData[key];
         sc.remove();
         if (typeof data !== 'string') { reject(new Error('chunk ' + k + ': no data')); return; }
-        inflate(data).then(obj => {
-          const n = Math.min(ch.size, ev.n - k * ch.size);
-          ch.cols.forEach(c => { ev.parts[c][k] = column(obj.cols[c], n); });
-          done[k] = 1;
-          resolve();
-        }, reject);
+        inflate(data).then(obj => { install(k, obj); resolve(); }, reject);
       };
       sc.onerror = () => { sc.remove(); reject(new Error('cannot load ' + sc.src)); };
       document.head.appendChild(sc);
@@ -111,6 +112,7 @@ function chunkLoader(ev) {
     pr.catch(() => pending.delete(k));
     return pr;
   }
+  (preloaded || []).forEach((obj, k) => install(k, obj));
   return {
     loaded: i => !ch || !!done[Math.floor(i / ch.size)],
     allLoaded: () => !ch || done.every(Boolean),
@@ -137,10 +139,30 @@ function chunkLoader(ev) {
   };
 }
 
+/** Start the viewer: at once when the events blob is plain; else (packed: {z}) the stand-in
+ * {ready: Promise} until the core columns are inflated (and, for small maps, every chunk), then
+ * window.frontline is the viewer's API. */
+export function frontlineBoot(map, features) {
+  const raw = readJSON('fl-events') || {n: 0, cols: {}, order: []};
+  if (!raw.z) return frontlineViewer(map, features, {blob: raw});
+  const ready = inflate(raw.z).then(blob => {
+    const ch = blob.chunks;
+    if (!ch || !ch.preload) return [blob, null];
+    const ks = [];
+    for (let k = 0; k < ch.count; k++) ks.push(JSON.parse(document.getElementById('fl-chunk-' + k).textContent));
+    return Promise.all(ks.map(inflate)).then(objs => [blob, objs]);
+  }).then(([blob, objs]) => {
+    const api = frontlineViewer(map, features, {blob, chunks: objs});
+    window.frontline = api;
+    return api;
+  });
+  return {ready};
+}
+
 export function frontlineViewer(map, features, opts) {
   opts = opts || {};
   const cfg = readJSON('fl-config') || {};
-  const ev = loadEvents(readJSON('fl-events') || {n: 0, cols: {}, order: []}, cfg.types || {});
+  const ev = loadEvents(opts.blob || readJSON('fl-events') || {n: 0, cols: {}, order: []}, cfg.types || {});
   const types = Object.keys(cfg.types || {});
   const S = {day: null, win: 0, types: {}, actors: {}, precs: {}, speed: 1};
   types.forEach(t => { S.types[t] = true; });
@@ -149,7 +171,7 @@ export function frontlineViewer(map, features, opts) {
   if (map.options.maxZoom === undefined) map.setMaxZoom(18);   // no tile layer sets one offline
   if (map.options.minZoom === undefined) map.setMinZoom(2);
 
-  const chunks = chunkLoader(ev), ids = ev.cols.event_id;
+  const chunks = chunkLoader(ev, opts.chunks), ids = ev.cols.event_id;
   // filter masks by code, refreshed from S at every redraw (pass() runs per event: no string lookups)
   const tOK = new Uint8Array(Math.max(1, types.length)), aOK = new Uint8Array(ACTORS.length), pOK = new Uint8Array(PRECS.length);
   function refreshPass() {
