@@ -49,7 +49,7 @@ def pack(obj: Any) -> dict:
     read than the same data as JSON."""
     import gzip
     raw = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return {"z": base64.b64encode(gzip.compress(raw, 6, mtime=0)).decode("ascii")}
+    return {"z": base64.b64encode(gzip.compress(raw, 4, mtime=0)).decode("ascii")}   # 4: ~2x faster than 6, ~5 % larger
 
 
 def data_script(key: str, obj: Any, *, literal: bool = False) -> str:

@@ -286,7 +286,7 @@ def test_map_folder_chunks_hold_the_other_columns_and_round_trip():
     df.loc[[3, 130, 249], "note"] = ["a", "b", "c"]
     files = render.render_files(df, single_file_max=100, chunk_events=100)
     core_text = next(v for k, v in files.items() if k.endswith("/events.js"))
-    core = _chunk_json(core_text.replace('{"z":', "").replace('"};', '";'))     # packed: {"z": gzip base64}
+    core = json.loads(core_text[core_text.index("] = ") + 4:].rstrip().rstrip(";"))   # an object literal
     assert set(core["cols"]) == {c for c in render.CORE_COLUMNS if c in df.columns}
     assert core["chunks"] == {"size": 100, "count": 3, "cols": [c for c in core["order"] if c not in render.CORE_COLUMNS] + ["_link"],
                               "preload": False}
@@ -325,3 +325,12 @@ def test_event_table_renders_with_its_sparse_extras():
     assert blob == events_blob(df)[0]                        # a frame and its table give one page
     page = render.render_html(t)
     assert render.read_events({"index.html": page})["cols"]["evidence"][58] == "Synthetic report 59 of shelling near the place."
+
+
+def test_coordinates_on_few_places_are_coded_once():
+    df = render.synthetic_events(3000, 5, seed=6)
+    df["latitude"] = df["latitude"].to_numpy()[[k % 40 for k in range(3000)]]
+    df["longitude"] = df["longitude"].to_numpy()[[k % 40 for k in range(3000)]]
+    col = events_blob(df)[0]["cols"]["latitude"]
+    assert col["cw"] == 2 and len(render.base64.b64decode(col["b"])) == 40 * 4
+    assert _decode(col) == df["latitude"].tolist()

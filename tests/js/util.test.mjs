@@ -124,6 +124,9 @@ test('decode reads base64 typed columns (codes and fixed-point coordinates)', ()
   assert.ok(c.values instanceof Float64Array);             // coordinates stay one typed array
   assert.deepEqual(Array.from(c.values), [48.12345, -0.001]);
   assert.deepEqual(decode({b: 'OW5JAJz///8=', w: 4, s: 100000}), [48.12345, -0.001]);
+  // distinct values once + a 2-byte code per event (render.py _encode_coords)
+  const codes = Buffer.from(new Uint16Array([1, 1, 0]).buffer).toString('base64');
+  assert.deepEqual(decode({b: 'OW5JAJz///8=', w: 4, s: 100000, c: codes, cw: 2}), [-0.001, -0.001, 48.12345]);
 });
 
 test('column reads sparse extras, packed ids, and keeps codes instead of strings', () => {

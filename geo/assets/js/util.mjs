@@ -28,6 +28,7 @@ export function typedFrom64(b64, w) {
 
 /** Base64 → bytes. */
 export function bytesFrom64(b64) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);     // native: ~6x faster than atob + loop
   const bin = atob(b64), bytes = new Uint8Array(bin.length);
   for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
   return bytes;
@@ -61,13 +62,24 @@ export function column(col, n) {
       return null;
     }, sparse: pos};
   }
-  if (col.x !== undefined) {
-    const bytes = bytesFrom64(col.x);
-    return {get: i => (i * 8 < bytes.length ? hex8(bytes, i) : null), bytes};
+  if (col.x !== undefined) {          // decoded on first use: ids are not needed to draw
+    let bytes = null;
+    const c = {get: i => { const b = c.bytes; return i * 8 < b.length ? hex8(b, i) : null; }};
+    Object.defineProperty(c, 'bytes', {get: () => bytes || (bytes = bytesFrom64(col.x))});
+    return c;
   }
   if (col.b !== undefined && col.s) {
-    const v = typedFrom64(col.b, col.w), out = new Float64Array(v.length);
-    for (let k = 0; k < v.length; k++) out[k] = v[k] / col.s;
+    const v = typedFrom64(col.b, col.w);
+    let out;
+    if (col.c !== undefined) {          // distinct values + a code per event
+      const d = new Float64Array(v.length), codes = typedFrom64(col.c, col.cw);
+      for (let k = 0; k < v.length; k++) d[k] = v[k] / col.s;
+      out = new Float64Array(codes.length);
+      for (let k = 0; k < codes.length; k++) out[k] = d[codes[k]];
+    } else {
+      out = new Float64Array(v.length);
+      for (let k = 0; k < v.length; k++) out[k] = v[k] / col.s;
+    }
     return {get: i => out[i], values: out};
   }
   const d = col.d, codes = col.b !== undefined ? typedFrom64(col.b, col.w) : col.i;
