@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         out["all_dates_ms"] = page.evaluate(TIMED.replace("STEP", "() => window.frontline.setDate(null)"), None)
         out["all_shown_drawn"] = page.evaluate("[frontline.shownCount(), frontline.drawnCount()]")
         page.evaluate("d => frontline.setDate(d)", days[len(days) // 2])
+        page.evaluate("frontline.idsReady")             # a map folder's ids arrive after the opening view
         xy = page.evaluate(CLICK)
         if xy:
             # in the page: the click's mousedown → the popup's text in the DOM (not "loading…"); the

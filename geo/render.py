@@ -469,9 +469,14 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
     m = build_map(prep, chunk_events=chunk_events, **kwargs)
     viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
     if big:
-        viewer.blobs["events"]["chunks"]["preload"] = False      # chunk files: read on demand
+        blob = viewer.blobs["events"]
+        blob["chunks"]["preload"] = False      # chunk files: read on demand
+        texts = {}
+        if "event_id" in blob["cols"]:         # ids are not needed to draw: a script read after the opening view
+            texts["ids.js"] = P.data_script("fl-ids", blob["cols"].pop("event_id"), literal=True)
+            blob["ids"] = "ids.js"
         # the core as an object literal of a few long base64 strings: read faster than inflating it
-        texts = {"events.js": P.data_script("fl-events", viewer.blobs["events"], literal=True)}
+        texts["events.js"] = P.data_script("fl-events", blob, literal=True)
         for k, ch in enumerate(viewer.chunks):
             texts[f"chunk-{k}.js"] = P.chunk_script(f"fl-chunk-{k}", ch)
         digest = hashlib.sha256()
@@ -552,6 +557,9 @@ def read_events(files: dict[str, str]) -> dict:
         text = next(v for k, v in files.items() if k.endswith("/events.js"))
         core = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
     blob = unz(core["z"]) if "z" in core else core
+    if blob.pop("ids", None):
+        text = next(v for k, v in files.items() if k.endswith("/ids.js"))
+        blob["cols"]["event_id"] = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
     ch = blob.pop("chunks", None)
     if not ch:
         return blob

@@ -179,6 +179,8 @@ def test_map_folder_opens_from_disk_with_exact_counts_and_is_replaced_whole(offl
     assert f'<script src="{data_dirs[0].name}/events.js">' in html
     p = offline_page().open(page_path)
     assert p.js("frontline.shownCount()") == p.js("frontline.drawnCount()") == len(ev)
+    assert (data_dirs[0] / "ids.js").exists() and ev.loc[0, "event_id"] not in text
+    p.js("frontline.idsReady")                               # ids come after the opening view
     painted = p.js("""() => { const map = frontline.map, cv = document.querySelector('.fl-points-canvas'),
         g = cv.getContext('2d'), cr = cv.getBoundingClientRect(), mr = map.getContainer().getBoundingClientRect(),
         dpr = cv.width / cr.width, data = g.getImageData(0, 0, cv.width, cv.height).data;
@@ -217,6 +219,8 @@ def test_map_folder_opens_from_disk_with_exact_counts_and_is_replaced_whole(offl
     assert not [n for n in left if n.endswith(".tmp")]
     p2 = offline_page().open(page_path)
     assert p2.js("frontline.shownCount()") == len(ev2)
+    p2.js("frontline.idsReady")
+    assert sorted(p2.js("frontline.shownIds()")) == sorted(ev2["event_id"])
     assert p2.errors == [] and p2.csp_violations() == []
     # small maps stay one self-contained file
     files = render.render_files(ev2, single_file_max=1000)

@@ -252,7 +252,7 @@ def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
     """A build killed while writing the data folder: the old page and its data stay, nothing half-written."""
     page = render.render_map(render.synthetic_events(40, 3, seed=1), tmp_path / "index.html", single_file_max=10)
     before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    assert len(before) == 3 and sum(".data-" in str(p) for p in before) == 2     # events.js + chunk-0.js
+    assert len(before) == 4 and sum(".data-" in str(p) for p in before) == 3     # events.js, ids.js, chunk-0.js
     real = render._io.write_text
 
     def boom(path, text):
@@ -267,8 +267,9 @@ def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
     monkeypatch.setattr(render._io, "write_text", real)
     files = render.render_files(render.synthetic_events(50, 3, seed=2), single_file_max=10)
     data = sorted(k for k in files if k != "index.html")
-    assert "index.html" in files and len(data) == 2
-    assert re.fullmatch(r"index\.data-[0-9a-f]{12}/chunk-0\.js", data[0]) and data[1] == data[0].replace("chunk-0", "events")
+    assert "index.html" in files and len(data) == 3
+    assert re.fullmatch(r"index\.data-[0-9a-f]{12}/chunk-0\.js", data[0])
+    assert data[1:] == [data[0].replace("chunk-0", "events"), data[0].replace("chunk-0", "ids")]
 
 
 def _chunk_json(text: str) -> dict:
@@ -287,7 +288,8 @@ def test_map_folder_chunks_hold_the_other_columns_and_round_trip():
     files = render.render_files(df, single_file_max=100, chunk_events=100)
     core_text = next(v for k, v in files.items() if k.endswith("/events.js"))
     core = json.loads(core_text[core_text.index("] = ") + 4:].rstrip().rstrip(";"))   # an object literal
-    assert set(core["cols"]) == {c for c in render.CORE_COLUMNS if c in df.columns}
+    assert set(core["cols"]) == {c for c in render.CORE_COLUMNS if c in df.columns} - {"event_id"}   # ids: ids.js
+    assert core["ids"] == "ids.js"
     assert core["chunks"] == {"size": 100, "count": 3, "cols": [c for c in core["order"] if c not in render.CORE_COLUMNS] + ["_link"],
                               "preload": False}
     chunks = [_chunk_json(files[k]) for k in sorted((k for k in files if "/chunk-" in k), key=lambda k: int(k.rsplit("-", 1)[1][:-3]))]
@@ -297,7 +299,9 @@ def test_map_folder_chunks_hold_the_other_columns_and_round_trip():
         joined = sum((render.decode_column(ch["cols"][c], ch["n"]) for ch in chunks), [])
         assert joined == render.decode_column(full["cols"][c], 250), c
     assert render.decode_column(chunks[1]["cols"]["note"], 100)[30] == "b"
-    assert render.decode_column(core["cols"]["event_id"]) == df["event_id"].tolist()   # ids packed as 8 bytes
+    ids_text = next(v for k, v in files.items() if k.endswith("/ids.js"))
+    ids = json.loads(ids_text[ids_text.index("] = ") + 4:].rstrip().rstrip(";"))
+    assert render.decode_column(ids) == df["event_id"].tolist()   # ids packed as 8 bytes
 
 
 def test_a_wide_sparse_table_costs_its_filled_cells():

@@ -70,7 +70,7 @@ export function loadEvents(blob, typeColors) {
     }
   } else { dayOf.fill(-1); minD = 0; }
   const ll = c => (cols[c] && cols[c].values) || new Float64Array(n);
-  return {n, cols, get, chunkInfo: ch, parts, order: blob.order, lat: ll('latitude'), lon: ll('longitude'),
+  return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'),
     typeOf, actorOf, precOf, typeCode, actorCode, precCode, dayOf, days, byDay, evDays, minD};
 }
 
@@ -171,7 +171,9 @@ export function frontlineViewer(map, features, opts) {
   if (map.options.maxZoom === undefined) map.setMaxZoom(18);   // no tile layer sets one offline
   if (map.options.minZoom === undefined) map.setMinZoom(2);
 
-  const chunks = chunkLoader(ev, opts.chunks), ids = ev.cols.event_id;
+  const chunks = chunkLoader(ev, opts.chunks), later = ev.idsFile;
+  let ids = ev.cols.event_id;
+  const needIds = () => { if (later && !ids) throw new Error('event ids still loading: await frontline.idsReady'); };
   // filter masks by code, refreshed from S at every redraw (pass() runs per event: no string lookups)
   const tOK = new Uint8Array(Math.max(1, types.length)), aOK = new Uint8Array(ACTORS.length), pOK = new Uint8Array(PRECS.length);
   function refreshPass() {
@@ -180,13 +182,17 @@ export function frontlineViewer(map, features, opts) {
     ACTORS.forEach((a, k) => { aOK[k] = S.actors[a] ? 1 : 0; });
     PRECS.forEach((q, k) => { pOK[k] = S.precs[q] ? 1 : 0; });
   }
+  // hot loops read locals, not properties of ctx (a big object in dictionary mode)
+  const tc = ev.typeCode, ac = ev.actorCode, pc = ev.precCode, byDay = ev.byDay, N = ev.n;
+  const pass = i => tOK[tc[i]] && aOK[ac[i]] && pOK[pc[i]];
   const ctx = Object.assign(ev, {
     map, cfg, opts, types, S, sel: [], shownSet: new Uint8Array(ev.n), ui: {}, api: {}, chunks, refreshPass,
     /** Column *c* of event *i*: null when absent, undefined while its chunk is not loaded. */
     val: (c, i) => ev.get(c, i),
     has: c => ev.order.indexOf(c) >= 0,
-    idOf: i => (ids ? ev.get('event_id', i) : i),
+    idOf: i => { needIds(); return ids ? ids.get(i) : i; },
     indexOfId(id) {     // by event_id, or by row number when the table has no ids
+      needIds();
       if (!ids) return typeof id === 'number' && id >= 0 && id < ev.n ? id : -1;
       if (ids.bytes) return findPackedId(ids.bytes, id);
       for (let i = 0; i < ev.n; i++) if (ids.get(i) === id) return i;
@@ -195,7 +201,7 @@ export function frontlineViewer(map, features, opts) {
     renderer: L.canvas({padding: 0.3}),
     hooks: {redraw: [], ui: [], start: []}, hashFields: [], ready: false,
     stopPlay() {},
-    pass(i) { return tOK[ev.typeCode[i]] && aOK[ev.actorCode[i]] && pOK[ev.precCode[i]]; },
+    pass,
     range() {    // [lo, hi] day indexes, or null for all dates
       if (S.day === null) return null;
       return [S.win > 0 ? Math.max(0, S.day - S.win + 1) : S.day, S.day];
@@ -208,10 +214,10 @@ export function frontlineViewer(map, features, opts) {
 
   function selection() {
     const out = [], r = ctx.range();
-    if (!r) { for (let i = 0; i < ev.n; i++) if (ctx.pass(i)) out.push(i); return out; }
+    if (!r) { for (let i = 0; i < N; i++) if (pass(i)) out.push(i); return out; }
     for (let d = r[0]; d <= r[1]; d++) {
-      const b = ev.byDay[d];
-      for (let k = 0; k < b.length; k++) if (ctx.pass(b[k])) out.push(b[k]);
+      const b = byDay[d];
+      for (let k = 0; k < b.length; k++) if (pass(b[k])) out.push(b[k]);
     }
     return out;
   }
@@ -297,6 +303,23 @@ export function frontlineViewer(map, features, opts) {
   ctx.api.days = ev.days;
   ctx.api.state = S;
   ctx.api.ready = true;                     // drawn: the opening view is on screen after the next frame
+  // a map folder's ids (10 MB at a million events) come after the opening view, in their own script
+  ctx.api.idsReady = !later ? Promise.resolve() : new Promise((resolve, reject) => {
+    const tag = document.querySelector('script[src$="/events.js"]');
+    const sc = document.createElement('script');
+    sc.src = (tag ? tag.getAttribute('src').replace(/events\.js$/, '') : '') + later;
+    sc.onload = () => {
+      const col = window.__flData && window.__flData['fl-ids'];
+      if (window.__flData) delete window.__flData['fl-ids'];
+      sc.remove();
+      if (!col) { reject(new Error('no event ids in ' + sc.src)); return; }
+      ids = ev.cols.event_id = column(col, ev.n);
+      resolve();
+    };
+    sc.onerror = () => reject(new Error('cannot load ' + sc.src));
+    const add = () => document.head.appendChild(sc);     // after the load event: it must not delay it
+    if (document.readyState === 'complete') setTimeout(add, 0); else window.addEventListener('load', () => setTimeout(add, 0));
+  });
   ctx.api.setPanel = setPanel;
   ctx.api.fit = () => fit();
   ctx.api.shownCount = () => ctx.sel.length;
