@@ -189,6 +189,7 @@ function install(ctx) {
     if (i === hovered) return;
     hovered = i;
     if (i < 0) { map.closeTooltip(hoverTip); return; }
+    ctx.chunks.ensure([i]).catch(() => {});          // a map folder: its popup text before the click
     hoverTip.setLatLng([ctx.lat[i], ctx.lon[i]]).setContent(tooltipContent(ctx, i));
     map.openTooltip(hoverTip);
   });
