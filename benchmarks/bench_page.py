@@ -23,16 +23,48 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from bench_cli import ARGS, CHROMIUM, TIMED, _p95, open_offline, page_bytes  # noqa: E402
 
-CLICK = """async () => { const f = window.frontline, ids = f.shownIds();
+# a shown point drawn in view, alone on its spot (a stack would fan out instead of opening a popup),
+# and not under the panel, the timeline or a control (the click must reach the map)
+CLICK = """async () => { const f = window.frontline, ids = f.shownIds().slice(0, 3000);
   const map = f.map, box = map.getContainer().getBoundingClientRect();
-  for (const id of ids.slice(0, 200)) {                 // a shown point that is drawn in view
-    const m = f.markerOf(id); if (!m) continue;
-    const p = map.latLngToContainerPoint(m.getLatLng()); m.remove();
-    if (f.pointAt && f.pointAt(p.x, p.y) !== id) continue;
-    if (p.x < 300 || p.y < 100 || p.x > box.width - 20 || p.y > box.height - 120) continue;
+  const pts = ids.map(id => { const m = f.markerOf(id), p = map.latLngToContainerPoint(m.getLatLng());
+    if (f.pointLayer === 'canvas') m.remove();        // the opened-point copy; the marker layer's own stay
+    return p; });
+  for (let k = 0; k < ids.length; k++) {
+    const p = pts[k];
+    if (p.x < 20 || p.y < 20 || p.x > box.width - 20 || p.y > box.height - 20) continue;
+    if (pts.some((q, j) => j !== k && Math.abs(q.x - p.x) < 12 && Math.abs(q.y - p.y) < 12)) continue;
+    if (f.pointAt && f.pointAt(p.x, p.y) !== ids[k]) continue;
+    const e = document.elementFromPoint(box.left + p.x, box.top + p.y);
+    if (!e || e.closest('.fl-panel, .fl-timebar, .leaflet-control, .leaflet-popup')) continue;
     return [box.left + p.x, box.top + p.y];
   }
   return null; }"""
+
+
+# times an event (t0) and the first moment after it when *selector* is in the DOM (t1), in the page
+WATCH = """([sel, ev]) => { const w = window.__flWatch = {};
+  document.addEventListener(ev, () => { w.t0 = performance.now(); }, {capture: true, once: true});
+  new MutationObserver((m, o) => { if (w.t0 !== undefined && document.querySelector(sel)) { w.t1 = performance.now(); o.disconnect(); } })
+    .observe(document.body, {childList: true, subtree: true, characterData: true}); }"""
+
+
+def synthetic_map(n: int, page: Path) -> Path:
+    """The map of n rows of benchmarks/synthetic_events.py written by geo.render (no pipeline: the 10 %
+    of rows left for geocoding get their place's coordinates, region columns are not joined)."""
+    import pandas as pd
+    from synthetic_events import places, rows
+
+    from geo.render import render_map
+    from geo.schema import event_id
+    at = {p["name"]: (p["lat"], p["lon"]) for p in places()}
+    df = pd.DataFrame(list(rows(n)))
+    for k, c in enumerate(("latitude", "longitude")):
+        v = pd.to_numeric(df[c], errors="coerce")
+        df[c] = v.fillna(df["location_name"].map(lambda x: at[x][k]))
+    df["geo_precision"], df["date_precision"], df["country"] = "settlement", "day", "UA"
+    df.insert(0, "event_id", [event_id(r) for r in df.to_dict("records")])
+    return render_map(df, page, title=f"{n} synthetic events")
 
 
 def renderer_peak_mib() -> float:
@@ -69,7 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("page", type=Path)
     ap.add_argument("--switches", type=int, default=30)
+    ap.add_argument("--synthetic", type=int, metavar="N", help="first write an N-event map to PAGE in-process "
+                    "(benchmarks/synthetic_events.py rows, all placed; faster than the CLI, for iterating)")
     a = ap.parse_args(argv)
+    if a.synthetic:
+        t = time.perf_counter()
+        synthetic_map(a.synthetic, a.page)
+        print(f"wrote {a.page} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     from playwright.sync_api import sync_playwright
     out: dict = {"page_mb": page_bytes(a.page.parent) / 1e6}
     with sync_playwright() as pw:
@@ -85,19 +123,31 @@ def main(argv: list[str] | None = None) -> int:
         out["all_dates_ms"] = page.evaluate(TIMED.replace("STEP", "() => window.frontline.setDate(null)"), None)
         out["all_shown_drawn"] = page.evaluate("[frontline.shownCount(), frontline.drawnCount()]")
         page.evaluate("d => frontline.setDate(d)", days[len(days) // 2])
+        page.evaluate("frontline.idsReady")             # a map folder's ids arrive after the opening view
         xy = page.evaluate(CLICK)
         if xy:
+            # in the page: the click's mousedown → the popup's text in the DOM (not "loading…"); the
+            # wall time around Playwright's click adds its own round trips (~50–500 ms) and is reported too
+            page.evaluate(WATCH, [".fl-popup", "mousedown"])
             t = time.perf_counter()
             page.mouse.click(*xy)
             page.wait_for_selector(".fl-popup", timeout=60_000)
-            out["popup_ms"] = (time.perf_counter() - t) * 1000
-        q = page.evaluate("frontline.geojson().features[0].properties.location_name")
+            out["popup_wall_ms"] = (time.perf_counter() - t) * 1000
+            out["popup_ms"] = page.evaluate("window.__flWatch.t1 - window.__flWatch.t0")
+        else:
+            out["popup_ms"] = None                     # no isolated point in view: not measured
+        q = page.evaluate("frontline.value(frontline.shownIds()[0], 'location_name')")
         page.fill(".fl-search", "")
         time.sleep(0.5)                              # past the search box's debounce
+        page.evaluate(WATCH, [".fl-results li.fl-hit-count", "input"])
         t = time.perf_counter()
         page.fill(".fl-search", q)
         page.wait_for_selector(".fl-results li.fl-hit-count", timeout=60_000)
-        out["search_ms"] = (time.perf_counter() - t) * 1000
+        out["search_wall_ms"] = (time.perf_counter() - t) * 1000
+        # typing (the input event) → the list of matches shown, the box's debounce included
+        out["search_ms"] = page.evaluate("window.__flWatch.t1 - window.__flWatch.t0")
+        out["search_query"] = q
+        out["search_matches"] = page.evaluate("document.querySelector('.fl-results li.fl-hit-count').textContent")
         heap = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}.get("JSHeapUsedSize")
         out["heap_mib"] = heap / 2**20 if heap else None
         out["renderer_peak_rss_mib"] = renderer_peak_mib()

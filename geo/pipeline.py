@@ -188,10 +188,8 @@ def build(paths: list[str | Path], outdir: str | Path, *, title: str = "frontlin
     from geo.regions import basemap_geojson
     from geo.render import render_files
     # Everything is rendered in memory first, so a failure leaves all previous outputs untouched.
-    df = res.events.to_frame()
-    map_files = render_files(df, title=title, basemap=basemap_geojson(_bbox(res.events)),
+    map_files = render_files(res.events, title=title, basemap=basemap_geojson(_bbox(res.events)),
                              frontline=fl.to_json() if fl else None, tiles=tiles)   # above 100 k: a map folder
-    del df
     files = {**write.outputs(res.events, formats, res.warnings),    # streamed or written to a path
              "rejects.csv": write.rejects_csv(res.rejects + res.correction_rejects), **map_files}
     written = _outputs.publish(outdir, files)

@@ -108,54 +108,207 @@ COORD_SCALE = 100_000
 
 
 def _encode_coords(values: Any) -> dict:
+    """Int32 of 1/COORD_SCALE degree, base64. When the events sit on few distinct places (a year
+    of reports names a few thousand), the distinct values once plus a 2-byte code per event
+    (``"c"``, ``"cw"``): a million events' coordinates in ~4 MB instead of ~11 MB of base64."""
     import numpy as np
-    return {"b": _b64(np.round(np.asarray(values, dtype=float) * COORD_SCALE).astype(np.int32)), "w": 4,
-            "s": COORD_SCALE}
+    ints = np.round(np.asarray(values, dtype=float) * COORD_SCALE).astype(np.int32)
+    if len(ints) >= 1024:
+        codes, uniq = pd.factorize(ints, sort=False)
+        if len(uniq) <= 65536 and len(uniq) * 4 <= len(ints):
+            return {"b": _b64(np.asarray(uniq, dtype=np.int32)), "w": 4, "s": COORD_SCALE,
+                    "c": _b64(codes.astype(np.uint16)), "cw": 2}
+    return {"b": _b64(ints), "w": 4, "s": COORD_SCALE}
 
 
-def decode_column(col: Any) -> list:
-    """The values of one column of :func:`events_blob` (inverse of the encodings; ``decode`` in
-    assets/js/util.mjs does the same in the page)."""
+def decode_column(col: Any, n: int | None = None) -> list:
+    """The values of one column of :func:`events_blob` (inverse of the encodings; ``column`` in
+    assets/js/util.mjs does the same in the page). A sparse column needs *n* (events) to be dense."""
     import numpy as np
     if not isinstance(col, dict):
         return col
+    if "sp" in col:
+        pos = np.frombuffer(base64.b64decode(col["sp"]), dtype="<i4")
+        out: list = [None] * (n if n is not None else (int(pos.max()) + 1 if len(pos) else 0))
+        for p, v in zip(pos.tolist(), decode_column(col["v"])):
+            out[p] = v
+        return out
+    if "x" in col:
+        raw = base64.b64decode(col["x"])
+        return [raw[k:k + 8].hex() for k in range(0, len(raw), 8)]
     if "b" in col:
         dt = {1: "<u1", 2: "<u2", 4: "<i4"}[col["w"]]
         codes = np.frombuffer(base64.b64decode(col["b"]), dtype=dt)
         if "s" in col:
-            return (codes / col["s"]).tolist()
+            vals = codes / col["s"]
+            if "c" in col:
+                vals = vals[np.frombuffer(base64.b64decode(col["c"]), dtype="<u2")]
+            return vals.tolist()
         return [col["d"][i] for i in codes]
     return [col["d"][i] for i in col["i"]]
 
 
-def events_blob(events: pd.DataFrame) -> tuple[dict, int]:
-    """Columnar, compact event data for the page; rows without usable coordinates are dropped.
+def _is_table(events: Any) -> bool:
+    """An :class:`geo.events.EventTable` (core frame + sparse extras), duck-typed."""
+    return hasattr(events, "core") and hasattr(events, "extras") and not isinstance(events, pd.DataFrame)
+
+
+class _Prepared:
+    """The events the page gets: placeable rows only (WGS84 degrees), core columns as one frame,
+    extras as sparse Series (filled cells only) indexed by the kept rows' new positions."""
+
+    def __init__(self, events: Any):
+        import numpy as np
+        from geo.events import PIPELINE_COLUMNS
+        if isinstance(events, _Prepared):
+            self.__dict__.update(events.__dict__)
+            return
+        if _is_table(events):
+            df, extras = events.core.reset_index(drop=True), dict(events.extras)
+        else:
+            df = events.reset_index(drop=True)
+            if "latitude" not in df and "geometry" in df and hasattr(df["geometry"], "y"):
+                df = df.assign(latitude=df["geometry"].y, longitude=df["geometry"].x)   # a GeoDataFrame of points
+            known = set(COLUMNS) | set(PIPELINE_COLUMNS) | {"geometry"}
+            extras = {}
+            for c in [c for c in df.columns if c not in known]:   # a wide table costs its filled cells
+                s = df[c]
+                filled = s.notna().to_numpy() & (s.astype(str).to_numpy() != "") if s.dtype == object else s.notna().to_numpy()
+                if filled.any():
+                    extras[c] = s[filled]
+            df = df[[c for c in df.columns if c in known and c != "geometry"]]
+        lat = pd.to_numeric(df["latitude"], errors="coerce") if "latitude" in df else pd.Series(np.nan, index=df.index)
+        lon = pd.to_numeric(df["longitude"], errors="coerce") if "longitude" in df else pd.Series(np.nan, index=df.index)
+        ok = (lat.between(-90, 90) & lon.between(-180, 180)).to_numpy()
+        self.dropped = int((~ok).sum())
+        new_pos = np.cumsum(ok) - 1
+        self.core = df[ok].reset_index(drop=True).assign(latitude=lat[ok].to_numpy(), longitude=lon[ok].to_numpy())
+        self.n = len(self.core)
+        self.extras: dict[str, pd.Series] = {}
+        for k, s in extras.items():
+            pos = np.asarray(s.index, dtype=np.int64)
+            keep = ok[pos] if len(pos) else np.zeros(0, bool)
+            if keep.any():
+                self.extras[k] = pd.Series(s.to_numpy()[keep], index=new_pos[pos[keep]], dtype=object).sort_index()
+        cols = [c for c in COLUMNS if c in self.core.columns] + [c for c in self.core.columns if c not in COLUMNS]
+        self.order = cols + [c for c in self.extras if c not in cols]
+
+    def frame(self) -> pd.DataFrame:
+        return self.core
+
+
+def _encode_series(name: str, s: pd.Series) -> Any:
+    """One dense column of the blob (see :func:`_encode`), vectorised: a million events in well
+    under a second per column instead of a Python call per value."""
+    import numpy as np
+    if name in ("latitude", "longitude"):
+        return _encode_coords(s.to_numpy(dtype=float))
+    digits = _FLOAT_DIGITS.get(name)
+    if s.dtype.kind == "f":
+        a = s.to_numpy(dtype=float)
+        fin = np.isfinite(a)
+        out = np.round(a, digits).astype(object) if digits is not None else a.astype(object)
+        out[~fin] = None
+        return out.tolist()
+    if s.dtype.kind in "biu":
+        return s.tolist()
+    s = s.astype(object)
+    if name in COLUMNS:
+        s = s.where(s.notna(), "")
+    kind = pd.api.types.infer_dtype(s, skipna=False)
+    if kind not in ("string", "empty"):
+        vals = [_clean(v, digits) for v in s.tolist()]
+        if name in COLUMNS:
+            vals = ["" if v is None else (v if isinstance(v, str) else str(v)) for v in vals]
+        return _encode(vals)
+    n = len(s)
+    codes, uniques = pd.factorize(s, sort=False)
+    if n < 16 or len(uniques) > n // 2:
+        return s.tolist()
+    dtype = np.uint8 if len(uniques) <= 256 else np.uint16 if len(uniques) <= 65536 else np.int32
+    return {"d": [str(u) for u in uniques], "b": _b64(codes.astype(dtype)), "w": np.dtype(dtype).itemsize}
+
+
+def _encode_sparse(s: pd.Series, lo: int = 0) -> dict:
+    """An extra column as its filled cells only: ``{"sp": base64 Int32 positions (from *lo*),
+    "v": values (dictionary-coded when repetitive)}`` — a wide, sparse table costs what is filled."""
+    import numpy as np
+    pos = np.asarray(s.index, dtype=np.int64) - lo
+    return {"sp": _b64(pos.astype(np.int32)), "w": 4, "v": _encode([_clean(v) for v in s.tolist()])}
+
+
+def _link_flags(core: pd.DataFrame) -> Any:
+    """Per event: is its source an http(s) URL (only those become links)? One vectorised match."""
+    import numpy as np
+    if "source" not in core:
+        return np.zeros(len(core), dtype=bool)
+    src = core["source"].astype(object)
+    src = src.where(src.map(lambda v: isinstance(v, str)), "")
+    return src.str.match(_URL_RE.pattern, flags=re.IGNORECASE).fillna(False).to_numpy(dtype=bool)
+
+
+#: Columns every view needs at once (drawing, filters, timeline, tooltips, region shading, ids): in
+#: the page's first data. The others (evidence, source, notes, extras, …) of a map folder travel in
+#: chunk files of :data:`CHUNK_EVENTS` events, loaded for a popup, a search or an export.
+CORE_COLUMNS = ("event_id", "event_date", "date_precision", "event_type", "actor", "geo_precision",
+                "location_name", "admin1_code", "admin1", "latitude", "longitude")
+CHUNK_EVENTS = 5_000
+
+
+def _encode_ids(s: pd.Series) -> Any:
+    """Event ids: our 16-hex-digit content hashes packed as 8 bytes each (base64), else as a column."""
+    import numpy as np
+    s = s.astype(object).where(s.notna(), "")
+    if len(s) >= 16 and pd.api.types.infer_dtype(s, skipna=False) == "string" \
+            and s.str.fullmatch(r"[0-9a-f]{16}").all():
+        raw = np.frombuffer(bytes.fromhex("".join(s.tolist())), dtype=np.uint8)
+        return {"x": base64.b64encode(raw.tobytes()).decode("ascii"), "w": 8}
+    return _encode_series("event_id", s)
+
+
+def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, list[dict], int]:
+    """The page's event data: (blob, chunks, dropped rows). With *chunk_events* the blob holds the
+    :data:`CORE_COLUMNS` and ``chunks`` describes the chunk files (each ``{"cols": ...}`` for events
+    ``k*size .. (k+1)*size - 1``, positions local to the chunk); without it, every column is in the blob."""
+    p = _Prepared(events)
+    core = p.core
+    lazy_names = [c for c in p.order if c not in CORE_COLUMNS] + ["_link"]
+
+    link = _link_flags(core)
+
+    def encode(name: str, lo: int, hi: int) -> Any:
+        if name == "_link":
+            return _encode_series("_link", pd.Series(["1" if x else "" for x in link[lo:hi]], dtype=object))
+        if name in p.extras:
+            s = p.extras[name]
+            return _encode_sparse(s[(s.index >= lo) & (s.index < hi)], lo)
+        if name == "event_id":
+            return _encode_ids(core[name].iloc[lo:hi])
+        return _encode_series(name, core[name].iloc[lo:hi].reset_index(drop=True))
+
+    blob: dict[str, Any] = {"n": p.n, "order": p.order, "cols": {}}
+    for c in p.order:
+        if c in CORE_COLUMNS or not chunk_events:
+            blob["cols"][c] = encode(c, 0, p.n)
+    chunks: list[dict] = []
+    if chunk_events:
+        for lo in range(0, p.n, chunk_events):
+            hi = min(p.n, lo + chunk_events)
+            chunks.append({"lo": lo, "n": hi - lo, "cols": {c: encode(c, lo, hi) for c in lazy_names}})
+        blob["chunks"] = {"size": chunk_events, "count": len(chunks), "cols": lazy_names}
+    else:
+        blob["cols"]["_link"] = encode("_link", 0, p.n)
+    return blob, chunks, p.dropped
+
+
+def events_blob(events: Any) -> tuple[dict, int]:
+    """Columnar, compact event data for a one-file page (every column; rows without usable
+    coordinates dropped). *events*: a DataFrame or an :class:`~geo.events.EventTable`.
 
     Returns (blob, number of dropped rows).
     """
-    df = events.reset_index(drop=True)
-    if "latitude" not in df and "geometry" in df and hasattr(df["geometry"], "y"):
-        df["latitude"], df["longitude"] = df["geometry"].y, df["geometry"].x   # a GeoDataFrame of points
-    lat = pd.to_numeric(df["latitude"], errors="coerce") if "latitude" in df else pd.Series(dtype=float)
-    lon = pd.to_numeric(df["longitude"], errors="coerce") if "longitude" in df else pd.Series(dtype=float)
-    ok = lat.between(-90, 90) & lon.between(-180, 180)
-    df = df[ok].reset_index(drop=True)
-    df["latitude"], df["longitude"] = lat[ok].to_numpy(), lon[ok].to_numpy()
-    order = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns if c not in COLUMNS]
-    cols: dict[str, Any] = {}
-    for c in order:
-        if c == "geometry":
-            continue
-        if c in ("latitude", "longitude"):
-            cols[c] = _encode_coords(df[c].to_numpy())
-            continue
-        digits = _FLOAT_DIGITS.get(c)
-        vals = [_clean(v, digits) for v in df[c].tolist()]
-        if c in COLUMNS and c not in _FLOAT_DIGITS:
-            vals = ["" if v is None else (v if isinstance(v, str) else str(v)) for v in vals]
-        cols[c] = _encode(vals)
-    cols["_link"] = _encode(["1" if is_web_url(s) else "" for s in df.get("source", pd.Series([""] * len(df)))])
-    return {"n": len(df), "cols": cols, "order": [c for c in order if c != "geometry"]}, int((~ok).sum())
+    blob, _chunks, dropped = events_data(events)
+    return blob, dropped
 
 
 #: Front-line coordinates are stored as integers of 1e-4 degree (about 10 m), delta-encoded.
@@ -232,15 +385,18 @@ def default_features(*, basemap: dict | None, frontline: dict | None, labels: di
 
 
 def _subtitle(df: pd.DataFrame) -> str:
-    d = sorted(str(x)[:10] for x in df.get("event_date", pd.Series(dtype=object)) if isinstance(x, str) and x[:4].isdigit())
+    s = df["event_date"].astype(object) if "event_date" in df else pd.Series(dtype=object)
+    s = s[s.map(lambda x: isinstance(x, str))].str[:10]
+    d = s[s.str[:4].str.isdigit()]
     n = len(df)
-    span = f", {d[0]} to {d[-1]}" if d and d[0] != d[-1] else (f", {d[0]}" if d else "")
+    lo, hi = (d.min(), d.max()) if len(d) else (None, None)
+    span = f", {lo} to {hi}" if lo and lo != hi else (f", {lo}" if lo else "")
     return f"{n} event{'s' if n != 1 else ''}{span}"
 
 
-def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: dict | None = None,
+def build_map(events: Any, *, title: str = "frontline-map", basemap: dict | None = None,
               frontline: dict | None = None, tiles: str | None = None, features: list | None = None,
-              labels: dict | None = None) -> folium.Map:
+              labels: dict | None = None, chunk_events: int | None = CHUNK_EVENTS) -> folium.Map:
     """The folium Map (not yet written), so callers can add or leave out features and add their
     own folium layers. *features*: a list of :class:`MapFeature` (default: all, see
     :func:`default_features`), e.g.::
@@ -249,9 +405,16 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
         folium.CircleMarker([50.45, 30.52], tooltip="HQ").add_to(m)
         page = render_page(m)          # CDN assets inlined (or warned about), CSP added
 
-    (:func:`render_html` is build_map + render_page.)"""
+    (:func:`render_html` is build_map + render_page.) *events*: a DataFrame or an
+    :class:`~geo.events.EventTable` (its sparse extras are used as they are). *chunk_events*: the
+    core columns in the page's first data, the others in chunks of that many events (gzip + base64:
+    JSON blocks in a one-file page, chunk files in a map folder), read on demand; None: one plain
+    blob of every column (as :func:`events_blob`)."""
     from geo import _map_plugins as P
-    blob, dropped = events_blob(events)
+    prep = _Prepared(events)
+    blob, chunks, dropped = events_data(prep, chunk_events=chunk_events)
+    if chunk_events:    # small maps read their chunks before the opening view (every popup at once)
+        blob["chunks"]["preload"] = blob["n"] <= CANVAS_FROM
     m = folium.Map(location=[48.5, 33.0], zoom_start=6, tiles=None, prefer_canvas=True)
     m.default_js, m.default_css = [], []        # no CDN links: everything is inlined
     fig = m.get_root()
@@ -261,13 +424,15 @@ def build_map(events: pd.DataFrame, *, title: str = "frontline-map", basemap: di
             raise InputError("tiles", f"not an http(s) tile URL template: {tiles[:80]!r}")
         folium.TileLayer(tiles=tiles, attr="map tiles", name="tiles").add_to(m)
     P.InlineLeaflet().add_to(m)
-    config = {"title": title, "subtitle": _subtitle(events), "types": TYPE_COLORS,
+    config = {"title": title, "subtitle": _subtitle(prep.core), "types": TYPE_COLORS,
               "known_types": list(EVENT_TYPES), "dropped": dropped, "tiles": bool(tiles)}
     if frontline:
         config["frontline"] = {"max_age": int(frontline.get("max_age_days", FRONTLINE_MAX_AGE_DAYS))}
     for f in (default_features(basemap=basemap, frontline=frontline, labels=labels, n_events=blob["n"]) if features is None else features):
         f.add_to(m)
-    P.EventViewer({"config": config, "events": blob}).add_to(m)
+    viewer = P.EventViewer({"config": config, "events": blob})
+    viewer.chunks = chunks
+    viewer.add_to(m)
     return m
 
 
@@ -280,7 +445,7 @@ def render_page(m: folium.Map, *, csp: bool = True, tiles: str | None = None) ->
     return P.add_csp(page, tiles=tiles, network=network) if csp else page
 
 
-def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str:
+def render_html(events: Any, *, csp: bool = True, **kwargs: Any) -> str:
     """The page as text (see :func:`build_map` for the keyword arguments, :func:`render_page`)."""
     return render_page(build_map(events, **kwargs), csp=csp, tiles=kwargs.get("tiles"))
 
@@ -290,19 +455,37 @@ def render_html(events: pd.DataFrame, *, csp: bool = True, **kwargs: Any) -> str
 SINGLE_FILE_MAX = 100_000
 
 
-def render_files(events: pd.DataFrame, *, name: str = "index", single_file_max: int | None = None,
-                 csp: bool = True, **kwargs: Any) -> dict[str, str]:
-    """The map as files: ``{"<name>.html": page}``, and above *single_file_max* events also
-    ``{"<name>.data-<hash>/events.js": data script}`` (paths relative to the page's folder; the hash
-    of the data names the folder, so a new build never overwrites the files an open page uses).
-    Keyword arguments as :func:`build_map`."""
+def render_files(events: Any, *, name: str = "index", single_file_max: int | None = None,
+                 csp: bool = True, chunk_events: int = CHUNK_EVENTS, **kwargs: Any) -> dict[str, str]:
+    """The map as files: ``{"<name>.html": page}``, and above *single_file_max* events also the data
+    folder ``<name>.data-<hash>/``: ``events.js`` (the core columns, loaded by ``<script src>``) and
+    ``chunk-<k>.js`` (the other columns of :data:`CHUNK_EVENTS` events each, gzip + base64, loaded
+    on demand). Paths are relative to the page's folder; the hash of the data names the folder, so
+    a new build never overwrites the files an open page uses. *events*: a DataFrame or an
+    :class:`~geo.events.EventTable`. Keyword arguments as :func:`build_map`."""
     from geo import _map_plugins as P
-    m = build_map(events, **kwargs)
+    prep = _Prepared(events)
+    big = prep.n > (SINGLE_FILE_MAX if single_file_max is None else single_file_max)
+    m = build_map(prep, chunk_events=chunk_events, **kwargs)
     viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
-    if viewer.blobs["events"]["n"] > (SINGLE_FILE_MAX if single_file_max is None else single_file_max):
-        events_js = P.data_script("fl-events", viewer.blobs["events"])
+    if big:
+        blob = viewer.blobs["events"]
+        blob["chunks"]["preload"] = False      # chunk files: read on demand
+        texts = {}
+        if "event_id" in blob["cols"]:         # ids are not needed to draw: a script read after the opening view
+            texts["ids.js"] = P.data_script("fl-ids", blob["cols"].pop("event_id"), literal=True)
+            blob["ids"] = "ids.js"
+        # the core as an object literal of a few long base64 strings: read faster than inflating it
+        texts["events.js"] = P.data_script("fl-events", blob, literal=True)
+        for k, ch in enumerate(viewer.chunks):
+            texts[f"chunk-{k}.js"] = P.chunk_script(f"fl-chunk-{k}", ch)
+        digest = hashlib.sha256()
+        for rel, text in texts.items():
+            digest.update(rel.encode() + b"\0" + text.encode("utf-8") + b"\0")
         viewer.external = {"events"}
-        viewer.data_dir = f"{name}.data-" + hashlib.sha256(events_js.encode("utf-8")).hexdigest()[:12]
+        viewer.chunks_inline = False
+        viewer.data_dir = f"{name}.data-" + digest.hexdigest()[:12]
+        viewer.files = {f"{viewer.data_dir}/{rel}": text for rel, text in texts.items()}
     page = render_page(m, csp=csp, tiles=kwargs.get("tiles"))
     return {f"{name}.html": page, **viewer.files}
 
@@ -346,7 +529,7 @@ def glob_escape(s: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", s)
 
 
-def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
+def render_map(events: Any, path: str | Path, **kwargs: Any) -> Path:
     """Write the map atomically (works offline; tiles only if given): one self-contained HTML file
     at *path*, or above :data:`SINGLE_FILE_MAX` events (``single_file_max=``) the page at *path*
     plus its data folder beside it (see :func:`write_map`). Keyword arguments as :func:`render_files`."""
@@ -357,10 +540,48 @@ def render_map(events: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:
     return write_map(path.parent, {path.name: page, **files})
 
 
+def read_events(files: dict[str, str]) -> dict:
+    """The whole events blob (every column, as :func:`events_blob`) back from :func:`render_files`'
+    output or ``{"index.html": page}``: the packed core and its chunks unpacked and joined. For tests
+    and tools; the page does the same in assets/js/viewer.mjs."""
+    import gzip
+    page = next(v for k, v in files.items() if "/" not in k)
+
+    def unz(b64: str) -> Any:
+        return json.loads(gzip.decompress(base64.b64decode(b64)))
+
+    m = re.search(r'<script type="application/json" id="fl-events">(.*?)</script>', page, re.S)
+    if m:
+        core = json.loads(m.group(1))
+    else:
+        text = next(v for k, v in files.items() if k.endswith("/events.js"))
+        core = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
+    blob = unz(core["z"]) if "z" in core else core
+    if blob.pop("ids", None):
+        text = next(v for k, v in files.items() if k.endswith("/ids.js"))
+        blob["cols"]["event_id"] = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
+    ch = blob.pop("chunks", None)
+    if not ch:
+        return blob
+    parts = []
+    for k in range(ch["count"]):
+        m = re.search(rf'<script type="application/json" id="fl-chunk-{k}">"(.*?)"</script>', page, re.S)
+        if not m:
+            text = next(v for f, v in files.items() if f.endswith(f"/chunk-{k}.js"))
+            m = re.search(r'= "([A-Za-z0-9+/=]*)";', text)
+        parts.append(unz(m.group(1)))
+    for c in ch["cols"]:
+        vals: list = []
+        for p in parts:
+            vals += decode_column(p["cols"][c], p["n"])
+        blob["cols"][c] = vals
+    return blob
+
+
 def blob_sizes(page: str) -> dict[str, int]:
     """Bytes of each JSON blob in a rendered page (for benchmarks and size reports)."""
     out = {}
-    for m in re.finditer(r'<script type="application/json" id="fl-(\w+)">(.*?)</script>', page, re.S):
+    for m in re.finditer(r'<script type="application/json" id="fl-([\w-]+)">(.*?)</script>', page, re.S):
         out[m.group(1)] = len(m.group(2).encode("utf-8"))
     return out
 

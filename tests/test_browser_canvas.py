@@ -3,6 +3,7 @@ date, every event's point painted (pixels of the layer's canvas), hover and clic
 hit grid, popups, search, and the base map on its own pane."""
 from __future__ import annotations
 
+import json
 import time
 
 import pandas as pd
@@ -160,20 +161,55 @@ def test_big_maps_get_the_canvas_layer_by_default():
 
 def test_map_folder_opens_from_disk_with_exact_counts_and_is_replaced_whole(offline_page, tmp_path):
     ev = synthetic_events(300, 6, seed=5)
-    page_path = render.render_map(ev, tmp_path / "index.html", single_file_max=100, basemap=BASEMAP)
+    ev["extra_note"] = None                                  # a sparse extra: one filled cell
+    ev.loc[7, "extra_note"] = "only here"
+    canvas = render.default_features(basemap=BASEMAP, frontline=None, n_events=render.CANVAS_FROM + 1)
+    page_path = render.render_map(ev, tmp_path / "index.html", single_file_max=100, basemap=BASEMAP, chunk_events=64,
+                                  features=canvas)
     data_dirs = [d for d in tmp_path.iterdir() if d.name.startswith("index.data-")]
     assert len(data_dirs) == 1 and (data_dirs[0] / "events.js").exists()
+    chunks = sorted(p.name for p in data_dirs[0].glob("chunk-*.js"))
+    assert chunks == [f"chunk-{k}.js" for k in range(5)]     # 300 events / 64 a chunk
     html = page_path.read_text(encoding="utf-8")
-    assert ev.loc[0, "evidence"] not in html and ev.loc[0, "evidence"] in (data_dirs[0] / "events.js").read_text()
+    text = (data_dirs[0] / "events.js").read_text()
+    core = json.dumps(json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";")))
+    # evidence and sources are not in the page nor in the core data: only (compressed) in the chunks
+    assert ev.loc[0, "evidence"] not in html and ev.loc[0, "evidence"] not in core
+    assert ev.loc[0, "source"] not in core and ev.loc[0, "location_name"] in core
     assert f'<script src="{data_dirs[0].name}/events.js">' in html
     p = offline_page().open(page_path)
     assert p.js("frontline.shownCount()") == p.js("frontline.drawnCount()") == len(ev)
+    assert (data_dirs[0] / "ids.js").exists() and ev.loc[0, "event_id"] not in text
+    p.js("frontline.idsReady")                               # ids come after the opening view
+    painted = p.js("""() => { const map = frontline.map, cv = document.querySelector('.fl-points-canvas'),
+        g = cv.getContext('2d'), cr = cv.getBoundingClientRect(), mr = map.getContainer().getBoundingClientRect(),
+        dpr = cv.width / cr.width, data = g.getImageData(0, 0, cv.width, cv.height).data;
+        return frontline.shownIds().map(id => { const m = frontline.markerOf(id), pt = map.latLngToContainerPoint(m.getLatLng());
+            m.remove();
+            const x = Math.round((pt.x + mr.left - cr.left) * dpr), y = Math.round((pt.y + mr.top - cr.top) * dpr);
+            return data[(y * cv.width + x) * 4 + 3] > 0; }); }""")
+    assert len(painted) == len(ev) and all(painted)
     for d in sorted(ev["event_date"].unique()):
         p.js("d => frontline.setDate(d)", d)
         assert p.js("frontline.drawnCount()") == (ev["event_date"] == d).sum()
+        assert sorted(p.js("frontline.shownIds()")) == sorted(ev.loc[ev["event_date"] == d, "event_id"])
     p.js("frontline.setDate(null)")
-    text = p.js("id => frontline.openPopup(id).getPopup().getElement().textContent", ev.loc[7, "event_id"])
-    assert ev.loc[7, "evidence"] in text
+    assert p.js("frontline.allLoaded()") is False               # nothing loaded the chunks yet
+    with pytest.raises(Exception, match="loadAll"):
+        p.js("frontline.csvText()")
+    # a popup loads its chunk: "loading…", then the text (evidence, the sparse extra under "more")
+    p.js("id => frontline.openPopup(id)", ev.loc[7, "event_id"])
+    text = p.wait("(() => { const e = document.querySelector('.fl-popup'); return e && e.textContent; })()")
+    assert ev.loc[7, "evidence"] in text and "only here" in text
+    assert p.js("id => frontline.value(id, 'evidence')", ev.loc[250, "event_id"]) is None or \
+        p.js("frontline.allLoaded()") is False
+    # search: a place at once (core data), evidence through every chunk
+    row = ev.iloc[200]
+    assert p.js("q => frontline.searchAll(q)", row["evidence"]) == (ev["evidence"] == row["evidence"]).sum()
+    assert p.js("frontline.allLoaded()") is True
+    assert row["evidence"][:60] in p.js("document.querySelector('.fl-results').textContent")
+    csv = p.js("frontline.csvText()")
+    assert csv.count("\r\n") == len(ev) + 1 and ev.loc[299, "evidence"] in csv and "only here" in csv
     assert p.errors == [] and p.requests == [] and p.csp_violations() == []
     # a new build: new data folder in, old one out, no temporary folder left
     ev2 = synthetic_events(200, 4, seed=6)
@@ -183,7 +219,20 @@ def test_map_folder_opens_from_disk_with_exact_counts_and_is_replaced_whole(offl
     assert not [n for n in left if n.endswith(".tmp")]
     p2 = offline_page().open(page_path)
     assert p2.js("frontline.shownCount()") == len(ev2)
+    p2.js("frontline.idsReady")
+    assert sorted(p2.js("frontline.shownIds()")) == sorted(ev2["event_id"])
     assert p2.errors == [] and p2.csp_violations() == []
     # small maps stay one self-contained file
     files = render.render_files(ev2, single_file_max=1000)
     assert list(files) == ["index.html"]
+
+
+def test_map_folder_export_button_loads_the_chunks_first(offline_page, tmp_path):
+    ev = synthetic_events(150, 3, seed=8)
+    page_path = render.render_map(ev, tmp_path / "index.html", single_file_max=100, chunk_events=50)
+    p = offline_page().open(page_path)
+    with p.page.expect_download() as dl:
+        p.page.click(".fl-export-csv")
+    text = open(dl.value.path(), encoding="utf-8", newline="").read()
+    assert text.count("\r\n") == len(ev) + 1 and ev.loc[149, "evidence"] in text
+    assert p.errors == [] and p.requests == [] and p.csp_violations() == []

@@ -48,6 +48,9 @@ def markers(out: Path) -> dict[str, set[str]]:
             text = " ".join(_binary_text(p))
         else:
             text = p.read_text() if p.exists() else ""
+        if n == "index.html" and 'id="fl-events"' in text:    # a real page: its event data is packed (gzip + base64)
+            from geo.render import read_events
+            text = json.dumps(read_events({n: text}), ensure_ascii=False)
         found[n] = {w for w in text.replace('"', " ").replace(",", " ").split() if w.startswith("MARK")}
     return found
 

@@ -54,7 +54,7 @@ def test_events_blob_drops_unplaceable_rows_and_encodes_compactly():
     assert _decode(cols["event_type"]) == df["event_type"].iloc[2:].tolist()
     assert _decode(cols["event_id"]) == df["event_id"].iloc[2:].tolist()
     assert cols["confidence"][0] is None                              # NaN → null, not NaN
-    assert "extra_note" in blob["order"] and _decode(cols["extra_note"])[0] == "note"
+    assert "extra_note" in blob["order"] and render.decode_column(cols["extra_note"], 198)[0] == "note"
     assert all(v == "1" for v in _decode(cols["_link"]))             # all synthetic sources are https
     assert json.loads(json_for_html(blob)) == blob                   # valid JSON (no NaN)
 
@@ -75,13 +75,13 @@ def test_page_is_self_contained_and_data_is_literal(tmp_path):
     assert "L.version" in page or "Leaflet" in page                  # Leaflet inlined
     assert page.count("</script>") == len(re.findall(r"<script\b", page))   # no breakout
     assert "<title>&lt;b&gt;War&lt;/b&gt; map</title>" in page
-    ev = _blob(page, "events")
+    ev = render.read_events({"index.html": page})
     assert _decode(ev["cols"]["evidence"])[0] == df.loc[0, "evidence"]       # not evaluated as Jinja
     assert _decode(ev["cols"]["_link"])[1] == ""
     fl = _blob(page, "frontline")
     assert fl["dates"] == ["2024-01-01", "2024-01-02"] and fl["geometries"][1]["type"] == "Point"
-    assert set(blob_sizes(page)) == {"config", "events", "basemap", "frontline"}
-    assert "window.frontline = frontlineViewer(map_" in page
+    assert set(blob_sizes(page)) == {"config", "events", "basemap", "frontline", "chunk-0"}
+    assert "window.frontline = frontlineBoot(map_" in page
 
 
 def test_tiles_are_only_used_when_asked():
@@ -109,7 +109,7 @@ def test_geodataframe_points_are_placed():
 
 def test_empty_events_still_render():
     page = render_html(pd.DataFrame(columns=["event_date", "latitude", "longitude"]))
-    assert _blob(page, "events")["n"] == 0
+    assert render.read_events({"index.html": page})["n"] == 0
 
 
 def test_synthetic_events_are_valid():
@@ -252,7 +252,7 @@ def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
     """A build killed while writing the data folder: the old page and its data stay, nothing half-written."""
     page = render.render_map(render.synthetic_events(40, 3, seed=1), tmp_path / "index.html", single_file_max=10)
     before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    assert len(before) == 2 and any(".data-" in str(p) for p in before)
+    assert len(before) == 4 and sum(".data-" in str(p) for p in before) == 3     # events.js, ids.js, chunk-0.js
     real = render._io.write_text
 
     def boom(path, text):
@@ -266,5 +266,75 @@ def test_map_folder_crash_leaves_the_previous_map_whole(tmp_path, monkeypatch):
     assert after == before and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     monkeypatch.setattr(render._io, "write_text", real)
     files = render.render_files(render.synthetic_events(50, 3, seed=2), single_file_max=10)
-    data = [k for k in files if k != "index.html"]
-    assert "index.html" in files and len(data) == 1 and re.fullmatch(r"index\.data-[0-9a-f]{12}/events\.js", data[0])
+    data = sorted(k for k in files if k != "index.html")
+    assert "index.html" in files and len(data) == 3
+    assert re.fullmatch(r"index\.data-[0-9a-f]{12}/chunk-0\.js", data[0])
+    assert data[1:] == [data[0].replace("chunk-0", "events"), data[0].replace("chunk-0", "ids")]
+
+
+def _chunk_json(text: str) -> dict:
+    import base64
+    import gzip
+    b64 = re.search(r'= "([A-Za-z0-9+/=]*)";', text).group(1)
+    return json.loads(gzip.decompress(base64.b64decode(b64)))
+
+
+def test_map_folder_chunks_hold_the_other_columns_and_round_trip():
+    """Core columns in events.js, every other column in chunk files of chunk_events events; the
+    chunks together give back exactly the one-file blob's values."""
+    df = render.synthetic_events(250, 5, seed=3)
+    df["note"] = None
+    df.loc[[3, 130, 249], "note"] = ["a", "b", "c"]
+    files = render.render_files(df, single_file_max=100, chunk_events=100)
+    core_text = next(v for k, v in files.items() if k.endswith("/events.js"))
+    core = json.loads(core_text[core_text.index("] = ") + 4:].rstrip().rstrip(";"))   # an object literal
+    assert set(core["cols"]) == {c for c in render.CORE_COLUMNS if c in df.columns} - {"event_id"}   # ids: ids.js
+    assert core["ids"] == "ids.js"
+    assert core["chunks"] == {"size": 100, "count": 3, "cols": [c for c in core["order"] if c not in render.CORE_COLUMNS] + ["_link"],
+                              "preload": False}
+    chunks = [_chunk_json(files[k]) for k in sorted((k for k in files if "/chunk-" in k), key=lambda k: int(k.rsplit("-", 1)[1][:-3]))]
+    assert [c["n"] for c in chunks] == [100, 100, 50]
+    full, _ = events_blob(df)
+    for c in core["chunks"]["cols"]:
+        joined = sum((render.decode_column(ch["cols"][c], ch["n"]) for ch in chunks), [])
+        assert joined == render.decode_column(full["cols"][c], 250), c
+    assert render.decode_column(chunks[1]["cols"]["note"], 100)[30] == "b"
+    ids_text = next(v for k, v in files.items() if k.endswith("/ids.js"))
+    ids = json.loads(ids_text[ids_text.index("] = ") + 4:].rstrip().rstrip(";"))
+    assert render.decode_column(ids) == df["event_id"].tolist()   # ids packed as 8 bytes
+
+
+def test_a_wide_sparse_table_costs_its_filled_cells():
+    """Issue 11: 1,000 extra columns filled once each cost about 1,000 cells, not rows x columns."""
+    df = render.synthetic_events(2000, 5, seed=4)
+    base = len(json_for_html(events_blob(df)[0]))
+    wide = pd.concat([df, pd.DataFrame({f"x{k}": [None] * k + ["v"] + [None] * (1999 - k) for k in range(1000)})], axis=1)
+    blob, _ = events_blob(wide)
+    assert blob["cols"]["x7"]["v"] == ["v"] and render.decode_column(blob["cols"]["x7"], 2000)[7] == "v"
+    assert len(json_for_html(blob)) - base < 1000 * 60            # ~40 bytes a filled cell with its name
+
+
+def test_event_table_renders_with_its_sparse_extras():
+    from geo.events import EventTable
+    df = render.synthetic_events(60, 3, seed=5)
+    df["extra"] = None
+    df.loc[[0, 1, 59], "extra"] = ["x", "y", "z"]
+    df.loc[1, "latitude"] = float("nan")                     # dropped: the extras shift with the rows
+    t = EventTable.from_frame(df)
+    assert set(t.extras) == {"extra"}
+    blob, dropped = events_blob(t)
+    assert dropped == 1 and blob["n"] == 59 and blob["order"][-1] == "extra"
+    vals = render.decode_column(blob["cols"]["extra"], 59)
+    assert vals[0] == "x" and vals[58] == "z" and vals.count(None) == 57
+    assert blob == events_blob(df)[0]                        # a frame and its table give one page
+    page = render.render_html(t)
+    assert render.read_events({"index.html": page})["cols"]["evidence"][58] == "Synthetic report 59 of shelling near the place."
+
+
+def test_coordinates_on_few_places_are_coded_once():
+    df = render.synthetic_events(3000, 5, seed=6)
+    df["latitude"] = df["latitude"].to_numpy()[[k % 40 for k in range(3000)]]
+    df["longitude"] = df["longitude"].to_numpy()[[k % 40 for k in range(3000)]]
+    col = events_blob(df)[0]["cols"]["latitude"]
+    assert col["cw"] == 2 and len(render.base64.b64decode(col["b"])) == 40 * 4
+    assert _decode(col) == df["latitude"].tolist()

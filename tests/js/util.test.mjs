@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  dayNum, iso, decode, unpackGeometry, csvCell, csvText, openingView, stepDay, pickSnapshot,
+  dayNum, iso, decode, column, findPackedId, unpackGeometry, csvCell, csvText, openingView, stepDay, pickSnapshot,
   daysPerBar, timelineBars, zoomRange, parseHash, formatHash, listFrom, spiderOffsets, popupFields,
 } from '../../geo/assets/js/util.mjs';
 
@@ -120,7 +120,29 @@ test('decode reads base64 typed columns (codes and fixed-point coordinates)', ()
   assert.deepEqual(decode({d: ['x', 'y'], b: 'AQAB', w: 1}), ['y', 'x', 'y']);
   const pick = decode({d: new Array(301).fill('').map((_, k) => 'v' + k), b: 'AQAAACwB', w: 2});
   assert.deepEqual(pick, ['v1', 'v0', 'v300']);
-  const c = decode({b: 'OW5JAJz///8=', w: 4, s: 100000});
-  assert.ok(c instanceof Float64Array);
-  assert.deepEqual(Array.from(c), [48.12345, -0.001]);
+  const c = column({b: 'OW5JAJz///8=', w: 4, s: 100000});
+  assert.ok(c.values instanceof Float64Array);             // coordinates stay one typed array
+  assert.deepEqual(Array.from(c.values), [48.12345, -0.001]);
+  assert.deepEqual(decode({b: 'OW5JAJz///8=', w: 4, s: 100000}), [48.12345, -0.001]);
+  // distinct values once + a 2-byte code per event (render.py _encode_coords)
+  const codes = Buffer.from(new Uint16Array([1, 1, 0]).buffer).toString('base64');
+  assert.deepEqual(decode({b: 'OW5JAJz///8=', w: 4, s: 100000, c: codes, cw: 2}), [-0.001, -0.001, 48.12345]);
+});
+
+test('column reads sparse extras, packed ids, and keeps codes instead of strings', () => {
+  // positions 1 and 4 (Int32 little-endian, base64) hold "a" and "b"; every other cell reads null
+  const pos = Buffer.from(new Int32Array([1, 4]).buffer).toString('base64');
+  const sp = column({sp: pos, w: 4, v: ['a', 'b']});
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map(sp.get), [null, 'a', null, null, 'b', null]);
+  assert.deepEqual(decode({sp: pos, w: 4, v: {d: ['z'], i: [0, 0]}}, 6), [null, 'z', null, null, 'z', null]);
+  const ids = ['00ff10a0b0c0d0e0', 'd780a6d5830d2d09'];
+  const packed = {x: Buffer.from(ids.join(''), 'hex').toString('base64'), w: 8};
+  assert.deepEqual(decode(packed), ids);
+  const col = column(packed);
+  assert.equal(findPackedId(col.bytes, ids[1]), 1);
+  assert.equal(findPackedId(col.bytes, 'd780a6d5830d2d0a'), -1);
+  assert.equal(findPackedId(col.bytes, 'not-an-id'), -1);
+  const dict = column({d: ['x', 'y'], b: 'AQAB', w: 1});
+  assert.deepEqual(Array.from(dict.codes), [1, 0, 1]);
+  assert.deepEqual(dict.dict, ['x', 'y']);
 });

@@ -32,11 +32,9 @@ function install(ctx) {
   const focus = L.layerGroup().addTo(map), spider = L.layerGroup().addTo(map);
   const {unspider, spiderfy} = makeSpider(ctx, spider, top);
   const W0 = worldPixels(ctx.lat, ctx.lon);
-  const typeCode = new Uint8Array(n), precCode = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    typeCode[i] = Math.max(0, types.indexOf(ctx.typeOf[i]));
-    precCode[i] = PRECS.indexOf(ctx.precOf[i]);
-  }
+  const typeCode = ctx.typeCode, precCode = new Uint8Array(n), rank = ctx.precCode;
+  const toDraw = [2, 1, 0];                              // viewer's PRECS (settlement, region, country) → PRECS here
+  for (let i = 0; i < n; i++) precCode[i] = toDraw[rank[i]];
   const NB = PRECS.length * 2 * types.length;             // buckets: precision × faded × type
   const bucketOf = (p, faded, t) => (p * 2 + (faded ? 0 : 1)) * types.length + t;   // faded under new
   const canvas = L.DomUtil.create('canvas', 'fl-points-canvas leaflet-zoom-animated', pane);
@@ -191,6 +189,7 @@ function install(ctx) {
     if (i === hovered) return;
     hovered = i;
     if (i < 0) { map.closeTooltip(hoverTip); return; }
+    ctx.chunks.ensure([i]).catch(() => {});          // a map folder: its popup text before the click
     hoverTip.setLatLng([ctx.lat[i], ctx.lon[i]]).setContent(tooltipContent(ctx, i));
     map.openTooltip(hoverTip);
   });
@@ -200,6 +199,7 @@ function install(ctx) {
     if (d < 0) { unspider(); return; }
     const stack = near(L.point(D.x[d] - D.pad.x, D.y[d] - D.pad.y), () => STACK_PX * Math.SQRT2).map(q => D.idx[q]);
     if (stack.length > 1) { map.closeTooltip(hoverTip); map.closePopup(); spiderfy(stack); return; }
+    ctx.chunks.ensure([D.idx[d]]).catch(() => {});     // start loading its text with the click
     ctx.bound(ctx.marker(D.idx[d])).openPopup();
   });
   map.on('zoomstart', unspider);
@@ -218,13 +218,12 @@ function install(ctx) {
   });
 
   ctx.api.markerOf = id => {   // by event_id, or by row number when the table has no ids
-    const ids = ctx.C.event_id;
-    const k = ids && ids.length ? ids.indexOf(id) : typeof id === 'number' && id < ctx.n ? id : -1;
+    const k = ctx.indexOfId(id);
     return k >= 0 ? ctx.bound(ctx.marker(k)) : null;
   };
   ctx.api.openPopup = id => { const m = ctx.api.markerOf(id); if (m) m.openPopup(); return m; };
   ctx.api.spiderMarkers = () => spider.getLayers().filter(l => l._fl !== undefined);
-  ctx.api.spidered = () => (ctx.spidered ? ctx.spidered.map(i => (ctx.C.event_id.length ? ctx.C.event_id[i] : i)) : null);
+  ctx.api.spidered = () => (ctx.spidered ? ctx.spidered.map(ctx.idOf) : null);
   /** Points the last draw put on the canvas (in view; a point exactly under an identical one counts). */
   ctx.api.drawnCount = () => D.n;
   /** Circles actually painted (identical ones on the same pixel painted once). */
@@ -233,7 +232,7 @@ function install(ctx) {
   ctx.api.pointAt = (x, y) => {
     const d = hit(L.point(x, y));
     if (d < 0) return null;
-    return ctx.C.event_id.length ? ctx.C.event_id[D.idx[d]] : D.idx[d];
+    return ctx.idOf(D.idx[d]);
   };
   ctx.api.pointLayer = 'canvas';
 }

@@ -54,17 +54,35 @@ function install(ctx) {
   if (!regions.length) return;
   layerToggle(ctx, 'choro', 'regions', true);
   ctx.section(legendLine('fl-key-regions', 'regions: darker = more events shown'));
+  // each event's region, found once (by dictionary code: a lookup per distinct code, not per event)
+  const layerOf = (code, name) => (code && index[String(code).toLowerCase()]) || (name && index[String(name).toLowerCase()]) || null;
+  let regionOf = null;
+  function regionIndex() {
+    const n = ctx.n, out = new Int32Array(n).fill(-1), kOf = new Map(regions.map((l, k) => [l, k]));
+    const cc = ctx.cols.admin1_code, nc = ctx.cols.admin1;
+    const k = (code, name) => { const l = layerOf(code, name); return l ? kOf.get(l) : -1; };
+    if ((!cc || cc.codes) && (!nc || nc.codes)) {
+      const memo = new Map();
+      for (let i = 0; i < n; i++) {
+        const key = (cc ? cc.codes[i] : 0) * 65536 + (nc ? nc.codes[i] : 0);
+        let r = memo.get(key);
+        if (r === undefined) { r = k(cc ? cc.dict[cc.codes[i]] : null, nc ? nc.dict[nc.codes[i]] : null); memo.set(key, r); }
+        out[i] = r;
+      }
+    } else for (let i = 0; i < n; i++) out[i] = k(cc ? cc.get(i) : null, nc ? nc.get(i) : null);
+    return out;
+  }
   ctx.on('redraw', () => {
-    regions.forEach(l => { l._flCount = 0; });
-    const codes = ctx.C.admin1_code, names = ctx.C.admin1;
+    if (!regionOf) regionOf = regionIndex();
+    const cnt = new Int32Array(regions.length), country = 2;   // viewer PRECS: settlement, region, country
     let max = 0;
     uncounted = 0;
     for (const i of ctx.sel) {
-      if (ctx.precOf[i] === 'country') { uncounted++; continue; }
-      const l = (codes && codes[i] && index[String(codes[i]).toLowerCase()]) ||
-        (names && names[i] && index[String(names[i]).toLowerCase()]);
-      if (l) { l._flCount++; if (l._flCount > max) max = l._flCount; }
+      if (ctx.precCode[i] === country) { uncounted++; continue; }
+      const r = regionOf[i];
+      if (r >= 0 && ++cnt[r] > max) max = cnt[r];
     }
+    regions.forEach((l, k) => { l._flCount = cnt[k]; });
     regions.forEach(l => {
       const c = l._flCount;
       let fill = BASE_FILL;

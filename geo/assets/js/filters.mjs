@@ -37,9 +37,9 @@ function install(ctx) {
     ui.precBoxes[p] = pr.appendChild(lab);
   });
   ctx.on('ui', () => {
-    const per = {};
-    ctx.sel.forEach(i => { per[ctx.typeOf[i]] = (per[ctx.typeOf[i]] || 0) + 1; });
-    ctx.types.forEach(t => { ui.typeBoxes[t]._cb.checked = !!S.types[t]; ui.typeBoxes[t]._cnt.textContent = per[t] || 0; });
+    const per = new Int32Array(Math.max(1, ctx.types.length)), tc = ctx.typeCode, sel = ctx.sel;
+    for (let k = 0; k < sel.length; k++) per[tc[sel[k]]]++;
+    ctx.types.forEach((t, k) => { ui.typeBoxes[t]._cb.checked = !!S.types[t]; ui.typeBoxes[t]._cnt.textContent = per[k]; });
     ACTORS.forEach(a => { ui.actorBoxes[a]._cb.checked = !!S.actors[a]; });
     PRECS.forEach(p => { ui.precBoxes[p]._cb.checked = !!S.precs[p]; });
   });

@@ -20,20 +20,20 @@ export function styleFor(ctx, i, isNew) {
 }
 
 function dateText(ctx, i) {
-  const d = str(ctx.C.event_date[i]), pr = str(ctx.C.date_precision[i]);
+  const d = str(ctx.val('event_date', i)), pr = str(ctx.val('date_precision', i));
   return (d || 'undated') + (pr && pr !== 'day' ? ' (' + pr + ')' : '');
 }
 
 export function tooltipContent(ctx, i) {
   const box = el('div', 'fl-tip');
-  box.appendChild(el('b', null, str(ctx.C.location_name[i]) || '(unnamed place)'));
+  box.appendChild(el('b', null, str(ctx.val('location_name', i)) || '(unnamed place)'));
   box.appendChild(el('div', null, dateText(ctx, i) + ' · ' + ctx.typeOf[i].replace(/_/g, ' ') + ' · ' + ctx.precOf[i]));
   return box;
 }
 
 export function popupContent(ctx, i) {
-  const C = ctx.C, box = el('div', 'fl-popup'), tbl = el('table');
-  box.appendChild(el('div', 'fl-popup-title', str(C.location_name[i]) || '(unnamed place)'));
+  const get = c => ctx.val(c, i), box = el('div', 'fl-popup'), tbl = el('table');
+  box.appendChild(el('div', 'fl-popup-title', str(get('location_name')) || '(unnamed place)'));
   function row(t, label, value, node) {
     const tr = el('tr');
     tr.appendChild(el('th', null, label));
@@ -43,26 +43,26 @@ export function popupContent(ctx, i) {
     t.appendChild(tr);
   }
   row(tbl, 'Date', dateText(ctx, i));
-  const f = popupFields(ctx.order, c => (C[c] ? C[c][i] : null));
+  const f = popupFields(ctx.order, get);
   f.main.forEach(([label, v]) => row(tbl, label, v));
   if (ctx.order.indexOf('occupied') >= 0 || ctx.cfg.frontline) {
-    const o = C.occupied ? C.occupied[i] : null;
+    const o = get('occupied');
     if (o === true || o === false) row(tbl, 'Occupied', o ? 'yes (inside the front line of its date)' : 'no');
     else if (ctx.cfg.frontline) {
       row(tbl, 'Occupied', 'not known: no front-line snapshot within ' + ctx.cfg.frontline.max_age +
         ' days before this date');
     }
   }
-  const src = str(C.source[i]);
-  if (src && C._link[i] === '1' && URL_RE.test(src)) {
+  const src = str(get('source'));
+  if (src && get('_link') === '1' && URL_RE.test(src)) {
     const a = el('a', 'fl-source', src);
     a.href = src; a.target = '_blank'; a.rel = 'noopener noreferrer';
     row(tbl, 'Source', null, a);
   } else if (src) row(tbl, 'Source', src);
-  const why = C.why ? str(C.why[i]) : '';
+  const why = str(get('why'));
   if (why) row(tbl, 'Why', why);
   box.appendChild(tbl);
-  const evd = str(C.evidence[i]);
+  const evd = str(get('evidence'));
   if (evd) box.appendChild(el('blockquote', 'fl-evidence', evd));
   if (f.more.length) {
     const det = el('details', 'fl-more'), t2 = el('table');
@@ -76,11 +76,20 @@ export function popupContent(ctx, i) {
 
 /** Fan-out of stacked points into *spider* (a layer group): feet on a circle or spiral, each with
  * its popup and tooltip. Shared by the marker and the canvas point layers. */
+/** The popup of marker *m* (event *i*): its text at once when the event's chunk is loaded; else
+ * "loading…" while the chunk loads (a map folder), then the text. */
+export function lazyPopup(ctx, m, i) {
+  if (ctx.chunks.loaded(i)) return popupContent(ctx, i);
+  ctx.chunks.ensure([i]).then(() => { if (m.isPopupOpen()) m.setPopupContent(popupContent(ctx, i)); },
+    err => { if (m.isPopupOpen()) m.setPopupContent(el('div', 'fl-popup-loading', String(err && err.message))); });
+  return el('div', 'fl-popup-loading', 'loading…');
+}
+
 /** Popups and tooltips are bound on first use: binding them for 100k markers costs more than drawing. */
 export function bindOnce(ctx, m) {
   if (!m._flBound) {
     const i = m._fl;
-    m.bindPopup(() => popupContent(ctx, i), {maxWidth: 380, autoPanPadding: [20, 20]});
+    m.bindPopup(() => lazyPopup(ctx, m, i), {maxWidth: 380, autoPanPadding: [20, 20]});
     m.bindTooltip(() => tooltipContent(ctx, i), {sticky: false});
     m._flBound = true;
   }
@@ -103,10 +112,11 @@ export function makeSpider(ctx, spider, renderer) {
         fillOpacity: 0.95, renderer, bubblingMouseEvents: false});
       const fm = L.circleMarker(ll, st).addTo(spider);
       fm._fl = i;
-      fm.bindPopup(() => popupContent(ctx, i), {maxWidth: 380});
+      fm.bindPopup(() => lazyPopup(ctx, fm, i), {maxWidth: 380});
       fm.bindTooltip(() => tooltipContent(ctx, i));
     });
     ctx.spidered = list.slice();
+    ctx.chunks.ensure(list).catch(() => {});      // their popups' text, before a foot is clicked
   }
   return {unspider, spiderfy};
 }
@@ -167,13 +177,12 @@ function install(ctx) {
     }
   });
   ctx.api.markerOf = id => {   // by event_id, or by row number when the table has no ids
-    const ids = ctx.C.event_id;
-    const k = ids && ids.length ? ids.indexOf(id) : typeof id === 'number' && id < ctx.n ? id : -1;
+    const k = ctx.indexOfId(id);
     return k >= 0 ? ctx.bound(ctx.marker(k)) : null;
   };
   ctx.api.openPopup = id => { const m = ctx.api.markerOf(id); if (m) m.openPopup(); return m; };
   ctx.api.spiderMarkers = () => spider.getLayers().filter(l => l._fl !== undefined);
-  ctx.api.spidered = () => (ctx.spidered ? ctx.spidered.map(i => (ctx.C.event_id.length ? ctx.C.event_id[i] : i)) : null);
+  ctx.api.spidered = () => (ctx.spidered ? ctx.spidered.map(ctx.idOf) : null);
   ctx.api.drawnCount = () => {   // markers actually on the map (independent of our bookkeeping)
     let c = 0;
     map.eachLayer(l => { if (l instanceof L.CircleMarker && l._fl !== undefined && !spider.hasLayer(l)) c++; });

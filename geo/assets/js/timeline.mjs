@@ -70,6 +70,7 @@ function install(ctx) {
   function lastDay() { return ctx.evDays.length ? ctx.evDays[ctx.evDays.length - 1] : Math.max(0, nDays - 1); }
   function steps() {
     if (!S.evstep) return null;
+    ctx.refreshPass();
     return ctx.evDays.filter(d => ctx.byDay[d].some(i => ctx.pass(i)));
   }
   function step(delta) {
@@ -104,6 +105,7 @@ function install(ctx) {
   // ---- strip: pointer → bar, click / drag / wheel ----------------------------------------------
   function barAt(x) { for (const b of bars) if (x >= b.x && x < b.x + b.w) return b; return bars[bars.length - 1]; }
   function pickIn(b) {    // the latest date with shown events in the bar; else its last day
+    ctx.refreshPass();
     for (let d = b.d1; d >= b.d0; d--) if (ctx.byDay[d].some(i => ctx.pass(i))) return d;
     return b.d1;
   }
@@ -149,14 +151,19 @@ function install(ctx) {
     ui.axis1.textContent = nDays ? days[view[1]] : '';
     if (!nDays) return;
     const key = JSON.stringify([S.types, S.actors, S.precs]);
-    if (key !== countsKey) {
+    if (key !== countsKey) {        // per day and type, by code: one pass over the events
       countsKey = key;
-      counts = days.map(() => null);
-      for (let i = 0; i < ctx.n; i++) {
-        if (ctx.dayOf[i] < 0 || !ctx.pass(i)) continue;
-        const c = counts[ctx.dayOf[i]] || (counts[ctx.dayOf[i]] = {});
-        c[ctx.typeOf[i]] = (c[ctx.typeOf[i]] || 0) + 1;
+      ctx.refreshPass();
+      const nt = Math.max(1, ctx.types.length), flat = new Int32Array(nDays * nt), tc = ctx.typeCode;
+      for (let d = 0; d < nDays; d++) {
+        const b = ctx.byDay[d];
+        for (let k = 0; k < b.length; k++) if (ctx.pass(b[k])) flat[d * nt + tc[b[k]]]++;
       }
+      counts = days.map((_, d) => {
+        let c = null;
+        ctx.types.forEach((t, k) => { if (flat[d * nt + k]) (c || (c = {}))[t] = flat[d * nt + k]; });
+        return c;
+      });
     }
     const sums = bars.map(b => {
       const s = {}; let tot = 0;

@@ -1,52 +1,168 @@
 /* The viewer's core: reads the JSON blobs, keeps the one small state object, selects the events
  * shown and asks every installed feature (timeline, filters, layers, search, export, hash, API)
  * to draw. Features are plain objects {name, install(ctx)}; geo/_map_plugins.py picks which. */
-import { dayNum, iso, str, decode, openingView } from './util.mjs';
+import { dayNum, iso, str, column, bytesFrom64, findPackedId, openingView } from './util.mjs';
 import { el, stop, button, readJSON } from './dom.mjs';
 
 export const PRECS = ['settlement', 'region', 'country'];
 export const ACTORS = ['UA', 'RU', ''];
 const NARROW_PX = 700;        // below this map width the panel starts closed (phones, small tablets)
 
-/** Per-event derived keys and the day axis from the columnar events blob. */
+/** Per-event codes of one column: lut(value) of each event, via the column's dictionary when it
+ * has one (a lookup per distinct value, not per event). */
+function codesOf(col, n, lut) {
+  const out = new Uint8Array(n);
+  if (col && col.codes) {
+    const m = col.dict.map(v => lut(str(v))), c = col.codes;
+    for (let i = 0; i < n; i++) out[i] = m[c[i]];
+  } else for (let i = 0; i < n; i++) out[i] = lut(str(col ? col.get(i) : ''));
+  return out;
+}
+
+/** Per-event codes and the day axis from the columnar events blob. Columns stay columns
+ * (util.mjs `column`: read per event with get); a map folder's chunked columns start empty and
+ * are filled by loadChunk. Events of a day are one slice of *dayOrder* (byDay[d]). */
 export function loadEvents(blob, typeColors) {
-  const n = blob.n, C = {};
-  blob.order.concat(['_link']).forEach(c => { C[c] = decode(blob.cols[c]) || []; });
-  ['event_date', 'date_precision', 'event_type', 'actor', 'geo_precision', 'location_name', 'evidence',
-    'source', '_link'].forEach(c => { if (!C[c] || C[c].length !== n) C[c] = new Array(n).fill(''); });
-  const typeOf = new Array(n), actorOf = new Array(n), precOf = new Array(n), dayOf = new Int32Array(n);
-  let minD = Infinity, maxD = -Infinity;
-  const dayCache = new Map();        // a year of dates is ~365 strings over many events: parse each once
-  for (let i = 0; i < n; i++) {
-    const t = str(C.event_type[i]);
-    typeOf[i] = typeColors[t] ? t : 'other';
-    const a = str(C.actor[i]);
-    actorOf[i] = a === 'UA' || a === 'RU' ? a : '';
-    const p = str(C.geo_precision[i]);
-    precOf[i] = PRECS.indexOf(p) >= 0 ? p : 'country';   // unknown precision: assume the coarsest
-    const ds = C.event_date[i];
-    let d = dayCache.get(ds);
-    if (d === undefined) { d = dayNum(ds); dayCache.set(ds, d); }
-    dayOf[i] = d === null ? -1 : d;
-    if (d !== null) { if (d < minD) minD = d; if (d > maxD) maxD = d; }
+  const n = blob.n, cols = Object.create(null), types = Object.keys(typeColors);
+  Object.keys(blob.cols || {}).forEach(c => { cols[c] = column(blob.cols[c], n); });
+  const ch = blob.chunks || null, parts = Object.create(null);
+  if (ch) ch.cols.forEach(c => { parts[c] = new Array(ch.count).fill(null); });
+  function get(c, i) {          // value; null: no such column or cell; undefined: chunk not loaded
+    const col = cols[c];
+    if (col) return col.get(i);
+    const P = parts[c];
+    if (!P) return null;
+    const k = Math.floor(i / ch.size), part = P[k];
+    return part ? part.get(i - k * ch.size) : undefined;
   }
+  const other = Math.max(0, types.indexOf('other'));
+  const typeCode = codesOf(cols.event_type, n, t => (types.indexOf(t) >= 0 ? types.indexOf(t) : other));
+  const actorCode = codesOf(cols.actor, n, a => Math.max(0, ACTORS.indexOf(a === 'UA' || a === 'RU' ? a : '')));
+  const precCode = codesOf(cols.geo_precision, n, p => (PRECS.indexOf(p) >= 0 ? PRECS.indexOf(p) : 2));  // unknown: coarsest
+  const typeOf = new Array(n), actorOf = new Array(n), precOf = new Array(n), dayOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    typeOf[i] = types[typeCode[i]] || 'other'; actorOf[i] = ACTORS[actorCode[i]]; precOf[i] = PRECS[precCode[i]];
+  }
+  const dc = cols.event_date, dayCache = new Map();
+  const dayOfStr = s => { let d = dayCache.get(s); if (d === undefined) { d = dayNum(s); dayCache.set(s, d); } return d; };
+  let minD = Infinity, maxD = -Infinity;
+  if (dc && dc.codes) {
+    const m = dc.dict.map(s => dayOfStr(s)), c = dc.codes;
+    for (let i = 0; i < n; i++) { const d = m[c[i]]; dayOf[i] = d === null ? -1e9 : d; }
+  } else for (let i = 0; i < n; i++) { const d = dc ? dayOfStr(dc.get(i)) : null; dayOf[i] = d === null ? -1e9 : d; }
+  for (let i = 0; i < n; i++) { const d = dayOf[i]; if (d !== -1e9) { if (d < minD) minD = d; if (d > maxD) maxD = d; } }
   const days = [], byDay = [], evDays = [];
+  let dayOrder = new Int32Array(0);
   if (minD <= maxD) {
     if (maxD - minD > 40000) minD = maxD - 40000;    // absurd spans: keep the last ~110 years
-    for (let d = minD; d <= maxD; d++) { days.push(iso(d)); byDay.push([]); }
+    const nd = maxD - minD + 1, start = new Int32Array(nd + 1);
+    for (let d = minD; d <= maxD; d++) days.push(iso(d));
     for (let i = 0; i < n; i++) {
-      if (dayOf[i] >= minD) { dayOf[i] -= minD; byDay[dayOf[i]].push(i); } else dayOf[i] = -1;
+      if (dayOf[i] >= minD) { dayOf[i] -= minD; start[dayOf[i] + 1]++; } else dayOf[i] = -1;
     }
-    for (let d = 0; d < byDay.length; d++) if (byDay[d].length) evDays.push(d);
-  } else { for (let i = 0; i < n; i++) dayOf[i] = -1; minD = 0; }
-  return {n, C, order: blob.order, lat: C.latitude, lon: C.longitude, typeOf, actorOf, precOf, dayOf,
-    days, byDay, evDays, minD};
+    for (let d = 0; d < nd; d++) start[d + 1] += start[d];
+    dayOrder = new Int32Array(start[nd]);
+    const put = start.slice(0, nd);
+    for (let i = 0; i < n; i++) if (dayOf[i] >= 0) dayOrder[put[dayOf[i]]++] = i;
+    for (let d = 0; d < nd; d++) {
+      byDay.push(dayOrder.subarray(start[d], start[d + 1]));
+      if (start[d + 1] > start[d]) evDays.push(d);
+    }
+  } else { dayOf.fill(-1); minD = 0; }
+  const ll = c => (cols[c] && cols[c].values) || new Float64Array(n);
+  return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'),
+    typeOf, actorOf, precOf, typeCode, actorCode, precCode, dayOf, days, byDay, evDays, minD};
+}
+
+/** gzip + base64 (a map folder's chunk) → the JSON it holds. */
+async function inflate(b64) {
+  const stream = new Blob([bytesFrom64(b64)]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return JSON.parse(await new Response(stream).text());
+}
+
+/** A map folder's chunk loader: chunk k's columns come from `<dir>chunk-<k>.js` (a script element with src:
+ * works from file://, allowed by the page's CSP as 'self'), once, on demand. */
+function chunkLoader(ev, preloaded) {
+  const ch = ev.chunkInfo, pending = new Map(), done = new Uint8Array(ch ? ch.count : 0);
+  const tag = document.querySelector('script[src$="/events.js"]');
+  const dir = tag ? tag.getAttribute('src').replace(/events\.js$/, '') : '';
+  function install(k, obj) {
+    const n = Math.min(ch.size, ev.n - k * ch.size);
+    ch.cols.forEach(c => { ev.parts[c][k] = column(obj.cols[c], n); });
+    done[k] = 1;
+  }
+  function load(k) {
+    if (done[k]) return Promise.resolve();
+    if (pending.has(k)) return pending.get(k);
+    const key = 'fl-chunk-' + k, inline = document.getElementById(key);
+    const pr = inline ? inflate(JSON.parse(inline.textContent)).then(obj => install(k, obj)) : new Promise((resolve, reject) => {
+      const sc = document.createElement('script');
+      sc.src = dir + 'chunk-' + k + '.js';
+      sc.onload = () => {
+        const data = window.__flData && window.__flData[key];
+        if (window.__flData) delete window.__flData[key];
+        sc.remove();
+        if (typeof data !== 'string') { reject(new Error('chunk ' + k + ': no data')); return; }
+        inflate(data).then(obj => { install(k, obj); resolve(); }, reject);
+      };
+      sc.onerror = () => { sc.remove(); reject(new Error('cannot load ' + sc.src)); };
+      document.head.appendChild(sc);
+    });
+    pending.set(k, pr);
+    pr.catch(() => pending.delete(k));
+    return pr;
+  }
+  (preloaded || []).forEach((obj, k) => install(k, obj));
+  return {
+    loaded: i => !ch || !!done[Math.floor(i / ch.size)],
+    allLoaded: () => !ch || done.every(Boolean),
+    count: () => (ch ? ch.count : 0),
+    chunkOf: i => (ch ? Math.floor(i / ch.size) : 0),
+    load,
+    /** The chunks holding events *list* (indexes). */
+    ensure(list) {
+      if (!ch) return Promise.resolve();
+      const ks = new Set();
+      for (const i of list) ks.add(Math.floor(i / ch.size));
+      return Promise.all([...ks].map(load)).then(() => undefined);
+    },
+    /** Every chunk, a few at a time; progress(done, total) after each. */
+    all(progress) {
+      if (!ch) return Promise.resolve();
+      let next = 0, finished = 0;
+      const worker = () => (next >= ch.count ? Promise.resolve() : load(next++).then(() => {
+        finished++; if (progress) progress(finished, ch.count);
+        return worker();
+      }));
+      return Promise.all([worker(), worker(), worker()]).then(() => undefined);
+    },
+  };
+}
+
+/** Start the viewer: at once when the events blob is plain; else (packed: {z}) the stand-in
+ * {ready: Promise} until the core columns are inflated (and, for small maps, every chunk), then
+ * window.frontline is the viewer's API. */
+export function frontlineBoot(map, features) {
+  const raw = readJSON('fl-events') || {n: 0, cols: {}, order: []};
+  if (!raw.z) return frontlineViewer(map, features, {blob: raw});
+  const ready = inflate(raw.z).then(blob => {
+    const ch = blob.chunks;
+    if (!ch || !ch.preload) return [blob, null];
+    const ks = [];
+    for (let k = 0; k < ch.count; k++) ks.push(JSON.parse(document.getElementById('fl-chunk-' + k).textContent));
+    return Promise.all(ks.map(inflate)).then(objs => [blob, objs]);
+  }).then(([blob, objs]) => {
+    const api = frontlineViewer(map, features, {blob, chunks: objs});
+    window.frontline = api;
+    return api;
+  });
+  return {ready};
 }
 
 export function frontlineViewer(map, features, opts) {
   opts = opts || {};
   const cfg = readJSON('fl-config') || {};
-  const ev = loadEvents(readJSON('fl-events') || {n: 0, cols: {}, order: []}, cfg.types || {});
+  const ev = loadEvents(opts.blob || readJSON('fl-events') || {n: 0, cols: {}, order: []}, cfg.types || {});
   const types = Object.keys(cfg.types || {});
   const S = {day: null, win: 0, types: {}, actors: {}, precs: {}, speed: 1};
   types.forEach(t => { S.types[t] = true; });
@@ -55,12 +171,37 @@ export function frontlineViewer(map, features, opts) {
   if (map.options.maxZoom === undefined) map.setMaxZoom(18);   // no tile layer sets one offline
   if (map.options.minZoom === undefined) map.setMinZoom(2);
 
+  const chunks = chunkLoader(ev, opts.chunks), later = ev.idsFile;
+  let ids = ev.cols.event_id;
+  const needIds = () => { if (later && !ids) throw new Error('event ids still loading: await frontline.idsReady'); };
+  // filter masks by code, refreshed from S at every redraw (pass() runs per event: no string lookups)
+  const tOK = new Uint8Array(Math.max(1, types.length)), aOK = new Uint8Array(ACTORS.length), pOK = new Uint8Array(PRECS.length);
+  function refreshPass() {
+    types.forEach((t, k) => { tOK[k] = S.types[t] ? 1 : 0; });
+    if (!types.length) tOK[0] = 1;
+    ACTORS.forEach((a, k) => { aOK[k] = S.actors[a] ? 1 : 0; });
+    PRECS.forEach((q, k) => { pOK[k] = S.precs[q] ? 1 : 0; });
+  }
+  // hot loops read locals, not properties of ctx (a big object in dictionary mode)
+  const tc = ev.typeCode, ac = ev.actorCode, pc = ev.precCode, byDay = ev.byDay, N = ev.n;
+  const pass = i => tOK[tc[i]] && aOK[ac[i]] && pOK[pc[i]];
   const ctx = Object.assign(ev, {
-    map, cfg, opts, types, S, sel: [], shownSet: new Uint8Array(ev.n), ui: {}, api: {},
+    map, cfg, opts, types, S, sel: [], shownSet: new Uint8Array(ev.n), ui: {}, api: {}, chunks, refreshPass,
+    /** Column *c* of event *i*: null when absent, undefined while its chunk is not loaded. */
+    val: (c, i) => ev.get(c, i),
+    has: c => ev.order.indexOf(c) >= 0,
+    idOf: i => { needIds(); return ids ? ids.get(i) : i; },
+    indexOfId(id) {     // by event_id, or by row number when the table has no ids
+      needIds();
+      if (!ids) return typeof id === 'number' && id >= 0 && id < ev.n ? id : -1;
+      if (ids.bytes) return findPackedId(ids.bytes, id);
+      for (let i = 0; i < ev.n; i++) if (ids.get(i) === id) return i;
+      return -1;
+    },
     renderer: L.canvas({padding: 0.3}),
     hooks: {redraw: [], ui: [], start: []}, hashFields: [], ready: false,
     stopPlay() {},
-    pass(i) { return S.types[ev.typeOf[i]] && S.actors[ev.actorOf[i]] && S.precs[ev.precOf[i]]; },
+    pass,
     range() {    // [lo, hi] day indexes, or null for all dates
       if (S.day === null) return null;
       return [S.win > 0 ? Math.max(0, S.day - S.win + 1) : S.day, S.day];
@@ -73,17 +214,18 @@ export function frontlineViewer(map, features, opts) {
 
   function selection() {
     const out = [], r = ctx.range();
-    if (!r) { for (let i = 0; i < ev.n; i++) if (ctx.pass(i)) out.push(i); return out; }
+    if (!r) { for (let i = 0; i < N; i++) if (pass(i)) out.push(i); return out; }
     for (let d = r[0]; d <= r[1]; d++) {
-      const b = ev.byDay[d];
-      for (let k = 0; k < b.length; k++) if (ctx.pass(b[k])) out.push(b[k]);
+      const b = byDay[d];
+      for (let k = 0; k < b.length; k++) if (pass(b[k])) out.push(b[k]);
     }
     return out;
   }
   function redraw() {
-    ctx.sel = selection();
-    ctx.shownSet.fill(0);
-    for (const i of ctx.sel) ctx.shownSet[i] = 1;
+    refreshPass();
+    const sel = ctx.sel = selection(), shown = ctx.shownSet;
+    shown.fill(0);
+    for (let k = 0; k < sel.length; k++) shown[sel[k]] = 1;
     ctx.hooks.redraw.forEach(fn => fn(ctx));
     updateUI();
   }
@@ -148,6 +290,7 @@ export function frontlineViewer(map, features, opts) {
   }
 
   buildPanel();
+  refreshPass();
   const v = openingView(ev.n, ev.evDays);
   S.day = v.day; S.win = v.win;
   features.forEach(f => f.install(ctx));
@@ -160,10 +303,38 @@ export function frontlineViewer(map, features, opts) {
   ctx.api.days = ev.days;
   ctx.api.state = S;
   ctx.api.ready = true;                     // drawn: the opening view is on screen after the next frame
+  // a map folder: read one chunk once the page has loaded, so the first popup does not pay the
+  // one-time cost of the first script load and inflate (~150 ms) on top of its own chunk's
+  if (ev.chunkInfo && !chunks.allLoaded()) {
+    const warm = () => setTimeout(() => chunks.load(chunks.chunkOf(ctx.sel.length ? ctx.sel[0] : 0)).catch(() => {}), 50);
+    if (document.readyState === 'complete') warm(); else window.addEventListener('load', warm);
+  }
+  // a map folder's ids (10 MB at a million events) come after the opening view, in their own script
+  ctx.api.idsReady = !later ? Promise.resolve() : new Promise((resolve, reject) => {
+    const tag = document.querySelector('script[src$="/events.js"]');
+    const sc = document.createElement('script');
+    sc.src = (tag ? tag.getAttribute('src').replace(/events\.js$/, '') : '') + later;
+    sc.onload = () => {
+      const col = window.__flData && window.__flData['fl-ids'];
+      if (window.__flData) delete window.__flData['fl-ids'];
+      sc.remove();
+      if (!col) { reject(new Error('no event ids in ' + sc.src)); return; }
+      ids = ev.cols.event_id = column(col, ev.n);
+      resolve();
+    };
+    sc.onerror = () => reject(new Error('cannot load ' + sc.src));
+    const add = () => document.head.appendChild(sc);     // after the load event: it must not delay it
+    if (document.readyState === 'complete') setTimeout(add, 0); else window.addEventListener('load', () => setTimeout(add, 0));
+  });
   ctx.api.setPanel = setPanel;
   ctx.api.fit = () => fit();
   ctx.api.shownCount = () => ctx.sel.length;
-  ctx.api.shownIds = () => ctx.sel.map(i => (ev.C.event_id.length ? ev.C.event_id[i] : i));
+  ctx.api.shownIds = () => ctx.sel.map(ctx.idOf);
+  /** Load every chunk of a map folder (needed before csvText/geojson there); resolves when done. */
+  ctx.api.loadAll = () => chunks.all();
+  ctx.api.allLoaded = () => chunks.allLoaded();
+  /** Column *col* of the event *id* (undefined while its chunk is not loaded). */
+  ctx.api.value = (id, col) => { const i = ctx.indexOfId(id); return i < 0 ? null : ctx.val(col, i); };
   ctx.api.setTypes = list => { types.forEach(t => { S.types[t] = list.indexOf(t) >= 0; }); redraw(); };
   ctx.api.setFilter = (kind, list) => {
     const o = {actor: [S.actors, ACTORS], prec: [S.precs, PRECS], type: [S.types, types]}[kind];
