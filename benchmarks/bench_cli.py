@@ -271,7 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     js_dir = fetch_js() if cmp_n else None
     # a private gazetteer cache, built once before anything is timed: the shared one may be rebuilt by
     # another checkout's code at any time, and a user's builds run warm (setup builds it)
+    from geo._gazetteer_build import ru_wheel
+    wheel = ru_wheel()   # the user's fetched registry wheel (setup.sh): without it Russian villages go missing
     os.environ["FRONTLINE_MAP_CACHE"] = str(work / "cache")
+    if wheel is not None:
+        os.environ["FRONTLINE_MAP_RU_WHEEL"] = str(wheel)
     warm = work / "warmup.csv"
     write_csv(warm, 200, seed=a.seed)
     t0 = time.perf_counter()
