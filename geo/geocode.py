@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
@@ -125,12 +126,14 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
     resolve = _memo_resolve(getattr(geocoder, "resolve_admin1", None))
     memo: dict[tuple[str, str], tuple[Any, str]] = {}
     thin = _ContextThinner(geocoder, resolve)
+    choose = _ContextChooser(geocoder, resolve, thin)
     locs, whys = [], []
     for name, hint in zip(names, hints):
         key = (name.lower(), hint.lower())
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None)
+            hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None,
+                                        lists=choose.locs if thin.on else None)
         locs.append(hit[0])
         whys.append(hit[1])
     amb = [i for i, loc in enumerate(locs) if loc is not None and (loc.raw or {}).get("ambiguous")]
@@ -148,6 +151,10 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
         if not ctx:
             continue
         k = (names[i].lower(), hints[i].lower(), groups[i])
+        if k not in near_memo and choose.on:
+            got = choose(names[i], hints[i], groups[i], ctx)
+            if got is not None:
+                near_memo[k] = got
         if k not in near_memo:
             near, sig = thin(names[i], hints[i], groups[i], ctx)
             sk = k if sig is None else (k[0], k[1], sig)
@@ -183,6 +190,7 @@ class _ContextThinner:
         self.on = isinstance(geocoder, Gazetteer)
         self.geocoder, self.resolve = geocoder, resolve
         self.cands: dict[tuple[str, str], np.ndarray | None] = {}
+        self.locs: dict[tuple[str, str], list] = {}
         self.points: dict[Hashable, np.ndarray] = {}
 
     def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]
@@ -210,6 +218,119 @@ class _ContextThinner:
         sig = tuple(_bucket(min(km(la, lo, y, x) for y, x in p[row].tolist()))
                     for (la, lo), row in zip(c.tolist(), near))
         return [(float(y), float(x)) for y, x in p[keep]], sig
+
+
+#: words that make a name "X near Y" for the gazetteer (its nearby-town rule): such names are left to it.
+_NEARISH = re.compile(r"[,;()]|\b(near|outside|close to|not far from|by)\b|біля|возле|около|под", re.I)
+#: the gazetteer's distance classes' edges (km, see geo.gazetteer._bucket): a distance this close to one
+#: is classed with the gazetteer's own arithmetic, not numpy's.
+_EDGES = 20.0 * 2.0 ** np.arange(8)
+
+
+class _ContextChooser:
+    """The context answer of our gazetteer, decided here in numpy instead of one ranking call per day.
+
+    Why it is the same answer: the gazetteer ranks a name's places by (match tier, name tier, distance
+    class of the nearest context point, fallback point, weight); without context the class is 0 for all,
+    so its plain list is sorted by (tiers, rest), and the context order is that list stably re-sorted by
+    (tiers, class). The best answer is therefore in the plain list's first run of equal tiers: it is the
+    first place of that run with the smallest class. The run's length is the one thing not visible through
+    the public API; it is measured once per distinct (name, hint) with a few one-point context calls
+    ("does a place that alone is near the context beat every place before it?": yes exactly inside the
+    first run). Names the gazetteer reads as "X near Y", and runs that cannot be measured, return None
+    (the caller asks the gazetteer as before).
+    """
+
+    EPS_KM = 0.01      # geometric margin for probes (numpy vs the gazetteer's haversine: ~1e-9 km apart)
+
+    def __init__(self, geocoder, resolve, thin: _ContextThinner):
+        self.on = thin.on
+        self.geocoder, self.resolve = geocoder, resolve
+        self.locs = thin.locs
+        self.run: dict[tuple[str, str], int | None] = {}
+        self.points: dict[Hashable, np.ndarray] = {}
+        self.calls = 0     # gazetteer calls made to measure runs
+
+    def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]) -> Any:
+        key = (name.lower(), hint.lower())
+        locs = self.locs.get(key)
+        if not locs or len(locs) < 2 or _NEARISH.search(name):
+            return None
+        if key not in self.run:
+            self.run[key] = self._first_run(name, hint, locs)
+        r0 = self.run[key]
+        if r0 is None:
+            return None
+        if group not in self.points:
+            self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
+        k = int(np.argmin(self.classes(locs[:r0], self.points[group])))
+        return _as_top(locs, k)
+
+    @staticmethod
+    def classes(locs: list, p: np.ndarray) -> np.ndarray:
+        """Distance class of each place's nearest point of *p*, exactly as the gazetteer classes it."""
+        from geo._gazetteer_build import km
+        from geo.gazetteer import _bucket
+        c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+        d = _km(c[:, :1], c[:, 1:], p[:, 0][None, :], p[:, 1][None, :])
+        m = d.min(axis=1)
+        out = np.where(m <= 20.0, 0, np.minimum(8, 1 + np.floor(np.log2(np.maximum(m, 20.0) / 20.0)))).astype(int)
+        edge = np.abs(m[:, None] - _EDGES[None, :]).min(axis=1) < 1e-6
+        for j in np.flatnonzero(edge).tolist():   # the gazetteer's own arithmetic at a class edge
+            near = p[d[j] <= m[j] + 1e-6]
+            out[j] = _bucket(min(km(c[j, 0], c[j, 1], y, x) for y, x in near.tolist()))
+        return out
+
+    def _first_run(self, name: str, hint: str, locs: list) -> int | None:
+        """Length of the first run of equal tiers in the plain list (binary search on prefix membership)."""
+        lo, hi = 1, len(locs)          # locs[:lo] are in the run; locs[hi:] are not (when hi < n)
+        while lo < hi:
+            j = (lo + hi) // 2
+            got = self._in_run(name, hint, locs, j)
+            if got is None:
+                return None
+            if got:
+                lo = j + 1
+            else:
+                hi = j
+        return lo
+
+    def _in_run(self, name: str, hint: str, locs: list, j: int) -> bool | None:
+        """Is locs[j] in the first run? One context point near it (<= 20 km) and > 20 km from every
+        place before it: then the answer is locs[j] exactly when it shares their tiers."""
+        c = np.array([(x.latitude, x.longitude) for x in locs[:j + 1]], dtype=float)
+        y0, x0 = c[j]
+        for r, ang in [(0.0, 0.0)] + [(19.0, a) for a in range(0, 360, 30)]:
+            dy = r / 111.2 * math.cos(math.radians(ang))
+            dx = r / (111.2 * max(0.05, math.cos(math.radians(y0)))) * math.sin(math.radians(ang))
+            pt = (y0 + dy, x0 + dx)
+            d = _km(c[:, 0], c[:, 1], pt[0], pt[1])
+            if d[j] <= 20.0 - self.EPS_KM and (d[:j] > 20.0 + self.EPS_KM).all():
+                break
+        else:
+            return None
+        code = self.resolve(hint) if (self.resolve and hint) else None
+        self.calls += 1
+        top = self.geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                    near=[(float(pt[0]), float(pt[1]))])
+        return top is not None and _same(top, locs[j])
+
+
+def _same(a: Any, b: Any) -> bool:
+    ra, rb = a.raw or {}, b.raw or {}
+    return (ra.get("geonameid"), a.latitude, a.longitude, ra.get("name")) == \
+        (rb.get("geonameid"), b.latitude, b.longitude, rb.get("name"))
+
+
+def _as_top(locs: list, k: int) -> Any:
+    """locs[k] as the gazetteer returns a best answer (its own raw, with ``dominant`` for it on top)."""
+    from geopy.location import Location
+    top = locs[k]
+    raw = dict(top.raw or {})
+    pop = raw.get("population") or 0
+    raw["dominant"] = raw.get("match") != "approximate" and all(
+        pop >= 10 * max((x.raw or {}).get("population") or 0, 1) for i, x in enumerate(locs) if i != k)
+    return Location(top.address, top.point, raw)
 
 
 def _copy(loc: Any) -> Any:
@@ -255,7 +376,7 @@ def filled(loc: Any, confidence: Any) -> dict[str, Any]:
 
 
 def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
-            namesakes: dict | None = None) -> tuple[Any, str]:
+            namesakes: dict | None = None, lists: dict | None = None) -> tuple[Any, str]:
     """(location, "") or (None, reason). *namesakes*: when given (our gazetteer only), the coordinates
     of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`."""
     if not name:
@@ -271,6 +392,8 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
                                     exactly_one=False) or []
             namesakes[(name.lower(), hint.lower())] = \
                 np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+            if lists is not None:
+                lists[(name.lower(), hint.lower())] = locs
             loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)
