@@ -247,7 +247,8 @@ class _ContextChooser:
         self.on = thin.on
         self.geocoder, self.resolve = geocoder, resolve
         self.locs = thin.locs
-        self.run: dict[tuple[str, str], int | None] = {}
+        self.run: dict[tuple[str, str], list[int]] = {}
+        self.xy: dict[tuple[str, str], np.ndarray] = {}
         self.points: dict[Hashable, np.ndarray] = {}
         self.calls = 0     # gazetteer calls made to measure runs
 
@@ -256,22 +257,43 @@ class _ContextChooser:
         locs = self.locs.get(key)
         if not locs or len(locs) < 2 or _NEARISH.search(name):
             return None
-        if key not in self.run:
-            self.run[key] = self._first_run(name, hint, locs)
-        r0 = self.run[key]
-        if r0 is None:
-            return None
         if group not in self.points:
             self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
-        k = int(np.argmin(self.classes(locs[:r0], self.points[group])))
+        b = self.classes(locs, self.points[group], self.coords(key, locs))
+        # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
+        # bounds are learnt lazily, and only where a day's answer depends on them
+        lo, hi = self.run.setdefault(key, [1, len(locs)])   # locs[:lo] in the run, locs[hi:] not
+        k = 0
+        for j in np.flatnonzero(b < np.minimum.accumulate(np.concatenate(([9], b[:-1])))).tolist():
+            if j == 0 or j < lo:
+                k = j
+                continue
+            if j >= hi:
+                break
+            got = self._in_run(name, hint, locs, j)
+            if got is None:
+                return None
+            if got:
+                lo = self.run[key][0] = j + 1
+                k = j
+            else:
+                hi = self.run[key][1] = j
+                break
         return _as_top(locs, k)
 
+    def coords(self, key: tuple[str, str], locs: list) -> np.ndarray:
+        c = self.xy.get(key)
+        if c is None:
+            c = self.xy[key] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+        return c
+
     @staticmethod
-    def classes(locs: list, p: np.ndarray) -> np.ndarray:
+    def classes(locs: list, p: np.ndarray, c: np.ndarray | None = None) -> np.ndarray:
         """Distance class of each place's nearest point of *p*, exactly as the gazetteer classes it."""
         from geo._gazetteer_build import km
         from geo.gazetteer import _bucket
-        c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+        if c is None:
+            c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
         d = _km(c[:, :1], c[:, 1:], p[:, 0][None, :], p[:, 1][None, :])
         m = d.min(axis=1)
         out = np.where(m <= 20.0, 0, np.minimum(8, 1 + np.floor(np.log2(np.maximum(m, 20.0) / 20.0)))).astype(int)
@@ -280,20 +302,6 @@ class _ContextChooser:
             near = p[d[j] <= m[j] + 1e-6]
             out[j] = _bucket(min(km(c[j, 0], c[j, 1], y, x) for y, x in near.tolist()))
         return out
-
-    def _first_run(self, name: str, hint: str, locs: list) -> int | None:
-        """Length of the first run of equal tiers in the plain list (binary search on prefix membership)."""
-        lo, hi = 1, len(locs)          # locs[:lo] are in the run; locs[hi:] are not (when hi < n)
-        while lo < hi:
-            j = (lo + hi) // 2
-            got = self._in_run(name, hint, locs, j)
-            if got is None:
-                return None
-            if got:
-                lo = j + 1
-            else:
-                hi = j
-        return lo
 
     def _in_run(self, name: str, hint: str, locs: list, j: int) -> bool | None:
         """Is locs[j] in the first run? One context point near it (<= 20 km) and > 20 km from every
