@@ -249,6 +249,8 @@ class _ContextChooser:
         self.locs = thin.locs
         self.run: dict[tuple[str, str], list[int]] = {}
         self.xy: dict[tuple[str, str], np.ndarray] = {}
+        self.uxy: dict[tuple[str, str], np.ndarray] = {}
+        self.upts: dict[Hashable, np.ndarray] = {}
         self.points: dict[Hashable, np.ndarray] = {}
         self.calls = 0     # gazetteer calls made to measure runs
 
@@ -259,7 +261,7 @@ class _ContextChooser:
             return None
         if group not in self.points:
             self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
-        b = self.classes(locs, self.points[group], self.coords(key, locs))
+        b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
         # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
         # bounds are learnt lazily, and only where a day's answer depends on them
         lo, hi = self.run.setdefault(key, [1, len(locs)])   # locs[:lo] in the run, locs[hi:] not
@@ -287,21 +289,34 @@ class _ContextChooser:
             c = self.xy[key] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
         return c
 
-    @staticmethod
-    def classes(locs: list, p: np.ndarray, c: np.ndarray | None = None) -> np.ndarray:
-        """Distance class of each place's nearest point of *p*, exactly as the gazetteer classes it."""
+    def classes(self, locs: list, p: np.ndarray, c: np.ndarray | None = None,
+                group: Hashable = None, key: tuple | None = None) -> np.ndarray:
+        """Distance class of each place's nearest point of *p*, exactly as the gazetteer classes it.
+
+        The nearest point comes from one matrix product of unit vectors (chord length is monotone in
+        great-circle distance); a distance within 1e-3 km of a class edge is redone with the gazetteer's
+        own haversine over the points that may be nearest, so the class is its class."""
         from geo._gazetteer_build import km
         from geo.gazetteer import _bucket
         if c is None:
             c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
-        d = _km(c[:, :1], c[:, 1:], p[:, 0][None, :], p[:, 1][None, :])
-        m = d.min(axis=1)
+        u = self._unit(c) if key is None else self.uxy.setdefault(key, self._unit(c))
+        v = self._unit(p) if group is None else self.upts.setdefault(group, self._unit(p))
+        dot = u @ v.T
+        best = dot.max(axis=1)
+        m = 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best)) / 2.0))
         out = np.where(m <= 20.0, 0, np.minimum(8, 1 + np.floor(np.log2(np.maximum(m, 20.0) / 20.0)))).astype(int)
-        edge = np.abs(m[:, None] - _EDGES[None, :]).min(axis=1) < 1e-6
+        edge = np.abs(m[:, None] - _EDGES[None, :]).min(axis=1) < 1e-3
         for j in np.flatnonzero(edge).tolist():   # the gazetteer's own arithmetic at a class edge
-            near = p[d[j] <= m[j] + 1e-6]
+            d = _km(c[j, 0], c[j, 1], p[:, 0], p[:, 1])
+            near = p[d <= d.min() + 1e-3]
             out[j] = _bucket(min(km(c[j, 0], c[j, 1], y, x) for y, x in near.tolist()))
         return out
+
+    @staticmethod
+    def _unit(ll: np.ndarray) -> np.ndarray:
+        la, lo = np.radians(ll[:, 0]), np.radians(ll[:, 1])
+        return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=1)
 
     def _in_run(self, name: str, hint: str, locs: list, j: int) -> bool | None:
         """Is locs[j] in the first run? One context point near it (<= 20 km) and > 20 km from every
