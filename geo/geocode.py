@@ -235,10 +235,10 @@ class _ContextChooser:
     so its plain list is sorted by (tiers, rest), and the context order is that list stably re-sorted by
     (tiers, class). The best answer is therefore in the plain list's first run of equal tiers: it is the
     first place of that run with the smallest class. The run's length is the one thing not visible through
-    the public API; it is measured once per distinct (name, hint) with a few one-point context calls
-    ("does a place that alone is near the context beat every place before it?": yes exactly inside the
-    first run). Names the gazetteer reads as "X near Y", and runs that cannot be measured, return None
-    (the caller asks the gazetteer as before).
+    the public API; its bounds are learnt per distinct (name, hint), lazily (only when a day's answer
+    depends on them), with one-point context calls ("does a place that alone is near the context beat
+    every place before it?": yes exactly inside the first run). Names the gazetteer reads as "X near Y",
+    and bounds that cannot be probed, return None (the caller asks the gazetteer as before).
     """
 
     EPS_KM = 0.01      # geometric margin for probes (numpy vs the gazetteer's haversine: ~1e-9 km apart)
