@@ -300,8 +300,16 @@ class _ContextChooser:
         from geo.gazetteer import _bucket
         if c is None:
             c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
-        u = self._unit(c) if key is None else self.uxy.setdefault(key, self._unit(c))
-        v = self._unit(p) if group is None else self.upts.setdefault(group, self._unit(p))
+        u = self.uxy.get(key) if key is not None else None
+        if u is None:
+            u = self._unit(c)
+            if key is not None:
+                self.uxy[key] = u
+        v = self.upts.get(group) if group is not None else None
+        if v is None:
+            v = self._unit(p)
+            if group is not None:
+                self.upts[group] = v
         dot = u @ v.T
         best = dot.max(axis=1)
         m = 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best)) / 2.0))
