@@ -264,7 +264,9 @@ class _ContextChooser:
         b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
         # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
         # bounds are learnt lazily, and only where a day's answer depends on them
-        lo, hi = self.run.setdefault(key, [1, len(locs)])   # locs[:lo] in the run, locs[hi:] not
+        if key not in self.run:   # locs[:lo] are in the run, locs[hi:] are not
+            self.run[key] = [1, _kind_bound(locs)]
+        lo, hi = self.run[key]
         k = 0
         for j in np.flatnonzero(b < np.minimum.accumulate(np.concatenate(([9], b[:-1])))).tolist():
             if j == 0 or j < lo:
@@ -345,6 +347,20 @@ class _ContextChooser:
         top = self.geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
                                     near=[(float(pt[0]), float(pt[1]))])
         return top is not None and _same(top, locs[j])
+
+
+def _kind_bound(locs: list) -> int:
+    """Where the first run surely ends: the first place whose match kind (exact, translit, fuzzy: the
+    first tier) differs from the best one's. A fallback point shows "approximate" instead of its kind,
+    so it tells nothing."""
+    k0 = (locs[0].raw or {}).get("match")
+    if k0 == "approximate":
+        return len(locs)
+    for j, x in enumerate(locs):
+        kj = (x.raw or {}).get("match")
+        if kj != "approximate" and kj != k0:
+            return j
+    return len(locs)
 
 
 def _same(a: Any, b: Any) -> bool:
