@@ -10,6 +10,7 @@ Usage: bench_geocode.py [--events 10000 100000] [--days 365] [--repeat 1]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(1, str(HERE))
-if not any(Path(p or ".").resolve() != HERE.parent and (Path(p or ".") / "geo").is_dir() for p in sys.path[1:]):
+if not os.environ.get("PYTHONPATH"):       # else measure the checkout PYTHONPATH names (a "before")
     sys.path.insert(1, str(HERE.parent))
 
 

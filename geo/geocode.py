@@ -146,6 +146,12 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
             points.setdefault(groups[i], []).append((loc.latitude, loc.longitude))
     near_memo: dict[tuple, Any] = {}
     same_answer: dict[tuple, Any] = {}
+    if choose.on:   # each day's distance classes for all its names at once
+        need: dict[Hashable, set] = {}
+        for i in amb:
+            if points.get(groups[i]):
+                need.setdefault(groups[i], set()).add((names[i].lower(), hints[i].lower()))
+        choose.prepare(need, points)
     for i in amb:
         ctx = points.get(groups[i])
         if not ctx:
@@ -251,6 +257,7 @@ class _ContextChooser:
         self.xy: dict[tuple[str, str], np.ndarray] = {}
         self.uxy: dict[tuple[str, str], np.ndarray] = {}
         self.upts: dict[Hashable, np.ndarray] = {}
+        self.cls: dict[tuple, np.ndarray] = {}    # (key, group) -> classes, from prepare()
         self.points: dict[Hashable, np.ndarray] = {}
         self.calls = 0     # gazetteer calls made to measure runs
 
@@ -261,7 +268,9 @@ class _ContextChooser:
             return None
         if group not in self.points:
             self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
-        b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
+        b = self.cls.pop((key, group), None)
+        if b is None:
+            b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
         # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
         # bounds are learnt lazily, and only where a day's answer depends on them
         if key not in self.run:   # locs[:lo] are in the run, locs[hi:] are not
@@ -285,6 +294,27 @@ class _ContextChooser:
                 break
         return _as_top(locs, k)
 
+    def prepare(self, need: dict[Hashable, set], points: dict[Hashable, list]) -> None:
+        """The classes of every (name, hint) a day needs, from one matrix product per day."""
+        for group, keys in need.items():
+            ks = sorted(k for k in keys if len(self.locs.get(k) or ()) >= 2)
+            if not ks:
+                continue
+            if group not in self.points:
+                self.points[group] = np.unique(np.asarray(points[group], dtype=float), axis=0)
+            cs = [self.coords(k, self.locs[k]) for k in ks]
+            b = self.classes([], self.points[group], np.concatenate(cs), group, None,
+                             np.concatenate([self.unit(k, c) for k, c in zip(ks, cs)]))
+            at = np.cumsum([0] + [len(c) for c in cs])
+            for k, a, z in zip(ks, at[:-1].tolist(), at[1:].tolist()):
+                self.cls[(k, group)] = b[a:z]
+
+    def unit(self, key: tuple[str, str], c: np.ndarray) -> np.ndarray:
+        u = self.uxy.get(key)
+        if u is None:
+            u = self.uxy[key] = self._unit(c)
+        return u
+
     def coords(self, key: tuple[str, str], locs: list) -> np.ndarray:
         c = self.xy.get(key)
         if c is None:
@@ -292,7 +322,7 @@ class _ContextChooser:
         return c
 
     def classes(self, locs: list, p: np.ndarray, c: np.ndarray | None = None,
-                group: Hashable = None, key: tuple | None = None) -> np.ndarray:
+                group: Hashable = None, key: tuple | None = None, u: np.ndarray | None = None) -> np.ndarray:
         """Distance class of each place's nearest point of *p*, exactly as the gazetteer classes it.
 
         The nearest point comes from one matrix product of unit vectors (chord length is monotone in
@@ -302,11 +332,8 @@ class _ContextChooser:
         from geo.gazetteer import _bucket
         if c is None:
             c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
-        u = self.uxy.get(key) if key is not None else None
         if u is None:
-            u = self._unit(c)
-            if key is not None:
-                self.uxy[key] = u
+            u = self.unit(key, c) if key is not None else self._unit(c)
         v = self.upts.get(group) if group is not None else None
         if v is None:
             v = self._unit(p)
