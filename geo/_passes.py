@@ -113,10 +113,20 @@ def geocode(b: Batch, geocoder_name: str, progress: Callable[[str, int], Any] | 
             sel = np.flatnonzero(~np.isnan(lat) & core["event_date"].isin(days).to_numpy())
             lon = core["longitude"].to_numpy(dtype=float)
             out: dict = {}
-            for i, f, d, y, x in zip(sel.tolist(), files[sel], dates[sel], lat[sel].tolist(), lon[sel].tolist()):
-                g = (str(f), str(d or ""))
+            if not len(sel):
+                return out
+            # rows grouped by (file, date) in numpy; each group's points in row order
+            cf, _ = pd.factorize(files[sel], use_na_sentinel=False)
+            cd, ud = pd.factorize(dates[sel], use_na_sentinel=False)
+            code = cf.astype(np.int64) * (len(ud) + 1) + cd
+            order = np.argsort(code, kind="stable")
+            _, start = np.unique(code[order], return_index=True)
+            xy = np.column_stack([lat[sel], lon[sel]])
+            for a, z in zip(start.tolist(), [*start[1:].tolist(), len(order)]):
+                first = sel[order[a]]
+                g = (str(files[first]), str(dates[first] or ""))
                 if g in wanted:
-                    out.setdefault(g, []).append((y, x))
+                    out[g] = [tuple(p) for p in xy[order[a:z]].tolist()]
             return out
         locs, whys = place_names(names, hints, groups, gc, given)
         lines = core["input_line"].to_numpy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
@@ -125,12 +126,14 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
     resolve = _memo_resolve(getattr(geocoder, "resolve_admin1", None))
     memo: dict[tuple[str, str], tuple[Any, str]] = {}
     thin = _ContextThinner(geocoder, resolve)
+    choose = _ContextChooser(geocoder, resolve, thin)
     locs, whys = [], []
     for name, hint in zip(names, hints):
         key = (name.lower(), hint.lower())
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None)
+            hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None,
+                                        lists=choose.locs if thin.on else None)
         locs.append(hit[0])
         whys.append(hit[1])
     amb = [i for i, loc in enumerate(locs) if loc is not None and (loc.raw or {}).get("ambiguous")]
@@ -143,11 +146,21 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
             points.setdefault(groups[i], []).append((loc.latitude, loc.longitude))
     near_memo: dict[tuple, Any] = {}
     same_answer: dict[tuple, Any] = {}
+    if choose.on:   # each day's distance classes for all its names at once
+        need: dict[Hashable, set] = {}
+        for i in amb:
+            if points.get(groups[i]):
+                need.setdefault(groups[i], set()).add((names[i].lower(), hints[i].lower()))
+        choose.prepare(need, points)
     for i in amb:
         ctx = points.get(groups[i])
         if not ctx:
             continue
         k = (names[i].lower(), hints[i].lower(), groups[i])
+        if k not in near_memo and choose.on:
+            got = choose(names[i], hints[i], groups[i], ctx)
+            if got is not None:
+                near_memo[k] = got
         if k not in near_memo:
             near, sig = thin(names[i], hints[i], groups[i], ctx)
             sk = k if sig is None else (k[0], k[1], sig)
@@ -183,6 +196,7 @@ class _ContextThinner:
         self.on = isinstance(geocoder, Gazetteer)
         self.geocoder, self.resolve = geocoder, resolve
         self.cands: dict[tuple[str, str], np.ndarray | None] = {}
+        self.locs: dict[tuple[str, str], list] = {}
         self.points: dict[Hashable, np.ndarray] = {}
 
     def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]
@@ -210,6 +224,187 @@ class _ContextThinner:
         sig = tuple(_bucket(min(km(la, lo, y, x) for y, x in p[row].tolist()))
                     for (la, lo), row in zip(c.tolist(), near))
         return [(float(y), float(x)) for y, x in p[keep]], sig
+
+
+#: words that make a name "X near Y" for the gazetteer (its nearby-town rule): such names are left to it.
+_NEARISH = re.compile(r"[,;()]|\b(near|outside|close to|not far from|by)\b|біля|возле|около|под", re.I)
+#: the gazetteer's distance classes' edges (km, see geo.gazetteer._bucket): a distance this close to one
+#: is classed with the gazetteer's own arithmetic, not numpy's.
+_EDGES = 20.0 * 2.0 ** np.arange(8)
+
+
+class _ContextChooser:
+    """The context answer of our gazetteer, decided here in numpy instead of one ranking call per day.
+
+    Why it is the same answer: the gazetteer ranks a name's places by (match tier, name tier, distance
+    class of the nearest context point, fallback point, weight); without context the class is 0 for all,
+    so its plain list is sorted by (tiers, rest), and the context order is that list stably re-sorted by
+    (tiers, class). The best answer is therefore in the plain list's first run of equal tiers: it is the
+    first place of that run with the smallest class. The run's length is the one thing not visible through
+    the public API; its bounds are learnt per distinct (name, hint), lazily (only when a day's answer
+    depends on them), with one-point context calls ("does a place that alone is near the context beat
+    every place before it?": yes exactly inside the first run). Names the gazetteer reads as "X near Y",
+    and bounds that cannot be probed, return None (the caller asks the gazetteer as before).
+    """
+
+    EPS_KM = 0.01      # geometric margin for probes (numpy vs the gazetteer's haversine: ~1e-9 km apart)
+
+    def __init__(self, geocoder, resolve, thin: _ContextThinner):
+        self.on = thin.on
+        self.geocoder, self.resolve = geocoder, resolve
+        self.locs = thin.locs
+        self.run: dict[tuple[str, str], list[int]] = {}
+        self.xy: dict[tuple[str, str], np.ndarray] = {}
+        self.uxy: dict[tuple[str, str], np.ndarray] = {}
+        self.upts: dict[Hashable, np.ndarray] = {}
+        self.cls: dict[tuple, np.ndarray] = {}    # (key, group) -> classes, from prepare()
+        self.points: dict[Hashable, np.ndarray] = {}
+        self.calls = 0     # gazetteer calls made to measure runs
+
+    def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]) -> Any:
+        key = (name.lower(), hint.lower())
+        locs = self.locs.get(key)
+        if not locs or len(locs) < 2 or _NEARISH.search(name):
+            return None
+        if group not in self.points:
+            self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
+        b = self.cls.pop((key, group), None)
+        if b is None:
+            b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
+        # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
+        # bounds are learnt lazily, and only where a day's answer depends on them
+        if key not in self.run:   # locs[:lo] are in the run, locs[hi:] are not
+            self.run[key] = [1, _kind_bound(locs)]
+        lo, hi = self.run[key]
+        k = 0
+        for j in np.flatnonzero(b < np.minimum.accumulate(np.concatenate(([9], b[:-1])))).tolist():
+            if j == 0 or j < lo:
+                k = j
+                continue
+            if j >= hi:
+                break
+            got = self._in_run(name, hint, locs, j)
+            if got is None:
+                return None
+            if got:
+                lo = self.run[key][0] = j + 1
+                k = j
+            else:
+                hi = self.run[key][1] = j
+                break
+        return _as_top(locs, k)
+
+    def prepare(self, need: dict[Hashable, set], points: dict[Hashable, list]) -> None:
+        """The classes of every (name, hint) a day needs, from one matrix product per day."""
+        for group, keys in need.items():
+            ks = sorted(k for k in keys if len(self.locs.get(k) or ()) >= 2)
+            if not ks:
+                continue
+            if group not in self.points:
+                self.points[group] = np.unique(np.asarray(points[group], dtype=float), axis=0)
+            cs = [self.coords(k, self.locs[k]) for k in ks]
+            b = self.classes([], self.points[group], np.concatenate(cs), group, None,
+                             np.concatenate([self.unit(k, c) for k, c in zip(ks, cs)]))
+            at = np.cumsum([0] + [len(c) for c in cs])
+            for k, a, z in zip(ks, at[:-1].tolist(), at[1:].tolist()):
+                self.cls[(k, group)] = b[a:z]
+
+    def unit(self, key: tuple[str, str], c: np.ndarray) -> np.ndarray:
+        u = self.uxy.get(key)
+        if u is None:
+            u = self.uxy[key] = self._unit(c)
+        return u
+
+    def coords(self, key: tuple[str, str], locs: list) -> np.ndarray:
+        c = self.xy.get(key)
+        if c is None:
+            c = self.xy[key] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+        return c
+
+    def classes(self, locs: list, p: np.ndarray, c: np.ndarray | None = None,
+                group: Hashable = None, key: tuple | None = None, u: np.ndarray | None = None) -> np.ndarray:
+        """Distance class of each place's nearest point of *p*, exactly as the gazetteer classes it.
+
+        The nearest point comes from one matrix product of unit vectors (chord length is monotone in
+        great-circle distance); a distance within 1e-3 km of a class edge is redone with the gazetteer's
+        own haversine over the points that may be nearest, so the class is its class."""
+        from geo._gazetteer_build import km
+        from geo.gazetteer import _bucket
+        if c is None:
+            c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+        if u is None:
+            u = self.unit(key, c) if key is not None else self._unit(c)
+        v = self.upts.get(group) if group is not None else None
+        if v is None:
+            v = self._unit(p)
+            if group is not None:
+                self.upts[group] = v
+        dot = u @ v.T
+        best = dot.max(axis=1)
+        m = 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best)) / 2.0))
+        out = np.where(m <= 20.0, 0, np.minimum(8, 1 + np.floor(np.log2(np.maximum(m, 20.0) / 20.0)))).astype(int)
+        edge = np.abs(m[:, None] - _EDGES[None, :]).min(axis=1) < 1e-3
+        for j in np.flatnonzero(edge).tolist():   # the gazetteer's own arithmetic at a class edge
+            d = _km(c[j, 0], c[j, 1], p[:, 0], p[:, 1])
+            near = p[d <= d.min() + 1e-3]
+            out[j] = _bucket(min(km(c[j, 0], c[j, 1], y, x) for y, x in near.tolist()))
+        return out
+
+    @staticmethod
+    def _unit(ll: np.ndarray) -> np.ndarray:
+        la, lo = np.radians(ll[:, 0]), np.radians(ll[:, 1])
+        return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=1)
+
+    def _in_run(self, name: str, hint: str, locs: list, j: int) -> bool | None:
+        """Is locs[j] in the first run? One context point near it (<= 20 km) and > 20 km from every
+        place before it: then the answer is locs[j] exactly when it shares their tiers."""
+        c = np.array([(x.latitude, x.longitude) for x in locs[:j + 1]], dtype=float)
+        y0, x0 = c[j]
+        for r, ang in [(0.0, 0.0)] + [(19.0, a) for a in range(0, 360, 30)]:
+            dy = r / 111.2 * math.cos(math.radians(ang))
+            dx = r / (111.2 * max(0.05, math.cos(math.radians(y0)))) * math.sin(math.radians(ang))
+            pt = (y0 + dy, x0 + dx)
+            d = _km(c[:, 0], c[:, 1], pt[0], pt[1])
+            if d[j] <= 20.0 - self.EPS_KM and (d[:j] > 20.0 + self.EPS_KM).all():
+                break
+        else:
+            return None
+        code = self.resolve(hint) if (self.resolve and hint) else None
+        self.calls += 1
+        top = self.geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                    near=[(float(pt[0]), float(pt[1]))])
+        return top is not None and _same(top, locs[j])
+
+
+def _kind_bound(locs: list) -> int:
+    """Where the first run surely ends: the first place whose match kind (exact, translit, fuzzy: the
+    first tier) differs from the best one's. A fallback point shows "approximate" instead of its kind,
+    so it tells nothing."""
+    k0 = (locs[0].raw or {}).get("match")
+    if k0 == "approximate":
+        return len(locs)
+    for j, x in enumerate(locs):
+        kj = (x.raw or {}).get("match")
+        if kj != "approximate" and kj != k0:
+            return j
+    return len(locs)
+
+
+def _same(a: Any, b: Any) -> bool:
+    ra, rb = a.raw or {}, b.raw or {}
+    return (ra.get("geonameid"), a.latitude, a.longitude, ra.get("name")) == \
+        (rb.get("geonameid"), b.latitude, b.longitude, rb.get("name"))
+
+
+def _as_top(locs: list, k: int) -> Any:
+    """locs[k] as the gazetteer returns a best answer (its own raw, with ``dominant`` for it on top)."""
+    from geopy.location import Location
+    top = locs[k]
+    raw = dict(top.raw or {})
+    pop = raw.get("population") or 0
+    raw["dominant"] = raw.get("match") != "approximate" and all(
+        pop >= 10 * max((x.raw or {}).get("population") or 0, 1) for i, x in enumerate(locs) if i != k)
+    return Location(top.address, top.point, raw)
 
 
 def _copy(loc: Any) -> Any:
@@ -255,7 +450,7 @@ def filled(loc: Any, confidence: Any) -> dict[str, Any]:
 
 
 def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
-            namesakes: dict | None = None) -> tuple[Any, str]:
+            namesakes: dict | None = None, lists: dict | None = None) -> tuple[Any, str]:
     """(location, "") or (None, reason). *namesakes*: when given (our gazetteer only), the coordinates
     of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`."""
     if not name:
@@ -271,6 +466,8 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
                                     exactly_one=False) or []
             namesakes[(name.lower(), hint.lower())] = \
                 np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+            if lists is not None:
+                lists[(name.lower(), hint.lower())] = locs
             loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)

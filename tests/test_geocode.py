@@ -85,3 +85,108 @@ def test_context_never_crosses_files():
 def test_city_unit_inside_its_region_hint_is_not_rejected():
     ok, rej = geocode_rows([row("Sevastopol", "Crimea"), row("Kyiv", "Kyiv Oblast", line=3)], load_gazetteer())
     assert not rej and [r["geocoded_as"] for r in ok] == ["Sevastopol", "Kyiv"]
+
+
+# ---- the context choice decided in numpy (geo.geocode._ContextChooser) is the gazetteer's own
+
+_NAMESAKES = ["Mykhailivka", "Sadove", "Oleksandrivka", "Novoselivka", "Ivanivka", "Pervomaiske", "Kamianka",
+              "Stepove", "Berezivka", "Andriivka", "Vilne", "Zelene", "Krasnoye", "Pokrovka", "Petrivka",
+              "Novomykolaivka", "Troitskoye", "Mirnoye", "Dmytrivka", "Lozova"]
+_HINTS = ["", "Donetsk Oblast", "Kharkiv oblast", "Zaporizhzhia", "Belgorod Oblast", "Kursk"]
+
+
+def _context(rng, locs):
+    """Points beside random namesakes at distances on and around the gazetteer's class edges (20, 40,
+    80 km...), repeated points (ties), and points anywhere in the war's area."""
+    import math
+    pts = []
+    for _ in range(rng.randint(1, 7)):
+        if rng.random() < 0.7:
+            x = rng.choice(locs)
+            r, a = rng.choice([0, 0, 5, 19.99, 20.0, 20.01, 30, 39.99, 40.01, 80, 160.5, 400]), rng.random() * 6.283
+            pts.append((x.latitude + r / 111.2 * math.cos(a),
+                        x.longitude + r / (111.2 * math.cos(math.radians(x.latitude))) * math.sin(a)))
+        else:
+            pts.append((rng.uniform(44, 53), rng.uniform(22, 41)))
+        if rng.random() < 0.2:
+            pts.append(pts[-1])
+    return pts
+
+
+def test_numpy_context_choice_equals_the_gazetteers_on_random_cases():
+    import random
+    from geo import geocode as G
+    g = load_gazetteer()
+    rng = random.Random(11)
+    resolve = G._memo_resolve(g.resolve_admin1)
+    thin = G._ContextThinner(g, resolve)
+    choose = G._ContextChooser(g, resolve, thin)
+    compared = 0
+    for day in range(700):
+        name, hint = rng.choice(_NAMESAKES), rng.choice(_HINTS)
+        loc, _ = G._lookup(g, name, hint, resolve, namesakes=thin.cands, lists=choose.locs)
+        if loc is None or not loc.raw.get("ambiguous"):
+            continue
+        pts = _context(rng, choose.locs[(name.lower(), hint.lower())])
+        code = resolve(hint) if hint else None
+        want = g.geocode(name, admin1=code or hint or None, country_codes=G.WAR_COUNTRIES, near=pts)
+        got = choose(name, hint, ("t.csv", day), pts)
+        assert got is not None, (name, hint)
+        assert (got.address, got.point, got.raw) == (want.address, want.point, want.raw), (name, hint, pts)
+        compared += 1
+    assert compared > 400
+    assert choose.calls < compared / 2          # the first runs' bounds: a few calls per name, not per day
+
+
+class CountingGazetteer(type(load_gazetteer())):
+    def __init__(self):
+        super().__init__()
+        self.plain, self.near = [], []
+
+    def geocode(self, query, **kw):
+        (self.near if kw.get("near") else self.plain).append((query, kw.get("admin1"), len(kw.get("near") or ())))
+        return super().geocode(query, **kw)
+
+
+def test_build_geocoding_is_the_per_row_reference_with_one_call_per_name_and_hint():
+    """Many days of one file: every row's answer is what asking the gazetteer per row gives (plain, then
+    with that day's other points when in doubt); one plain call per distinct (name, hint) in all."""
+    import random
+    rng = random.Random(3)
+    g = load_gazetteer()
+    towns = [g.geocode(t) for t in ("Kherson", "Bakhmut", "Izium", "Kupiansk", "Pokrovsk", "Melitopol", "Sumy")]
+    rows, line = [], 2
+    for d in range(40):
+        date = f"2024-03-{d % 28 + 1:02d}" if d < 28 else f"2024-04-{d - 27:02d}"
+        for _ in range(rng.randint(0, 4)):
+            t = rng.choice(towns)
+            rows.append({**dated("", "", date, line), "location_name": "x", "latitude": t.latitude + rng.uniform(-.3, .3),
+                         "longitude": t.longitude + rng.uniform(-.3, .3)})
+            line += 1
+        for _ in range(rng.randint(1, 5)):
+            rows.append(dated(rng.choice(_NAMESAKES[:8]), rng.choice(["", "", "Donetsk Oblast", "Kharkiv oblast"]),
+                              date, line))
+            line += 1
+    cg = CountingGazetteer()
+    ok, rej = geocode_rows([dict(r) for r in rows], cg)
+    keys = {(r["location_name"].lower(), r["admin1_input"].lower()) for r in rows if r["latitude"] is None}
+    assert len(cg.plain) == len(keys)                                  # one plain call per name+hint
+    assert cg.near and all(n == 1 for *_, n in cg.near)     # one-point probes only: no day asks the gazetteer
+    assert not rej
+    from geo.geocode import WAR_COUNTRIES
+    by_line = {r["_line"]: r for r in ok}
+    for r in rows:
+        if r["latitude"] is not None:
+            continue
+        code = g.resolve_admin1(r["admin1_input"]) if r["admin1_input"] else None
+        want = g.geocode(r["location_name"], admin1=code, country_codes=WAR_COUNTRIES)
+        day = [(x["latitude"], x["longitude"]) for x in rows if x["event_date"] == r["event_date"]
+               and x["latitude"] is not None]
+        day += [(by_line[x["_line"]]["latitude"], by_line[x["_line"]]["longitude"]) for x in rows
+                if x["event_date"] == r["event_date"] and x["latitude"] is None and x is not r
+                and not g.geocode(x["location_name"], admin1=g.resolve_admin1(x["admin1_input"]) if x["admin1_input"]
+                                  else None, country_codes=WAR_COUNTRIES).raw["ambiguous"]]
+        if want.raw["ambiguous"] and day:
+            want = g.geocode(r["location_name"], admin1=code, country_codes=WAR_COUNTRIES, near=day)
+        got = by_line[r["_line"]]
+        assert (got["latitude"], got["longitude"]) == (want.latitude, want.longitude), r
