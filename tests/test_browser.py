@@ -372,11 +372,12 @@ def test_xss_payloads_stay_text(offline_page, tmp_path):
     p.js("frontline.map.setView([51.5, 31.5], 7, {animate: false}) && null")
     xy = _screen_xy(p, 51.5, 31.5)
     shown = "t => [...document.querySelectorAll('.leaflet-tooltip')].some(e => e.textContent.includes(t))"
-    for k in range(40):                                   # hover until the region's tooltip shows (a loaded
-        p.page.mouse.move(xy[0] + k % 3, xy[1])           # machine may not have redrawn at the first move)
+    for k in range(60):                                   # hover until the region's tooltip shows (a loaded
+        p.page.mouse.move(5, 5)                           # machine may not have redrawn at the first move):
+        p.page.mouse.move(xy[0] + k % 3, xy[1], steps=3)  # leave and re-enter, so each try is a new mouseover
         if p.js(shown, PAYLOADS[3]):
             break
-        time.sleep(0.1)
+        time.sleep(0.15)
     p.wait(shown, arg=PAYLOADS[3])                        # the region's name, as text
     p.page.fill(".fl-search", "onerror")
     p.page.wait_for_selector(".fl-hit")
