@@ -8,6 +8,10 @@ memo can see two as one) while the reporting stays real.
 """
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,3 +49,18 @@ def write_corpus(folder: Path, n: int, start: int = 0) -> list[Path]:
         p.write_text(_variant(src[k % len(src)], k, len(src)), encoding="utf-8")
         paths.append(p)
     return paths
+
+
+CLI = [sys.executable, "-m", "geo"]
+
+
+def run_cli(args: list[str]) -> tuple[float, float, str]:
+    """(wall s, CPU s, stderr) of one `python -m geo ARGS` child process (its own children included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    r = subprocess.run(CLI + args, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{r.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), r.stderr

@@ -16,34 +16,23 @@ import argparse
 import json
 import os
 import re
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from article_corpus import write_corpus  # noqa: E402
+from article_corpus import run_cli, write_corpus  # noqa: E402
 
-CLI = [sys.executable, "-m", "geo"]
 NOTE = re.compile(r"(?:re-)?extracted (\d+) of (\d+) articles?(?: \((\d+) from cache\))?")
 
 
 def run(args: list[str]) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    r = subprocess.run(CLI + args, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if r.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(args)}\n{r.stderr[-2000:]}")
-    m = NOTE.search(r.stderr)
-    return {"wall_s": round(wall, 2),
-            "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2),
+    wall, cpu, stderr = run_cli(args)
+    m = NOTE.search(stderr)
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
             "said": m.group(0) if m else "", "extracted": int(m.group(1)) if m else None}
 
 

@@ -19,8 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,21 +28,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from article_corpus import write_corpus  # noqa: E402
-
-CLI = [sys.executable, "-m", "geo"]
-
+from article_corpus import run_cli, write_corpus  # noqa: E402
 
 def run(args: list[str]) -> tuple[float, float]:
     """(wall s, CPU s) of one child process (its own children included)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    r = subprocess.run(CLI + args, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if r.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(args)}\n{r.stderr[-2000:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, _ = run_cli(args)
+    return wall, cpu
 
 
 def breakdown(n: int) -> dict[str, float]:

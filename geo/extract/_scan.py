@@ -23,37 +23,9 @@ _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
 
 
-def _split_top(src: str) -> list[str]:
-    """The top-level alternatives of a pattern's source (escapes, classes and groups respected)."""
-    out, depth, cls, i, start = [], 0, False, 0, 0
-    while i < len(src):
-        ch = src[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if cls:
-            if ch == "]":
-                cls = False
-        elif ch == "[":
-            cls = True
-            if src[i + 1:i + 2] == "^":
-                i += 1
-            if src[i + 1:i + 2] == "]":
-                i += 1          # "[]...]": a literal ']' first
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(src[start:i])
-            start = i + 1
-        i += 1
-    out.append(src[start:])
-    return out
-
-
-def _group_end(src: str, i: int) -> int:
-    """Index just past the group opening at src[i] == '('."""
+def _structure(src: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, char, group depth after it) for each char of a pattern's source from *i* that is
+    neither escaped nor inside a character class (``[]...]`` and ``[^]...]`` start with a literal ']')."""
     depth, cls = 0, False
     while i < len(src):
         ch = src[i]
@@ -69,13 +41,28 @@ def _group_end(src: str, i: int) -> int:
                 i += 1
             if src[i + 1:i + 2] == "]":
                 i += 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
         i += 1
+
+
+def _split_top(src: str) -> list[str]:
+    """The top-level alternatives of a pattern's source (escapes, classes and groups respected)."""
+    out, start = [], 0
+    for i, ch, depth in _structure(src):
+        if ch == "|" and depth == 0:
+            out.append(src[start:i])
+            start = i + 1
+    out.append(src[start:])
+    return out
+
+
+def _group_end(src: str, i: int) -> int:
+    """Index just past the group opening at src[i] == '('."""
+    for j, ch, depth in _structure(src, i):
+        if ch == ")" and depth == 0:
+            return j + 1
     raise ValueError("unbalanced group")
 
 
