@@ -75,6 +75,22 @@ def leftovers(out: Path) -> list[str]:
         sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp"))
 
 
+def kill_looping(step, after: float) -> None:
+    """Fork a child that runs ``step(0)``, ``step(1)``, … forever; SIGKILL it *after* seconds and reap it."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            j = 0
+            while True:
+                step(j)
+                j += 1
+        finally:
+            os._exit(0)
+    time.sleep(after)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
 def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
     out = tmp_path / "map"
     table = tmp_path / "in.csv"
@@ -87,20 +103,11 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
     rng = random.Random(20261201)
     mid_publish = 0
     for k in range(KILLS):
-        pid = os.fork()
-        if pid == 0:                          # child: rebuild forever, each build its own marker
-            try:
-                j = 0
-                while True:
-                    src = tmp_path / f"in-{k}-{j}.csv"
-                    write_table(src, f"MARK{k}x{j}")
-                    build([src], out, formats=FORMATS)
-                    j += 1
-            finally:
-                os._exit(0)
-        time.sleep(rng.uniform(0.0, 2.5 * one))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        def rebuild(j: int, k: int = k) -> None:      # each build its own marker
+            src = tmp_path / f"in-{k}-{j}.csv"
+            write_table(src, f"MARK{k}x{j}")
+            build([src], out, formats=FORMATS)
+        kill_looping(rebuild, rng.uniform(0.0, 2.5 * one))
         found = markers(out)
         assert all(len(v) == 1 for v in found.values()), (k, found)
         assert len(set().union(*found.values())) == 1, (k, found)      # all old or all new
@@ -123,18 +130,7 @@ def test_sigkill_at_random_moments_never_mixes_outputs(tmp_path):
     _outputs.publish(out, files("MARKpub"))
     one_publish = time.perf_counter() - t0
     for k in range(PUBLISH_KILLS):
-        pid = os.fork()
-        if pid == 0:
-            try:
-                j = 0
-                while True:
-                    _outputs.publish(out, files(f"MARK{k}p{j}"))
-                    j += 1
-            finally:
-                os._exit(0)
-        time.sleep(rng.uniform(0.0, 3 * one_publish))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        kill_looping(lambda j, k=k: _outputs.publish(out, files(f"MARK{k}p{j}")), rng.uniform(0.0, 3 * one_publish))
         found = markers(out)
         assert all(len(v) == 1 for v in found.values()) and len(set().union(*found.values())) == 1, (k, found)
         if leftovers(out):
