@@ -157,6 +157,34 @@ def test_date_patterns_gated_as_scanned_whole():
     dates._find_dates.cache_clear()
 
 
+def test_near_specific_weapon_as_defined_reading_the_tail_only():
+    # the definition spelt out (the last entry of the two sentences before, in order), and only the entries of
+    # those sentences are read: a long text's weapons are not rescanned per candidate
+    def plain(specific, index, wpn):
+        near = [w for i, w in specific if 0 <= index - i <= 2 and (not wpn or wpn in lexicon.GENERIC_OF.get(w, "").split())]
+        return near[-1] if near else None
+    names = sorted(lexicon.GENERIC_OF)[:6] + ["HIMARS", "Lancet"]
+    rnd = random.Random(4)
+    for _ in range(3000):
+        specific, i = [], 0
+        for _ in range(rnd.randint(0, 12)):
+            i += rnd.choice([0, 0, 1, 2, 3])
+            specific.append((i, rnd.choice(names)))
+        index = i + rnd.choice([0, 1, 2, 3])
+        wpn = rnd.choice(["", "missile", "drone", "artillery", "MLRS"])
+        assert incidents._near_specific(specific, index, wpn) == plain(specific, index, wpn), (specific, index, wpn)
+
+    class Counted(list):
+        read = 0
+
+        def __reversed__(self):
+            for x in list.__reversed__(self):
+                Counted.read += 1
+                yield x
+    long = Counted((i, "Lancet") for i in range(100_000))
+    assert incidents._near_specific(long, 99_999, "missile") is None and Counted.read <= 4
+
+
 def test_the_non_ascii_folds_are_all_known():
     # the characters IGNORECASE matches to an ASCII letter or digit, over all of Unicode
     rx = re.compile("[a-z0-9]", re.I)
