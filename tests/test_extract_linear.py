@@ -15,7 +15,7 @@ import pytest
 
 gazetteer = pytest.importorskip("geo.gazetteer")
 from geo.extract import extract_text  # noqa: E402
-from geo.extract import dates, homonyms, lexicon, toponyms, triggers  # noqa: E402
+from geo.extract import classify, dates, homonyms, lexicon, toponyms, triggers  # noqa: E402
 
 EXTRACT_DIR = str(Path(homonyms.__file__).parent)
 
@@ -40,6 +40,8 @@ def _reset_caches() -> None:
     triggers._triggers_cached.cache_clear()
     dates._find_dates.cache_clear()
     lexicon.first_weapons.cache_clear()
+    classify.weapon.cache_clear()
+    classify._actor.cache_clear()
     toponyms._LOOKUPS.clear()
     toponyms._CENTRES.clear()
     homonyms._CANDIDATES.clear()

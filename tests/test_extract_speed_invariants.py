@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.extract import _scan, dates, homonyms, incidents, lexicon, roles, toponyms, triggers
+from geo.extract import _scan, classify, dates, homonyms, incidents, lexicon, roles, toponyms, triggers
 from geo.extract.sentences import split_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -132,6 +132,59 @@ def test_first_weapons_as_defined():
         assert lexicon.first_weapons.__wrapped__(t) == plain(t), t
 
 
+def test_date_patterns_gated_as_scanned_whole():
+    # dates._NEEDS skips a pattern whose necessary words are absent: the matches of every pattern, on every
+    # text, come only from texts that hold all its words (so skipping the others loses nothing)
+    ws = ["May 5", "5 may", "june", "Sept. 12, 2024", "2024-05-03", "ſept 3", "monday", "MONDAYS", "last night",
+          "yesterday", "the past 24 hours", "twenty-four hours", "at dawn", "midnight", "this week", "in recent days",
+          "early this morning", "last month", "in 2023", "since 1991", "٣", "the", "x", ",", "on", "in", "of"]
+    rnd = random.Random(11)
+    texts = _sentences() + _hostile() + [" ".join(rnd.choice(ws) for _ in range(rnd.randint(1, 8))) for _ in range(3000)]
+    for kind, rx in dates._PATTERNS:
+        for t in texts:
+            if any(rx.finditer(t)):
+                assert all(w.search(t) for w in dates._NEEDS[kind]), (kind, t)
+    pub = date(2024, 6, 4)
+    for t in texts[:4000:3]:
+        dates._find_dates.cache_clear()
+        got = dates._find_dates(t, pub, None)
+        saved, dates._NEEDS = dates._NEEDS, {k: () for k in dates._NEEDS}
+        try:
+            dates._find_dates.cache_clear()
+            assert dates._find_dates(t, pub, None) == got, t
+        finally:
+            dates._NEEDS = saved
+    dates._find_dates.cache_clear()
+
+
+def test_near_specific_weapon_as_defined_reading_the_tail_only():
+    # the definition spelt out (the last entry of the two sentences before, in order), and only the entries of
+    # those sentences are read: a long text's weapons are not rescanned per candidate
+    def plain(specific, index, wpn):
+        near = [w for i, w in specific if 0 <= index - i <= 2 and (not wpn or wpn in lexicon.GENERIC_OF.get(w, "").split())]
+        return near[-1] if near else None
+    names = sorted(lexicon.GENERIC_OF)[:6] + ["HIMARS", "Lancet"]
+    rnd = random.Random(4)
+    for _ in range(3000):
+        specific, i = [], 0
+        for _ in range(rnd.randint(0, 12)):
+            i += rnd.choice([0, 0, 1, 2, 3])
+            specific.append((i, rnd.choice(names)))
+        index = i + rnd.choice([0, 1, 2, 3])
+        wpn = rnd.choice(["", "missile", "drone", "artillery", "MLRS"])
+        assert incidents._near_specific(specific, index, wpn) == plain(specific, index, wpn), (specific, index, wpn)
+
+    class Counted(list):
+        read = 0
+
+        def __reversed__(self):
+            for x in list.__reversed__(self):
+                Counted.read += 1
+                yield x
+    long = Counted((i, "Lancet") for i in range(100_000))
+    assert incidents._near_specific(long, 99_999, "missile") is None and Counted.read <= 4
+
+
 def test_the_non_ascii_folds_are_all_known():
     # the characters IGNORECASE matches to an ASCII letter or digit, over all of Unicode
     rx = re.compile("[a-z0-9]", re.I)
@@ -150,7 +203,8 @@ def gazetteer():
 def test_memo_caches_are_bounded():
     from geo import _names
     for f in (_names.key, _names.exact_key, _names._fold_word, _names.admin2_stem, lexicon.common_word,
-              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates, roles._ADJS._tail_hit):
+              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates, roles._ADJS._tail_hit,
+              classify.weapon, classify._actor):
         assert isinstance(f, functools._lru_cache_wrapper) and f.cache_info().maxsize is not None, f
 
 
@@ -198,7 +252,7 @@ def test_admin2_centre_as_defined(gazetteer):
 def _clear_caches(gaz) -> None:
     from geo import _names
     for f in (_names.key, _names.exact_key, _names._fold_word, _names.admin2_stem, lexicon.common_word,
-              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates):
+              lexicon.first_weapons, triggers._triggers_cached, dates._find_dates, classify.weapon, classify._actor):
         f.cache_clear()
     for d in (toponyms._LOOKUPS, toponyms._CENTRES, homonyms._CANDIDATES, gaz._admin2_centres, gaz._fuzzy_memo):
         d.clear()

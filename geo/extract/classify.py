@@ -2,6 +2,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -57,7 +58,8 @@ def classify(text: str, trig: list[tuple[int, int, str]], claimed: bool, window:
 _INSTRUMENT = re.compile(r"\b(?:with|using|by)\s+(?:\w+\s+){0,2}$")
 
 
-def weapon(text: str, etype: str, trig_pos: int) -> str:
+@functools.lru_cache(maxsize=8192)     # (a pure function of its arguments; a third of the calls repeat one: the
+def weapon(text: str, etype: str, trig_pos: int) -> str:       # clause's first trigger, asked per place)
     if etype == "destroyed_equipment":      # the equipment named ("Ka-52", "Bradley", "HIMARS")
         for name, _, _ in L.first_weapons(text):
             if name in L.SPECIFIC:
@@ -103,6 +105,13 @@ def actor(text: str, trig: list[tuple[int, int, str]], weapon_name: str, speaker
           claimed: bool, etype: str = "", enemy: str = "") -> str:
     """The side that acted. *enemy*: the side "the enemy" means in this article (the other side of the
     military voice that writes it: a Ukrainian General Staff update's enemy is RU)."""
+    # (remembered: a pure function of its arguments, asked again for each place of a clause)
+    return _actor(text, tuple(trig), weapon_name, speaker_side, country, bool(claimed), etype, enemy)
+
+
+@functools.lru_cache(maxsize=8192)
+def _actor(text: str, trig: tuple[tuple[int, int, str], ...], weapon_name: str, speaker_side: str, country: str,
+           claimed: bool, etype: str, enemy: str) -> str:
     sides = L.SIDE + (((_ENEMY, enemy),) if enemy else ())
 
     def side_of(w: str) -> str:

@@ -79,6 +79,19 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 # (the long ones tried per starting letter or digit: the same matches and groups, see geo.extract._scan)
 _PATTERNS = [(kind, dispatch(rx) if kind in ("iso", "dmy", "weekday", "rel") else rx) for kind, rx in _PATTERNS]
 
+# What a match of each pattern must contain, found by one cheap scan per sentence: most sentences name no
+# date, and a pattern whose necessary part is absent is not scanned (the same matches, see tests/
+# test_extract_speed_invariants.py). Each is a literal piece every alternative of the pattern matches with
+# the same flags (IGNORECASE folds "ſ" onto "s" in both), so its absence proves the pattern has no match.
+_DIGIT = re.compile(r"\d")                                                    # iso, dmy, mdy, year
+_MONTH_WORD = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)   # dmy, mdy, month
+_DAY_WORD = re.compile(r"day", re.I)                                         # weekday: (mon|...|sun)day
+_REL_WORD = re.compile(r"day|night|morning|dawn|hour|week|month", re.I)     # every alternative of "rel"
+_NEEDS: dict[str, tuple[re.Pattern, ...]] = {
+    "iso": (_DIGIT,), "dmy": (_DIGIT, _MONTH_WORD), "mdy": (_DIGIT, _MONTH_WORD), "weekday": (_DAY_WORD,),
+    "rel": (_REL_WORD,), "month": (_MONTH_WORD,), "year": (_DIGIT,)}
+assert set(_NEEDS) == {k for k, _ in _PATTERNS}
+
 
 def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
     g = m.groups()
@@ -135,7 +148,11 @@ def find_dates(sentence: str, pub: date | None) -> list[DateRef]:
 def _find_dates(sentence: str, pub: date | None, today: date | None) -> tuple[DateRef, ...]:
     out: list[DateRef] = []
     taken: list[tuple[int, int]] = []
+    present: dict[re.Pattern, bool] = {}
     for kind, rx in _PATTERNS:
+        if not all(present[w] if w in present else present.setdefault(w, w.search(sentence) is not None)
+                   for w in _NEEDS[kind]):
+            continue
         for m in rx.finditer(sentence):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue

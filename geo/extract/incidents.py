@@ -237,8 +237,7 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
                 wpn = (etype == "destroyed_equipment" and _equipment_near(clause, m.start, m.end, window[0])) or \
                     weapon(clause, etype, trig[0][0]) or weapon(s.text, etype, len(s.text))
                 if etype == "strike" and not L.specific(wpn):
-                    near = [w for i, w in specific if 0 <= s.index - i <= 2 and (not wpn or wpn in L.GENERIC_OF.get(w, "").split())]
-                    wpn = near[-1] if near else wpn
+                    wpn = _near_specific(specific, s.index, wpn) or wpn
                 in_refs = [x for x in refs if any(a <= x.start < b for a, b in spans)
                            and not (background and is_background(x, published))]     # (the recalled date is not its own)
                 tpos = [t[0] for t in local_trig]
@@ -291,6 +290,18 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     merged = _merge_article(out, lead)
     _prefer_prose_evidence(merged, sentences)
     return merged, warnings
+
+
+def _near_specific(specific: list[tuple[int, str]], index: int, wpn: str) -> str | None:
+    """The last specific weapon named in sentence *index* or the two before it that generic *wpn* may stand for
+    ("Iskander" for "missile"). *specific* grows in sentence order, so only its tail is read: a long text is
+    not rescanned per candidate."""
+    for i, w in reversed(specific):
+        if index - i > 2:
+            return None
+        if 0 <= index - i and (not wpn or wpn in L.GENERIC_OF.get(w, "").split()):
+            return w
+    return None
 
 
 _ANAPHOR = re.compile(r"\b(?:on|in|at|into|hit|hitting|struck|striking|shelled|shelling|bombed|targeted|attacked|pounded)"
@@ -435,6 +446,8 @@ _CAPITAL_OF = {"UA": ("Kyiv", "UA.12"), "RU": ("Moscow", "RU.48")}
 def _capitals(sentences: list[Sentence], mentions: list[list], gaz) -> None:
     """"Night shelling of the capital": the capital of the country the text is about (Kyiv or Moscow;
     "the Russian capital" says which), added as a mention where the text names no capital itself."""
+    if not any("capital" in s.text for s in sentences):    # (_CAPITAL's one literal word, case-sensitive)
+        return
     votes = Counter(p.country for ms in mentions for m in ms for p in m.places[:1]
                     if p.country in WAR and p.precision == "settlement")
     votes.update(m.region[:2] for ms in mentions for m in ms if m.region and m.region[:2] in WAR)

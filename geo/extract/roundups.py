@@ -48,6 +48,8 @@ def nationwide(sentences: list[Sentence], published: date | None, gaz, cands: li
     """Country-level candidates, at most one per country and day."""
     out: list[Candidate] = []
     home = Counter(c.country for c in cands if c.country in ("UA", "RU"))
+    # sentences that made an event below country level (one set, not a scan of every candidate per sentence)
+    placed = {i for c in cands if c.precision != "country" for i in c.sentences}
     for s in sentences:
         if s.kind == "caption":
             continue
@@ -68,8 +70,7 @@ def nationwide(sentences: list[Sentence], published: date | None, gaz, cands: li
             continue
         if count and _TIED_BEFORE.search(s.text[:count.start()]) and not wide:
             continue
-        if count and not wide and not _PART.search(s.text) and any(
-                s.index in c.sentences and c.precision != "country" for c in cands):
+        if count and not wide and not _PART.search(s.text) and s.index in placed:
             continue          # "Ukraine fired six missiles at the port": the total of that place's attack
         side = _attacker(s.text)
         country = {"RU": "UA", "UA": "RU"}.get(side, "")

@@ -88,6 +88,7 @@ def _admin1_keys() -> dict[str, str]:
 _ADMIN1_KEYS = _admin1_keys()
 
 
+_REGION_PAIR = re.compile(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b")
 _ONE_SPACE = re.compile(r"\s")
 _END_OF_NAME = re.compile(r"\s*(?:[.;)]|$)")
 
@@ -178,7 +179,8 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                         exact_key(p.name) == exact_key(name) for p in places if p.country in ("UA", "RU")):
                     places = []       # "Strike on ...", "Police station": our own vocabulary, not a namesake by folding
                 # "the Mykolaiv, Odesa and Kherson regions": the first names of a list of regions
-                pair = re.match(r"^(?:\s*,\s*[A-Z][\w’'\-]+)*\s*,?\s+and\s+(?:the\s+)?[A-Z][\w’'\-]+\s+(?:regions|oblasts|provinces)\b", after)
+                # (a match holds one of the plural words, case-sensitive: without one, no scan)
+                pair = ("regions" in after or "oblasts" in after or "provinces" in after) and _REGION_PAIR.match(after)
                 if pair and gaz.resolve_admin1(f"{name} region"):
                     found = Mention(start, end, name, region=gaz.resolve_admin1(f"{name} region"))
                     break

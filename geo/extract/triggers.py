@@ -32,7 +32,11 @@ def _triggers(clause: str) -> list[tuple[int, int, str]]:
 
 def _hits(clause: str) -> list[tuple[int, str]]:
     """(position, character) where a trigger word of some type begins (the union matches there)."""
-    return [(p, k) for p, k in _ANY_SCAN.starts(clause) if _ANY_SCAN.match_at(clause, p, k) is not None]
+    # (Dispatch.starts and match_at spelt out: a sentence's every word is a possible start, and two calls
+    # per word cost more than the scan itself)
+    by_char, rx = _ANY_SCAN._by_char, _ANY_SCAN.rx
+    return [(c.start(), k) for c in _ANY_SCAN._start.finditer(clause)
+            if by_char.get(k := c.group(), rx).match(clause, c.start()) is not None]
 
 
 @functools.lru_cache(maxsize=4096)
