@@ -33,6 +33,7 @@ from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
+from geopy.point import Point
 
 from geo import _names, admin1 as _admin1
 from geo._gazetteer_build import (FOCUS, INDEX_VERSION, build_index, cache_dir as _cache_dir, core_words,
@@ -67,6 +68,8 @@ _NEAR_RE = re.compile(r"^(.+?),?\s+(?:near|outside|close to|not far from|біл�
 _NEAR_HINT_RE = re.compile(r"^(near|outside|by|close to|not far from|біля|возле|около|под)\s+", re.I)
 _ADMIN2_HINT_RE = re.compile(r"\b(raion|rayon|district|район|r-n|округ|okrug)\b", re.I)
 
+
+_PLACE_NEW = object.__new__
 
 #: Entries of a per-gazetteer memo (fuzzy keys, raion centres) before it is emptied: memory stays flat.
 _MEMO_MAX = 20_000
@@ -249,6 +252,7 @@ class Gazetteer(Geocoder):
         self.max_words: int = self._ix["max_words"]
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
+        self._points: dict[tuple[float, float], Point] = {}
         self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
@@ -263,18 +267,24 @@ class Gazetteer(Geocoder):
     def _place(self, i: int) -> Place:
         p = self._places.get(i)
         if p is None:
-            p = self._places[i] = Place(self._gid[i], self._name[i], self._lat[i], self._lon[i],
-                                        self._cc[i], self._a1[i], self._pop[i], "settlement",
-                                        self._a2[i], self._hrom[i], self._feat[i], self._src[i], self._kt[i])
+            # (the frozen dataclass's __init__ sets its 13 fields one object.__setattr__ at a time: a third
+            # of a cold lookup; the same object, filled at once)
+            p = _PLACE_NEW(Place)
+            p.__dict__.update(geonameid=self._gid[i], name=self._name[i], latitude=self._lat[i],
+                              longitude=self._lon[i], country=self._cc[i], admin1=self._a1[i],
+                              population=self._pop[i], precision="settlement", admin2=self._a2[i],
+                              hromada=self._hrom[i], feature=self._feat[i], source=self._src[i],
+                              katottg=self._kt[i])
+            self._places[i] = p
         return p
 
-    def _row(self, i: int) -> tuple[str, str, frozenset[str], int]:
-        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row:
-        the keys and population come precomputed from the index (:func:`geo._gazetteer_build.rank_rows`),
-        the set is made once per row on first use (ranking runs per candidate per lookup)."""
+    def _row(self, i: int) -> tuple[str, str, str, int]:
+        """(exact key, key of the primary name, "|"-framed current-name exact keys, ranking population) of a
+        row: the keys and population come precomputed from the index (:func:`geo._gazetteer_build.rank_rows`);
+        exact keys are alphanumeric, so ``f"|{ek}|" in framed`` is membership without a set per row."""
         r = self._rows.get(i)
         if r is None:
-            r = self._rows[i] = (self._pek[i], self._pk[i], frozenset(self._pkeys[i].split("|")), self._rpop[i])
+            r = self._rows[i] = (self._pek[i], self._pk[i], f"|{self._pkeys[i]}|", self._rpop[i])
         return r
 
     def _weight(self, i: int, k: str, ek: str) -> float:
@@ -289,7 +299,7 @@ class Gazetteer(Geocoder):
         if kind != "exact":
             return 0
         _, pk, current, pop = self._row(i)
-        if ek in current or pk == k:
+        if pk == k or f"|{ek}|" in current:
             return 0
         return 1 if pop >= CITY_POPULATION else 2
 
@@ -480,6 +490,13 @@ class Gazetteer(Geocoder):
     def candidates(self, name: str, *, admin1: str | None = None, admin2: str | None = None,
                    hromada: str | None = None, countries: Iterable[str] | str | None = None,
                    fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[Place, str]]:
+        """All places for a name, best first, with match kind (:data:`KINDS`): see :meth:`_ranked`."""
+        return [(p, m) for p, m, _ in self._ranked(name, admin1=admin1, admin2=admin2, hromada=hromada,
+                                                   countries=countries, fuzzy=fuzzy, near=near)]
+
+    def _ranked(self, name: str, *, admin1: str | None = None, admin2: str | None = None,
+                hromada: str | None = None, countries: Iterable[str] | str | None = None,
+                fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[Place, str, tuple[int, int]]]:
         """All places for a name, best first, with match kind (:data:`KINDS`).
 
         - *admin1* (oblast text or code), *admin2* (raion/district text or code from
@@ -490,6 +507,9 @@ class Gazetteer(Geocoder):
           the same date): among equally good matches the namesake nearest to them wins.
         - order: exact spelling before key-only match before fuzzy; then proximity to *near*; then a
           real point before a fallback (approximate) one; then population (primary name 4x).
+
+        Each comes with its tiers (match tier, name tier): the part of its rank that *near* cannot change
+        (the table geocoder decides context answers from them: :class:`geo.geocode._ContextChooser`).
         """
         k, ek = key(name or ""), exact_key(name or "")
         exact = set(self._exact.get(ek, ()))
@@ -545,14 +565,15 @@ class Gazetteer(Geocoder):
             return (_TIER[found[i]], self._name_tier(i, k, ek, found[i]), b, bool(self._note[i]),
                     -self._weight(i, k, ek), i)
 
-        order = sorted(found, key=rank)
-        return [(self._place(i), "approximate" if self._note[i] else found[i]) for i in order]
+        ranked = sorted((rank(i) for i in found))
+        return [(self._place(r[-1]), "approximate" if r[3] else found[r[-1]], r[:2]) for r in ranked]
 
     # -- geopy interface
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: Any = None, admin1: str | None = None,
                 admin2: str | None = None, hromada: str | None = None,
                 country_codes: str | Iterable[str] | None = None,
-                near: Sequence[Any] | None = None, **_geopy_kwargs: Any) -> Location | list[Location] | None:
+                near: Sequence[Any] | None = None, ranks: list | None = None,
+                **_geopy_kwargs: Any) -> Location | list[Location] | None:
         """Geocode "Name" or "Name, hint[, hint]" (hints: oblast, raion/district, hromada, country, or a
         nearby town: "Bilohorivka, near Soledar", "Borodyanka near Kyiv" keeps Borodyanka).
 
@@ -560,6 +581,9 @@ class Gazetteer(Geocoder):
         point; a country name a country-precision one. ``Location.raw`` holds geonameid, name, country,
         admin1, admin1_name, admin2, hromada, population, precision, match, match_source, feature,
         ambiguous, candidates (and katottg / approximate_from for fallback points).
+
+        *ranks* (a list, for :mod:`geo.geocode`): filled with each answer's (match tier, name tier) when the
+        answers are one ranked list of namesakes, left empty otherwise.
         """
         text = (query or "").strip()
         parts = [p.strip() for p in re.split(r"[,;()]", text) if p.strip()]
@@ -589,7 +613,7 @@ class Gazetteer(Geocoder):
         for h in pending_near[:1]:   # "Bilohorivka, near Soledar": a town nearby (inside the oblast hint)
             near_hint = next((p for p, _ in self.candidates(h, admin1=code, countries=countries,
                                                             fuzzy=False)), None)
-        places = self._answer(name, code, a2, hrom, countries, near_hint, near)
+        places = self._answer(name, code, a2, hrom, countries, near_hint, near, ranks)
         if not places:
             return None
         locs = [self._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
@@ -608,7 +632,7 @@ class Gazetteer(Geocoder):
         return locs[0] if exactly_one else locs
 
     def _answer(self, name: str, code: str | None, admin2: str | None, hromada: str | None, countries: Any,
-                near_hint: Place | None = None, near: Sequence[Any] | None = None
+                near_hint: Place | None = None, near: Sequence[Any] | None = None, tiers: list | None = None
                 ) -> list[tuple]:
         core, city, region_word = core_words(name)
         if region_word:
@@ -620,19 +644,22 @@ class Gazetteer(Geocoder):
             return [(cp, "exact", False, 1)]
         ctx = list(near or ()) + ([near_hint] if near_hint is not None else [])
         kw = dict(admin1=code, admin2=admin2, hromada=hromada, countries=countries, near=ctx or None)
-        cands = self.candidates(name, fuzzy=False, **kw)
-        if not cands and city and core:  # "Kyiv City", "City of Kharkiv": the city itself
-            cands = self.candidates(" ".join(core), fuzzy=False, **kw)
-        if not cands:
-            cands = self.candidates(name, **kw)
-        if code and cands and not any(in_admin1(p.admin1, code) for p, _ in cands):
-            cands = [(p, m) for p, m in cands if p.population >= HINT_ESCAPE_MIN_POPULATION]
-            if not cands:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
+        ranked = self._ranked(name, fuzzy=False, **kw)
+        if not ranked and city and core:  # "Kyiv City", "City of Kharkiv": the city itself
+            ranked = self._ranked(" ".join(core), fuzzy=False, **kw)
+        if not ranked:
+            ranked = self._ranked(name, **kw)
+        if code and ranked and not any(in_admin1(p.admin1, code) for p, *_ in ranked):
+            ranked = [x for x in ranked if x[0].population >= HINT_ESCAPE_MIN_POPULATION]
+            if not ranked:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
                 return []
+        cands = [(p, m) for p, m, _ in ranked]
         if near_hint is not None and cands:  # a nearby-town hint: keep namesakes within reach
             d = {id(p): _km(p.latitude, p.longitude, near_hint.latitude, near_hint.longitude) for p, _ in cands}
             close = sorted((pm for pm in cands if d[id(pm[0])] <= NEAR_HINT_KM), key=lambda pm: d[id(pm[0])])
             cands = close or cands
+        elif tiers is not None:   # (the order is the ranking's: distance to a nearby town re-sorts it)
+            tiers[:] = [t for *_, t in ranked]
         if cands:
             n = len(cands)
             return [(p, m, n > 1, n) for p, m in cands]
@@ -690,7 +717,10 @@ class Gazetteer(Geocoder):
             note = self._note[i] if i is not None else ""
             raw["approximate_from"] = note.split(":", 1)[1] if ":" in note else note
         address = ", ".join(x for x in (p.name, a1name, p.country) if x)
-        return Location(address, (p.latitude, p.longitude), raw)
+        pt = self._points.get((p.latitude, p.longitude))
+        if pt is None:   # (geopy's Point normalises its input at ~10 us a time: once per place)
+            pt = self._points[(p.latitude, p.longitude)] = Point(p.latitude, p.longitude)
+        return Location(address, pt, raw)
 
     @functools.cached_property
     def _gid_pos(self) -> dict[int, int]:

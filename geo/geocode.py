@@ -133,7 +133,8 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None,
-                                        lists=choose.locs if thin.on else None)
+                                        lists=choose.locs if thin.on else None,
+                                        runs=choose.known if thin.on else None)
         locs.append(hit[0])
         whys.append(hit[1])
     amb = [i for i, loc in enumerate(locs) if loc is not None and (loc.raw or {}).get("ambiguous")]
@@ -241,10 +242,12 @@ class _ContextChooser:
     so its plain list is sorted by (tiers, rest), and the context order is that list stably re-sorted by
     (tiers, class). The best answer is therefore in the plain list's first run of equal tiers: it is the
     first place of that run with the smallest class. The run's length is the one thing not visible through
-    the public API; its bounds are learnt per distinct (name, hint), lazily (only when a day's answer
-    depends on them), with one-point context calls ("does a place that alone is near the context beat
-    every place before it?": yes exactly inside the first run). Names the gazetteer reads as "X near Y",
-    and bounds that cannot be probed, return None (the caller asks the gazetteer as before).
+    the public API: our gazetteer tells it (``geocode(..., ranks=)``: each answer's tiers) with the plain
+    list. When it does not (a subclass, a list re-sorted by a nearby-town hint), its bounds are learnt per
+    distinct (name, hint), lazily (only when a day's answer depends on them), with one-point context calls
+    ("does a place that alone is near the context beat every place before it?": yes exactly inside the
+    first run). Names the gazetteer reads as "X near Y", and bounds that cannot be probed, return None
+    (the caller asks the gazetteer as before).
     """
 
     EPS_KM = 0.01      # geometric margin for probes (numpy vs the gazetteer's haversine: ~1e-9 km apart)
@@ -254,6 +257,7 @@ class _ContextChooser:
         self.geocoder, self.resolve = geocoder, resolve
         self.locs = thin.locs
         self.run: dict[tuple[str, str], list[int]] = {}
+        self.known: dict[tuple[str, str], int] = {}   # first runs' lengths, from the gazetteer's tiers
         self.xy: dict[tuple[str, str], np.ndarray] = {}
         self.uxy: dict[tuple[str, str], np.ndarray] = {}
         self.upts: dict[Hashable, np.ndarray] = {}
@@ -274,7 +278,8 @@ class _ContextChooser:
         # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
         # bounds are learnt lazily, and only where a day's answer depends on them
         if key not in self.run:   # locs[:lo] are in the run, locs[hi:] are not
-            self.run[key] = [1, _kind_bound(locs)]
+            n = self.known.get(key)
+            self.run[key] = [n, n] if n else [1, _kind_bound(locs)]
         lo, hi = self.run[key]
         k = 0
         for j in np.flatnonzero(b < np.minimum.accumulate(np.concatenate(([9], b[:-1])))).tolist():
@@ -450,9 +455,12 @@ def filled(loc: Any, confidence: Any) -> dict[str, Any]:
 
 
 def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
-            namesakes: dict | None = None, lists: dict | None = None) -> tuple[Any, str]:
+            namesakes: dict | None = None, lists: dict | None = None, runs: dict | None = None
+            ) -> tuple[Any, str]:
     """(location, "") or (None, reason). *namesakes*: when given (our gazetteer only), the coordinates
-    of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`."""
+    of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`; *lists* gets the
+    candidates themselves and *runs* the length of their first run of equal tiers, when the gazetteer
+    tells them (``ranks=``), for :class:`_ContextChooser`."""
     if not name:
         return None, "no coordinates and no place name"
     code = resolve(hint) if (resolve and hint) else None
@@ -462,12 +470,15 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
         if near:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES, near=near)
         elif namesakes is not None:   # the best answer is the first of all (the same Location)
+            ranks: list = []
             locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
-                                    exactly_one=False) or []
-            namesakes[(name.lower(), hint.lower())] = \
-                np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+                                    exactly_one=False, ranks=ranks) or []
+            k = (name.lower(), hint.lower())
+            namesakes[k] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
             if lists is not None:
-                lists[(name.lower(), hint.lower())] = locs
+                lists[k] = locs
+            if runs is not None and locs and len(ranks) == len(locs):
+                runs[k] = next((j for j, r in enumerate(ranks) if r != ranks[0]), len(ranks))
             loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)

@@ -1,4 +1,5 @@
 """Filling coordinates: any geopy-style geocoder works; misses and wrong-region hits are rejects."""
+import pytest
 from geopy.location import Location
 from geopy.point import Point
 
@@ -113,7 +114,9 @@ def _context(rng, locs):
     return pts
 
 
-def test_numpy_context_choice_equals_the_gazetteers_on_random_cases():
+@pytest.mark.parametrize("told", [True, False], ids=["runs-from-ranks", "runs-probed"])
+def test_numpy_context_choice_equals_the_gazetteers_on_random_cases(told):
+    """Both ways of knowing the first runs: the gazetteer's tiers (ranks=), and one-point probes."""
     import random
     from geo import geocode as G
     g = load_gazetteer()
@@ -124,7 +127,8 @@ def test_numpy_context_choice_equals_the_gazetteers_on_random_cases():
     compared = 0
     for day in range(700):
         name, hint = rng.choice(_NAMESAKES), rng.choice(_HINTS)
-        loc, _ = G._lookup(g, name, hint, resolve, namesakes=thin.cands, lists=choose.locs)
+        loc, _ = G._lookup(g, name, hint, resolve, namesakes=thin.cands, lists=choose.locs,
+                           runs=choose.known if told else None)
         if loc is None or not loc.raw.get("ambiguous"):
             continue
         pts = _context(rng, choose.locs[(name.lower(), hint.lower())])
@@ -135,7 +139,10 @@ def test_numpy_context_choice_equals_the_gazetteers_on_random_cases():
         assert (got.address, got.point, got.raw) == (want.address, want.point, want.raw), (name, hint, pts)
         compared += 1
     assert compared > 400
-    assert choose.calls < compared / 2          # the first runs' bounds: a few calls per name, not per day
+    if told:
+        assert choose.calls == 0 and len(choose.known) >= len(_NAMESAKES)   # every run told, none probed
+    else:
+        assert 0 < choose.calls < compared / 2     # the first runs' bounds: a few calls per name, not per day
 
 
 class CountingGazetteer(type(load_gazetteer())):
@@ -171,7 +178,7 @@ def test_build_geocoding_is_the_per_row_reference_with_one_call_per_name_and_hin
     ok, rej = geocode_rows([dict(r) for r in rows], cg)
     keys = {(r["location_name"].lower(), r["admin1_input"].lower()) for r in rows if r["latitude"] is None}
     assert len(cg.plain) == len(keys)                                  # one plain call per name+hint
-    assert cg.near and all(n == 1 for *_, n in cg.near)     # one-point probes only: no day asks the gazetteer
+    assert not cg.near      # no day asks the gazetteer (the first runs come with the plain answers' ranks)
     assert not rej
     from geo.geocode import WAR_COUNTRIES
     by_line = {r["_line"]: r for r in ok}
