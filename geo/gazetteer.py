@@ -20,6 +20,7 @@ rows of the same date); population only as the last resort.
 """
 from __future__ import annotations
 
+import collections.abc as _abc
 import functools
 import math
 import re
@@ -572,8 +573,7 @@ class Gazetteer(Geocoder):
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: Any = None, admin1: str | None = None,
                 admin2: str | None = None, hromada: str | None = None,
                 country_codes: str | Iterable[str] | None = None,
-                near: Sequence[Any] | None = None, ranks: list | None = None,
-                **_geopy_kwargs: Any) -> Location | list[Location] | None:
+                near: Sequence[Any] | None = None, **_geopy_kwargs: Any) -> Location | list[Location] | None:
         """Geocode "Name" or "Name, hint[, hint]" (hints: oblast, raion/district, hromada, country, or a
         nearby town: "Bilohorivka, near Soledar", "Borodyanka near Kyiv" keeps Borodyanka).
 
@@ -581,10 +581,20 @@ class Gazetteer(Geocoder):
         point; a country name a country-precision one. ``Location.raw`` holds geonameid, name, country,
         admin1, admin1_name, admin2, hromada, population, precision, match, match_source, feature,
         ambiguous, candidates (and katottg / approximate_from for fallback points).
-
-        *ranks* (a list, for :mod:`geo.geocode`): filled with each answer's (match tier, name tier) when the
-        answers are one ranked list of namesakes, left empty otherwise.
         """
+        found = self.answers(query, admin1=admin1, admin2=admin2, hromada=hromada, country_codes=country_codes,
+                             near=near)
+        if found is None:
+            return None
+        return found[0] if exactly_one else list(found)
+
+    def answers(self, query: str, *, admin1: str | None = None, admin2: str | None = None,
+                hromada: str | None = None, country_codes: str | Iterable[str] | None = None,
+                near: Sequence[Any] | None = None) -> Answers | None:
+        """``geocode(query, exactly_one=False, ...)`` as a lazy sequence (:class:`Answers`): the same
+        Locations, each made when first read, plus the answers' coordinates, populations and ranking
+        tiers as plain values. A table geocoder keeps every namesake of thousands of names but reads
+        few of their Locations; making them all was a third of its time."""
         text = (query or "").strip()
         parts = [p.strip() for p in re.split(r"[,;()]", text) if p.strip()]
         if not parts:
@@ -613,23 +623,12 @@ class Gazetteer(Geocoder):
         for h in pending_near[:1]:   # "Bilohorivka, near Soledar": a town nearby (inside the oblast hint)
             near_hint = next((p for p, _ in self.candidates(h, admin1=code, countries=countries,
                                                             fuzzy=False)), None)
-        places = self._answer(name, code, a2, hrom, countries, near_hint, near, ranks)
+        tiers: list = []
+        places = self._answer(name, code, a2, hrom, countries, near_hint, near, tiers)
         if not places:
             return None
-        locs = [self._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
-                for p, m, amb, n, *x in (places[:1] if exactly_one else places)]
         a2code = self.resolve_admin2(a2, code) if a2 else ""
-        for loc in locs:
-            loc.raw["admin1_hint"] = code or ""
-            loc.raw["hint_matched"] = in_admin1(loc.raw["admin1"], code)
-            loc.raw["admin2_hint"] = a2code or ""
-        if len(places) > 1:  # does the best answer dwarf every namesake (a city vs villages)?
-            top = places[0][0].population
-            locs[0].raw["dominant"] = places[0][1] != "approximate" and all(
-                top >= 10 * max(p.population, 1) for p, *_ in places[1:])
-        else:
-            locs[0].raw["dominant"] = True
-        return locs[0] if exactly_one else locs
+        return Answers(self, places, code or "", a2code or "", tiers if len(tiers) == len(places) else None)
 
     def _answer(self, name: str, code: str | None, admin2: str | None, hromada: str | None, countries: Any,
                 near_hint: Place | None = None, near: Sequence[Any] | None = None, tiers: list | None = None
@@ -716,7 +715,7 @@ class Gazetteer(Geocoder):
             i = self._gid_pos.get(p.geonameid)
             note = self._note[i] if i is not None else ""
             raw["approximate_from"] = note.split(":", 1)[1] if ":" in note else note
-        address = ", ".join(x for x in (p.name, a1name, p.country) if x)
+        address = ", ".join([x for x in (p.name, a1name, p.country) if x])
         pt = self._points.get((p.latitude, p.longitude))
         if pt is None:   # (geopy's Point normalises its input at ~10 us a time: once per place)
             pt = self._points[(p.latitude, p.longitude)] = Point(p.latitude, p.longitude)
@@ -779,6 +778,61 @@ class Gazetteer(Geocoder):
         loc = self._location(p, "reverse", False, 1, distance_km=round(d, 3), admin1_of_point=a1)
         loc.raw["admin1"] = a1
         return [loc] if not exactly_one else loc
+
+
+class Answers(_abc.Sequence):
+    """What :meth:`Gazetteer.answers` found: a read-only sequence of ``geopy.location.Location``, best
+    first, each made on first access (and then the same object), exactly as ``geocode(...,
+    exactly_one=False)`` makes them. Plain values of all of them without making any: ``coords`` (n x 2
+    array, WGS84 degrees), ``populations``, ``kinds`` (match kinds, "approximate" for fallback points),
+    ``ranks`` ((match tier, name tier) of each when the answers are one ranked list of namesakes, else
+    None: the part of the ranking context points cannot change)."""
+
+    def __init__(self, gz: Gazetteer, places: list[tuple], code: str, a2code: str, ranks: list | None):
+        self._gz, self._places, self._code, self._a2code, self.ranks = gz, places, code, a2code, ranks
+        self._made: dict[int, Location] = {}
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self._places)))]
+        if k < 0:
+            k += len(self._places)
+        loc = self._made.get(k)
+        if loc is None:
+            if not 0 <= k < len(self._places):
+                raise IndexError(k)
+            loc = self._made[k] = self._make(k)
+        return loc
+
+    def _make(self, k: int) -> Location:
+        places = self._places
+        p, m, amb, n, *x = places[k]
+        loc = self._gz._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
+        raw = loc.raw
+        raw["admin1_hint"] = self._code
+        raw["hint_matched"] = in_admin1(raw["admin1"], self._code or None)
+        raw["admin2_hint"] = self._a2code
+        if k == 0:   # does the best answer dwarf every namesake (a city vs villages)?
+            top = p.population
+            raw["dominant"] = len(places) == 1 or (places[0][1] != "approximate" and all(
+                top >= 10 * max(q.population, 1) for q, *_ in places[1:]))
+        return loc
+
+    @functools.cached_property
+    def coords(self) -> Any:
+        import numpy as np
+        return np.array([(p.latitude, p.longitude) for p, *_ in self._places], dtype=float)
+
+    @property
+    def populations(self) -> list[int]:
+        return [p.population for p, *_ in self._places]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [m for _, m, *_ in self._places]
 
 
 @functools.cache

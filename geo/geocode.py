@@ -255,7 +255,7 @@ class _ContextChooser:
     def __init__(self, geocoder, resolve, thin: _ContextThinner):
         self.on = thin.on
         self.geocoder, self.resolve = geocoder, resolve
-        self.locs = thin.locs
+        self.locs, self.cands = thin.locs, thin.cands
         self.run: dict[tuple[str, str], list[int]] = {}
         self.known: dict[tuple[str, str], int] = {}   # first runs' lengths, from the gazetteer's tiers
         self.xy: dict[tuple[str, str], np.ndarray] = {}
@@ -271,7 +271,7 @@ class _ContextChooser:
         if not locs or len(locs) < 2 or _NEARISH.search(name):
             return None
         if group not in self.points:
-            self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
+            self.points[group] = np.asarray(ctx, dtype=float)
         b = self.cls.pop((key, group), None)
         if b is None:
             b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
@@ -305,8 +305,8 @@ class _ContextChooser:
             ks = sorted(k for k in keys if len(self.locs.get(k) or ()) >= 2)
             if not ks:
                 continue
-            if group not in self.points:
-                self.points[group] = np.unique(np.asarray(points[group], dtype=float), axis=0)
+            if group not in self.points:   # (repeated points change no nearest distance: not deduplicated)
+                self.points[group] = np.asarray(points[group], dtype=float)
             cs = [self.coords(k, self.locs[k]) for k in ks]
             b = self.classes([], self.points[group], np.concatenate(cs), group, None,
                              np.concatenate([self.unit(k, c) for k, c in zip(ks, cs)]))
@@ -323,7 +323,10 @@ class _ContextChooser:
     def coords(self, key: tuple[str, str], locs: list) -> np.ndarray:
         c = self.xy.get(key)
         if c is None:
-            c = self.xy[key] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+            c = self.cands.get(key)   # (the thinner's copy: made from these very locations)
+            if c is None or len(c) != len(locs):
+                c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+            self.xy[key] = c
         return c
 
     def classes(self, locs: list, p: np.ndarray, c: np.ndarray | None = None,
@@ -385,11 +388,13 @@ def _kind_bound(locs: list) -> int:
     """Where the first run surely ends: the first place whose match kind (exact, translit, fuzzy: the
     first tier) differs from the best one's. A fallback point shows "approximate" instead of its kind,
     so it tells nothing."""
-    k0 = (locs[0].raw or {}).get("match")
+    kinds = getattr(locs, "kinds", None)    # (our gazetteer's answers: without making each Location)
+    if kinds is None:
+        kinds = [(x.raw or {}).get("match") for x in locs]
+    k0 = kinds[0]
     if k0 == "approximate":
         return len(locs)
-    for j, x in enumerate(locs):
-        kj = (x.raw or {}).get("match")
+    for j, kj in enumerate(kinds):
         if kj != "approximate" and kj != k0:
             return j
     return len(locs)
@@ -407,8 +412,11 @@ def _as_top(locs: list, k: int) -> Any:
     top = locs[k]
     raw = dict(top.raw or {})
     pop = raw.get("population") or 0
+    pops = getattr(locs, "populations", None)    # (our gazetteer's answers: without making each Location)
+    if pops is None:
+        pops = [(x.raw or {}).get("population") for x in locs]
     raw["dominant"] = raw.get("match") != "approximate" and all(
-        pop >= 10 * max((x.raw or {}).get("population") or 0, 1) for i, x in enumerate(locs) if i != k)
+        pop >= 10 * max(q or 0, 1) for i, q in enumerate(pops) if i != k)
     return Location(top.address, top.point, raw)
 
 
@@ -470,15 +478,20 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
         if near:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES, near=near)
         elif namesakes is not None:   # the best answer is the first of all (the same Location)
-            ranks: list = []
-            locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
-                                    exactly_one=False, ranks=ranks) or []
             k = (name.lower(), hint.lower())
-            namesakes[k] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+            many = getattr(geocoder, "answers", None)
+            if many is not None:   # our gazetteer: Locations made only when read, plain values for the rest
+                locs = many(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES) or []
+                namesakes[k] = locs.coords if locs else None
+                ranks = getattr(locs, "ranks", None)
+                if runs is not None and ranks:
+                    runs[k] = next((j for j, r in enumerate(ranks) if r != ranks[0]), len(ranks))
+            else:
+                locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                        exactly_one=False) or []
+                namesakes[k] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
             if lists is not None:
                 lists[k] = locs
-            if runs is not None and locs and len(ranks) == len(locs):
-                runs[k] = next((j for j, r in enumerate(ranks) if r != ranks[0]), len(ranks))
             loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)
