@@ -826,11 +826,11 @@ class Answers(_abc.Sequence):
         import numpy as np
         return np.array([(p.latitude, p.longitude) for p, *_ in self._places], dtype=float)
 
-    @property
+    @functools.cached_property
     def populations(self) -> list[int]:
         return [p.population for p, *_ in self._places]
 
-    @property
+    @functools.cached_property
     def kinds(self) -> list[str]:
         return [m for _, m, *_ in self._places]
 
