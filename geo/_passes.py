@@ -168,8 +168,14 @@ def _geocode_rows(b: Batch, need: np.ndarray, conf: np.ndarray, geocoder_name: s
     placed = [(int(need[k]), loc) for k, loc in enumerate(locs) if loc is not None]
     if placed:
         cols: dict[str, dict[int, Any]] = {}
+        memo: dict[tuple[int, bool], dict[str, Any]] = {}   # rows share answers: fields per (answer, conf given)
+        missing = np.isnan(conf)
         for i, loc in placed:
-            for key, v in filled(loc, conf[i]).items():
+            mk = (id(loc), bool(missing[i]))
+            got = memo.get(mk)
+            if got is None:
+                got = memo[mk] = filled(loc, conf[i])
+            for key, v in got.items():
                 cols.setdefault(key, {})[i] = v
         for key in ("latitude", "longitude", "geo_precision", "geocode_match", "confidence"):
             vals = cols.pop(key, {})

@@ -128,8 +128,8 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
     thin = _ContextThinner(geocoder, resolve)
     choose = _ContextChooser(geocoder, resolve, thin)
     locs, whys = [], []
-    for name, hint in zip(names, hints):
-        key = (name.lower(), hint.lower())
+    keys = [(name.lower(), hint.lower()) for name, hint in zip(names, hints)]
+    for name, hint, key in zip(names, hints, keys):
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None,
@@ -151,13 +151,13 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
         need: dict[Hashable, set] = {}
         for i in amb:
             if points.get(groups[i]):
-                need.setdefault(groups[i], set()).add((names[i].lower(), hints[i].lower()))
+                need.setdefault(groups[i], set()).add(keys[i])
         choose.prepare(need, points)
     for i in amb:
         ctx = points.get(groups[i])
         if not ctx:
             continue
-        k = (names[i].lower(), hints[i].lower(), groups[i])
+        k = (*keys[i], groups[i])
         if k not in near_memo and choose.on:
             got = choose(names[i], hints[i], groups[i], ctx)
             if got is not None:
@@ -264,11 +264,18 @@ class _ContextChooser:
         self.cls: dict[tuple, np.ndarray] = {}    # (key, group) -> classes, from prepare()
         self.points: dict[Hashable, np.ndarray] = {}
         self.calls = 0     # gazetteer calls made to measure runs
+        self.nearish: dict[str, bool] = {}
+        self.tops: dict[tuple, tuple] = {}
 
     def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]) -> Any:
         key = (name.lower(), hint.lower())
         locs = self.locs.get(key)
-        if not locs or len(locs) < 2 or _NEARISH.search(name):
+        if not locs or len(locs) < 2:
+            return None
+        nearish = self.nearish.get(name)
+        if nearish is None:
+            nearish = self.nearish[name] = bool(_NEARISH.search(name))
+        if nearish:
             return None
         if group not in self.points:
             self.points[group] = np.asarray(ctx, dtype=float)
@@ -281,6 +288,8 @@ class _ContextChooser:
             n = self.known.get(key)
             self.run[key] = [n, n] if n else [1, _kind_bound(locs)]
         lo, hi = self.run[key]
+        if lo == hi:   # the run is known: its first place with the smallest class
+            return self.top(key, locs, int(b[:lo].argmin()))
         k = 0
         for j in np.flatnonzero(b < np.minimum.accumulate(np.concatenate(([9], b[:-1])))).tolist():
             if j == 0 or j < lo:
@@ -297,7 +306,17 @@ class _ContextChooser:
             else:
                 hi = self.run[key][1] = j
                 break
-        return _as_top(locs, k)
+        return self.top(key, locs, k)
+
+    def top(self, key: tuple[str, str], locs: list, k: int) -> Any:
+        """``_as_top(locs, k)``, its raw worked out once per (name, hint, k): a Location of its own each time."""
+        t = self.tops.get((key, k))
+        if t is None:
+            got = _as_top(locs, k)
+            t = self.tops[(key, k)] = (got.address, got.point, dict(got.raw))
+            return got
+        from geopy.location import Location
+        return Location(t[0], t[1], dict(t[2]))
 
     def prepare(self, need: dict[Hashable, set], points: dict[Hashable, list]) -> None:
         """The classes of every (name, hint) a day needs, from one matrix product per day."""
@@ -305,8 +324,8 @@ class _ContextChooser:
             ks = sorted(k for k in keys if len(self.locs.get(k) or ()) >= 2)
             if not ks:
                 continue
-            if group not in self.points:   # (repeated points change no nearest distance: not deduplicated)
-                self.points[group] = np.asarray(points[group], dtype=float)
+            if group not in self.points:   # (repeated points change no nearest distance: any order will do)
+                self.points[group] = _distinct(np.asarray(points[group], dtype=float))
             cs = [self.coords(k, self.locs[k]) for k in ks]
             b = self.classes([], self.points[group], np.concatenate(cs), group, None,
                              np.concatenate([self.unit(k, c) for k, c in zip(ks, cs)]))
@@ -381,6 +400,15 @@ class _ContextChooser:
         top = self.geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
                                     near=[(float(pt[0]), float(pt[1]))])
         return top is not None and _same(top, locs[j])
+
+
+def _distinct(p: np.ndarray) -> np.ndarray:
+    """The distinct rows of an n x 2 float array (one sort of complex numbers: np.unique(axis=0) costs
+    ~10x that)."""
+    if len(p) < 2:
+        return p
+    z = np.unique(np.ascontiguousarray(p).view(np.complex128).ravel())
+    return z.view(np.float64).reshape(-1, 2)
 
 
 def _max_dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
