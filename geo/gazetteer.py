@@ -492,13 +492,14 @@ class Gazetteer(Geocoder):
                    hromada: str | None = None, countries: Iterable[str] | str | None = None,
                    fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[Place, str]]:
         """All places for a name, best first, with match kind (:data:`KINDS`): see :meth:`_ranked`."""
-        return [(p, m) for p, m, _ in self._ranked(name, admin1=admin1, admin2=admin2, hromada=hromada,
-                                                   countries=countries, fuzzy=fuzzy, near=near)]
+        return [(self._place(i), m) for i, m, _ in self._ranked(name, admin1=admin1, admin2=admin2,
+                                                                hromada=hromada, countries=countries,
+                                                                fuzzy=fuzzy, near=near)]
 
     def _ranked(self, name: str, *, admin1: str | None = None, admin2: str | None = None,
                 hromada: str | None = None, countries: Iterable[str] | str | None = None,
-                fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[Place, str, tuple[int, int]]]:
-        """All places for a name, best first, with match kind (:data:`KINDS`).
+                fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
+        """All places (as rows of the index: :meth:`_place` makes the Place) for a name, best first, with match kind (:data:`KINDS`).
 
         - *admin1* (oblast text or code), *admin2* (raion/district text or code from
           :meth:`resolve_admin2`), *hromada* (text): filters, each applied when it matches any
@@ -561,13 +562,18 @@ class Gazetteer(Geocoder):
                 found = inside or found
         pts = [_point(p) for p in near] if near else []
 
+        rows, row, note, fek = self._rows, self._row, self._note, f"|{ek}|"
+
         def rank(i: int) -> tuple:
+            # (_name_tier and _weight, inlined: this runs per candidate per lookup)
+            pek, pk, current, pop = rows.get(i) or row(i)
+            kind = found[i]
+            tier = 0 if kind != "exact" or pk == k or fek in current else 1 if pop >= CITY_POPULATION else 2
             b = _bucket(min(_km(self._lat[i], self._lon[i], la, lo) for la, lo in pts)) if pts else 0
-            return (_TIER[found[i]], self._name_tier(i, k, ek, found[i]), b, bool(self._note[i]),
-                    -self._weight(i, k, ek), i)
+            return (_TIER[kind], tier, b, bool(note[i]), -(pop * (4 if pek == ek or pk == k else 1)), i)
 
         ranked = sorted((rank(i) for i in found))
-        return [(self._place(r[-1]), "approximate" if r[3] else found[r[-1]], r[:2]) for r in ranked]
+        return [(r[-1], "approximate" if r[3] else found[r[-1]], r[:2]) for r in ranked]
 
     # -- geopy interface
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: Any = None, admin1: str | None = None,
@@ -648,12 +654,13 @@ class Gazetteer(Geocoder):
             ranked = self._ranked(" ".join(core), fuzzy=False, **kw)
         if not ranked:
             ranked = self._ranked(name, **kw)
-        if code and ranked and not any(in_admin1(p.admin1, code) for p, *_ in ranked):
-            ranked = [x for x in ranked if x[0].population >= HINT_ESCAPE_MIN_POPULATION]
+        if code and ranked and not any(in_admin1(self._a1[i], code) for i, *_ in ranked):
+            ranked = [x for x in ranked if self._pop[x[0]] >= HINT_ESCAPE_MIN_POPULATION]
             if not ranked:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
                 return []
-        cands = [(p, m) for p, m, _ in ranked]
+        cands: list[tuple[Any, str]] = [(i, m) for i, m, _ in ranked]   # (rows: Answers makes the Places read)
         if near_hint is not None and cands:  # a nearby-town hint: keep namesakes within reach
+            cands = [(self._place(i), m) for i, m in cands]
             d = {id(p): _km(p.latitude, p.longitude, near_hint.latitude, near_hint.longitude) for p, _ in cands}
             close = sorted((pm for pm in cands if d[id(pm[0])] <= NEAR_HINT_KM), key=lambda pm: d[id(pm[0])])
             cands = close or cands
@@ -810,6 +817,7 @@ class Answers(_abc.Sequence):
     def _make(self, k: int) -> Location:
         places = self._places
         p, m, amb, n, *x = places[k]
+        p = self._place(k)
         loc = self._gz._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
         raw = loc.raw
         raw["admin1_hint"] = self._code
@@ -818,17 +826,25 @@ class Answers(_abc.Sequence):
         if k == 0:   # does the best answer dwarf every namesake (a city vs villages)?
             top = p.population
             raw["dominant"] = len(places) == 1 or (places[0][1] != "approximate" and all(
-                top >= 10 * max(q.population, 1) for q, *_ in places[1:]))
+                top >= 10 * max(q, 1) for q in self.populations[1:]))
         return loc
+
+    def _place(self, k: int) -> Place:
+        """Answer k's Place (an index row is made a Place only when read)."""
+        p = self._places[k][0]
+        return self._gz._place(p) if isinstance(p, int) else p
 
     @functools.cached_property
     def coords(self) -> Any:
         import numpy as np
-        return np.array([(p.latitude, p.longitude) for p, *_ in self._places], dtype=float)
+        gz = self._gz
+        return np.array([(gz._lat[p], gz._lon[p]) if isinstance(p, int) else (p.latitude, p.longitude)
+                         for p, *_ in self._places], dtype=float)
 
     @functools.cached_property
     def populations(self) -> list[int]:
-        return [p.population for p, *_ in self._places]
+        gz = self._gz
+        return [gz._pop[p] if isinstance(p, int) else p.population for p, *_ in self._places]
 
     @functools.cached_property
     def kinds(self) -> list[str]:
