@@ -20,6 +20,7 @@ rows of the same date); population only as the last resort.
 """
 from __future__ import annotations
 
+import collections.abc as _abc
 import functools
 import math
 import re
@@ -33,6 +34,7 @@ from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
+from geopy.point import Point
 
 from geo import _names, admin1 as _admin1
 from geo._gazetteer_build import (FOCUS, INDEX_VERSION, build_index, cache_dir as _cache_dir, core_words,
@@ -67,6 +69,8 @@ _NEAR_RE = re.compile(r"^(.+?),?\s+(?:near|outside|close to|not far from|біл�
 _NEAR_HINT_RE = re.compile(r"^(near|outside|by|close to|not far from|біля|возле|около|под)\s+", re.I)
 _ADMIN2_HINT_RE = re.compile(r"\b(raion|rayon|district|район|r-n|округ|okrug)\b", re.I)
 
+
+_PLACE_NEW = object.__new__
 
 #: Entries of a per-gazetteer memo (fuzzy keys, raion centres) before it is emptied: memory stays flat.
 _MEMO_MAX = 20_000
@@ -249,6 +253,7 @@ class Gazetteer(Geocoder):
         self.max_words: int = self._ix["max_words"]
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
+        self._points: dict[tuple[float, float], Point] = {}
         self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
@@ -263,18 +268,24 @@ class Gazetteer(Geocoder):
     def _place(self, i: int) -> Place:
         p = self._places.get(i)
         if p is None:
-            p = self._places[i] = Place(self._gid[i], self._name[i], self._lat[i], self._lon[i],
-                                        self._cc[i], self._a1[i], self._pop[i], "settlement",
-                                        self._a2[i], self._hrom[i], self._feat[i], self._src[i], self._kt[i])
+            # (the frozen dataclass's __init__ sets its 13 fields one object.__setattr__ at a time: a third
+            # of a cold lookup; the same object, filled at once)
+            p = _PLACE_NEW(Place)
+            p.__dict__.update(geonameid=self._gid[i], name=self._name[i], latitude=self._lat[i],
+                              longitude=self._lon[i], country=self._cc[i], admin1=self._a1[i],
+                              population=self._pop[i], precision="settlement", admin2=self._a2[i],
+                              hromada=self._hrom[i], feature=self._feat[i], source=self._src[i],
+                              katottg=self._kt[i])
+            self._places[i] = p
         return p
 
-    def _row(self, i: int) -> tuple[str, str, frozenset[str], int]:
-        """(exact key, key of the primary name, current-name exact keys, ranking population) of a row:
-        the keys and population come precomputed from the index (:func:`geo._gazetteer_build.rank_rows`),
-        the set is made once per row on first use (ranking runs per candidate per lookup)."""
+    def _row(self, i: int) -> tuple[str, str, str, int]:
+        """(exact key, key of the primary name, "|"-framed current-name exact keys, ranking population) of a
+        row: the keys and population come precomputed from the index (:func:`geo._gazetteer_build.rank_rows`);
+        exact keys are alphanumeric, so ``f"|{ek}|" in framed`` is membership without a set per row."""
         r = self._rows.get(i)
         if r is None:
-            r = self._rows[i] = (self._pek[i], self._pk[i], frozenset(self._pkeys[i].split("|")), self._rpop[i])
+            r = self._rows[i] = (self._pek[i], self._pk[i], f"|{self._pkeys[i]}|", self._rpop[i])
         return r
 
     def _weight(self, i: int, k: str, ek: str) -> float:
@@ -289,7 +300,7 @@ class Gazetteer(Geocoder):
         if kind != "exact":
             return 0
         _, pk, current, pop = self._row(i)
-        if ek in current or pk == k:
+        if pk == k or f"|{ek}|" in current:
             return 0
         return 1 if pop >= CITY_POPULATION else 2
 
@@ -480,7 +491,15 @@ class Gazetteer(Geocoder):
     def candidates(self, name: str, *, admin1: str | None = None, admin2: str | None = None,
                    hromada: str | None = None, countries: Iterable[str] | str | None = None,
                    fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[Place, str]]:
-        """All places for a name, best first, with match kind (:data:`KINDS`).
+        """All places for a name, best first, with match kind (:data:`KINDS`): see :meth:`_ranked`."""
+        return [(self._place(i), m) for i, m, _ in self._ranked(name, admin1=admin1, admin2=admin2,
+                                                                hromada=hromada, countries=countries,
+                                                                fuzzy=fuzzy, near=near)]
+
+    def _ranked(self, name: str, *, admin1: str | None = None, admin2: str | None = None,
+                hromada: str | None = None, countries: Iterable[str] | str | None = None,
+                fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
+        """All places (as rows of the index: :meth:`_place` makes the Place) for a name, best first, with match kind (:data:`KINDS`).
 
         - *admin1* (oblast text or code), *admin2* (raion/district text or code from
           :meth:`resolve_admin2`), *hromada* (text): filters, each applied when it matches any
@@ -490,6 +509,9 @@ class Gazetteer(Geocoder):
           the same date): among equally good matches the namesake nearest to them wins.
         - order: exact spelling before key-only match before fuzzy; then proximity to *near*; then a
           real point before a fallback (approximate) one; then population (primary name 4x).
+
+        Each comes with its tiers (match tier, name tier): the part of its rank that *near* cannot change
+        (the table geocoder decides context answers from them: :class:`geo.geocode._ContextChooser`).
         """
         k, ek = key(name or ""), exact_key(name or "")
         exact = set(self._exact.get(ek, ()))
@@ -540,13 +562,18 @@ class Gazetteer(Geocoder):
                 found = inside or found
         pts = [_point(p) for p in near] if near else []
 
-        def rank(i: int) -> tuple:
-            b = _bucket(min(_km(self._lat[i], self._lon[i], la, lo) for la, lo in pts)) if pts else 0
-            return (_TIER[found[i]], self._name_tier(i, k, ek, found[i]), b, bool(self._note[i]),
-                    -self._weight(i, k, ek), i)
+        rows, row, note, fek = self._rows, self._row, self._note, f"|{ek}|"
 
-        order = sorted(found, key=rank)
-        return [(self._place(i), "approximate" if self._note[i] else found[i]) for i in order]
+        def rank(i: int) -> tuple:
+            # (_name_tier and _weight, inlined: this runs per candidate per lookup)
+            pek, pk, current, pop = rows.get(i) or row(i)
+            kind = found[i]
+            tier = 0 if kind != "exact" or pk == k or fek in current else 1 if pop >= CITY_POPULATION else 2
+            b = _bucket(min(_km(self._lat[i], self._lon[i], la, lo) for la, lo in pts)) if pts else 0
+            return (_TIER[kind], tier, b, bool(note[i]), -(pop * (4 if pek == ek or pk == k else 1)), i)
+
+        ranked = sorted((rank(i) for i in found))
+        return [(r[-1], "approximate" if r[3] else found[r[-1]], r[:2]) for r in ranked]
 
     # -- geopy interface
     def geocode(self, query: str, *, exactly_one: bool = True, timeout: Any = None, admin1: str | None = None,
@@ -561,6 +588,19 @@ class Gazetteer(Geocoder):
         admin1, admin1_name, admin2, hromada, population, precision, match, match_source, feature,
         ambiguous, candidates (and katottg / approximate_from for fallback points).
         """
+        found = self.answers(query, admin1=admin1, admin2=admin2, hromada=hromada, country_codes=country_codes,
+                             near=near)
+        if found is None:
+            return None
+        return found[0] if exactly_one else list(found)
+
+    def answers(self, query: str, *, admin1: str | None = None, admin2: str | None = None,
+                hromada: str | None = None, country_codes: str | Iterable[str] | None = None,
+                near: Sequence[Any] | None = None) -> Answers | None:
+        """``geocode(query, exactly_one=False, ...)`` as a lazy sequence (:class:`Answers`): the same
+        Locations, each made when first read, plus the answers' coordinates, populations and ranking
+        tiers as plain values. A table geocoder keeps every namesake of thousands of names but reads
+        few of their Locations; making them all was a third of its time."""
         text = (query or "").strip()
         parts = [p.strip() for p in re.split(r"[,;()]", text) if p.strip()]
         if not parts:
@@ -589,26 +629,15 @@ class Gazetteer(Geocoder):
         for h in pending_near[:1]:   # "Bilohorivka, near Soledar": a town nearby (inside the oblast hint)
             near_hint = next((p for p, _ in self.candidates(h, admin1=code, countries=countries,
                                                             fuzzy=False)), None)
-        places = self._answer(name, code, a2, hrom, countries, near_hint, near)
+        tiers: list = []
+        places = self._answer(name, code, a2, hrom, countries, near_hint, near, tiers)
         if not places:
             return None
-        locs = [self._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
-                for p, m, amb, n, *x in (places[:1] if exactly_one else places)]
         a2code = self.resolve_admin2(a2, code) if a2 else ""
-        for loc in locs:
-            loc.raw["admin1_hint"] = code or ""
-            loc.raw["hint_matched"] = in_admin1(loc.raw["admin1"], code)
-            loc.raw["admin2_hint"] = a2code or ""
-        if len(places) > 1:  # does the best answer dwarf every namesake (a city vs villages)?
-            top = places[0][0].population
-            locs[0].raw["dominant"] = places[0][1] != "approximate" and all(
-                top >= 10 * max(p.population, 1) for p, *_ in places[1:])
-        else:
-            locs[0].raw["dominant"] = True
-        return locs[0] if exactly_one else locs
+        return Answers(self, places, code or "", a2code or "", tiers if len(tiers) == len(places) else None)
 
     def _answer(self, name: str, code: str | None, admin2: str | None, hromada: str | None, countries: Any,
-                near_hint: Place | None = None, near: Sequence[Any] | None = None
+                near_hint: Place | None = None, near: Sequence[Any] | None = None, tiers: list | None = None
                 ) -> list[tuple]:
         core, city, region_word = core_words(name)
         if region_word:
@@ -620,19 +649,23 @@ class Gazetteer(Geocoder):
             return [(cp, "exact", False, 1)]
         ctx = list(near or ()) + ([near_hint] if near_hint is not None else [])
         kw = dict(admin1=code, admin2=admin2, hromada=hromada, countries=countries, near=ctx or None)
-        cands = self.candidates(name, fuzzy=False, **kw)
-        if not cands and city and core:  # "Kyiv City", "City of Kharkiv": the city itself
-            cands = self.candidates(" ".join(core), fuzzy=False, **kw)
-        if not cands:
-            cands = self.candidates(name, **kw)
-        if code and cands and not any(in_admin1(p.admin1, code) for p, _ in cands):
-            cands = [(p, m) for p, m in cands if p.population >= HINT_ESCAPE_MIN_POPULATION]
-            if not cands:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
+        ranked = self._ranked(name, fuzzy=False, **kw)
+        if not ranked and city and core:  # "Kyiv City", "City of Kharkiv": the city itself
+            ranked = self._ranked(" ".join(core), fuzzy=False, **kw)
+        if not ranked:
+            ranked = self._ranked(name, **kw)
+        if code and ranked and not any(in_admin1(self._a1[i], code) for i, *_ in ranked):
+            ranked = [x for x in ranked if self._pop[x[0]] >= HINT_ESCAPE_MIN_POPULATION]
+            if not ranked:   # "Borok, Bryansk Oblast" unknown there: not a Borok 800 km away
                 return []
+        cands: list[tuple[Any, str]] = [(i, m) for i, m, _ in ranked]   # (rows: Answers makes the Places read)
         if near_hint is not None and cands:  # a nearby-town hint: keep namesakes within reach
+            cands = [(self._place(i), m) for i, m in cands]
             d = {id(p): _km(p.latitude, p.longitude, near_hint.latitude, near_hint.longitude) for p, _ in cands}
             close = sorted((pm for pm in cands if d[id(pm[0])] <= NEAR_HINT_KM), key=lambda pm: d[id(pm[0])])
             cands = close or cands
+        elif tiers is not None:   # (the order is the ranking's: distance to a nearby town re-sorts it)
+            tiers[:] = [t for *_, t in ranked]
         if cands:
             n = len(cands)
             return [(p, m, n > 1, n) for p, m in cands]
@@ -689,8 +722,11 @@ class Gazetteer(Geocoder):
             i = self._gid_pos.get(p.geonameid)
             note = self._note[i] if i is not None else ""
             raw["approximate_from"] = note.split(":", 1)[1] if ":" in note else note
-        address = ", ".join(x for x in (p.name, a1name, p.country) if x)
-        return Location(address, (p.latitude, p.longitude), raw)
+        address = ", ".join([x for x in (p.name, a1name, p.country) if x])
+        pt = self._points.get((p.latitude, p.longitude))
+        if pt is None:   # (geopy's Point normalises its input at ~10 us a time: once per place)
+            pt = self._points[(p.latitude, p.longitude)] = Point(p.latitude, p.longitude)
+        return Location(address, pt, raw)
 
     @functools.cached_property
     def _gid_pos(self) -> dict[int, int]:
@@ -749,6 +785,70 @@ class Gazetteer(Geocoder):
         loc = self._location(p, "reverse", False, 1, distance_km=round(d, 3), admin1_of_point=a1)
         loc.raw["admin1"] = a1
         return [loc] if not exactly_one else loc
+
+
+class Answers(_abc.Sequence):
+    """What :meth:`Gazetteer.answers` found: a read-only sequence of ``geopy.location.Location``, best
+    first, each made on first access (and then the same object), exactly as ``geocode(...,
+    exactly_one=False)`` makes them. Plain values of all of them without making any: ``coords`` (n x 2
+    array, WGS84 degrees), ``populations``, ``kinds`` (match kinds, "approximate" for fallback points),
+    ``ranks`` ((match tier, name tier) of each when the answers are one ranked list of namesakes, else
+    None: the part of the ranking context points cannot change)."""
+
+    def __init__(self, gz: Gazetteer, places: list[tuple], code: str, a2code: str, ranks: list | None):
+        self._gz, self._places, self._code, self._a2code, self.ranks = gz, places, code, a2code, ranks
+        self._made: dict[int, Location] = {}
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __getitem__(self, k: Any) -> Any:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self._places)))]
+        if k < 0:
+            k += len(self._places)
+        loc = self._made.get(k)
+        if loc is None:
+            if not 0 <= k < len(self._places):
+                raise IndexError(k)
+            loc = self._made[k] = self._make(k)
+        return loc
+
+    def _make(self, k: int) -> Location:
+        places = self._places
+        p, m, amb, n, *x = places[k]
+        p = self._place(k)
+        loc = self._gz._location(p, m, amb, n, **({"matched_part": x[0]} if x else {}))
+        raw = loc.raw
+        raw["admin1_hint"] = self._code
+        raw["hint_matched"] = in_admin1(raw["admin1"], self._code or None)
+        raw["admin2_hint"] = self._a2code
+        if k == 0:   # does the best answer dwarf every namesake (a city vs villages)?
+            top = p.population
+            raw["dominant"] = len(places) == 1 or (places[0][1] != "approximate" and all(
+                top >= 10 * max(q, 1) for q in self.populations[1:]))
+        return loc
+
+    def _place(self, k: int) -> Place:
+        """Answer k's Place (an index row is made a Place only when read)."""
+        p = self._places[k][0]
+        return self._gz._place(p) if isinstance(p, int) else p
+
+    @functools.cached_property
+    def coords(self) -> Any:
+        import numpy as np
+        gz = self._gz
+        return np.array([(gz._lat[p], gz._lon[p]) if isinstance(p, int) else (p.latitude, p.longitude)
+                         for p, *_ in self._places], dtype=float)
+
+    @functools.cached_property
+    def populations(self) -> list[int]:
+        gz = self._gz
+        return [gz._pop[p] if isinstance(p, int) else p.population for p, *_ in self._places]
+
+    @functools.cached_property
+    def kinds(self) -> list[str]:
+        return [m for _, m, *_ in self._places]
 
 
 @functools.cache

@@ -128,12 +128,13 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
     thin = _ContextThinner(geocoder, resolve)
     choose = _ContextChooser(geocoder, resolve, thin)
     locs, whys = [], []
-    for name, hint in zip(names, hints):
-        key = (name.lower(), hint.lower())
+    keys = [(name.lower(), hint.lower()) for name, hint in zip(names, hints)]
+    for name, hint, key in zip(names, hints, keys):
         hit = memo.get(key)
         if hit is None:
             hit = memo[key] = _lookup(geocoder, name, hint, resolve, namesakes=thin.cands if thin.on else None,
-                                        lists=choose.locs if thin.on else None)
+                                        lists=choose.locs if thin.on else None,
+                                        runs=choose.known if thin.on else None)
         locs.append(hit[0])
         whys.append(hit[1])
     amb = [i for i, loc in enumerate(locs) if loc is not None and (loc.raw or {}).get("ambiguous")]
@@ -150,13 +151,13 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
         need: dict[Hashable, set] = {}
         for i in amb:
             if points.get(groups[i]):
-                need.setdefault(groups[i], set()).add((names[i].lower(), hints[i].lower()))
+                need.setdefault(groups[i], set()).add(keys[i])
         choose.prepare(need, points)
     for i in amb:
         ctx = points.get(groups[i])
         if not ctx:
             continue
-        k = (names[i].lower(), hints[i].lower(), groups[i])
+        k = (*keys[i], groups[i])
         if k not in near_memo and choose.on:
             got = choose(names[i], hints[i], groups[i], ctx)
             if got is not None:
@@ -241,10 +242,12 @@ class _ContextChooser:
     so its plain list is sorted by (tiers, rest), and the context order is that list stably re-sorted by
     (tiers, class). The best answer is therefore in the plain list's first run of equal tiers: it is the
     first place of that run with the smallest class. The run's length is the one thing not visible through
-    the public API; its bounds are learnt per distinct (name, hint), lazily (only when a day's answer
-    depends on them), with one-point context calls ("does a place that alone is near the context beat
-    every place before it?": yes exactly inside the first run). Names the gazetteer reads as "X near Y",
-    and bounds that cannot be probed, return None (the caller asks the gazetteer as before).
+    the public API: our gazetteer tells it (``geocode(..., ranks=)``: each answer's tiers) with the plain
+    list. When it does not (a subclass, a list re-sorted by a nearby-town hint), its bounds are learnt per
+    distinct (name, hint), lazily (only when a day's answer depends on them), with one-point context calls
+    ("does a place that alone is near the context beat every place before it?": yes exactly inside the
+    first run). Names the gazetteer reads as "X near Y", and bounds that cannot be probed, return None
+    (the caller asks the gazetteer as before).
     """
 
     EPS_KM = 0.01      # geometric margin for probes (numpy vs the gazetteer's haversine: ~1e-9 km apart)
@@ -252,30 +255,41 @@ class _ContextChooser:
     def __init__(self, geocoder, resolve, thin: _ContextThinner):
         self.on = thin.on
         self.geocoder, self.resolve = geocoder, resolve
-        self.locs = thin.locs
+        self.locs, self.cands = thin.locs, thin.cands
         self.run: dict[tuple[str, str], list[int]] = {}
+        self.known: dict[tuple[str, str], int] = {}   # first runs' lengths, from the gazetteer's tiers
         self.xy: dict[tuple[str, str], np.ndarray] = {}
         self.uxy: dict[tuple[str, str], np.ndarray] = {}
         self.upts: dict[Hashable, np.ndarray] = {}
         self.cls: dict[tuple, np.ndarray] = {}    # (key, group) -> classes, from prepare()
         self.points: dict[Hashable, np.ndarray] = {}
         self.calls = 0     # gazetteer calls made to measure runs
+        self.nearish: dict[str, bool] = {}
+        self.tops: dict[tuple, tuple] = {}
 
     def __call__(self, name: str, hint: str, group: Hashable, ctx: list[tuple[float, float]]) -> Any:
         key = (name.lower(), hint.lower())
         locs = self.locs.get(key)
-        if not locs or len(locs) < 2 or _NEARISH.search(name):
+        if not locs or len(locs) < 2:
+            return None
+        nearish = self.nearish.get(name)
+        if nearish is None:
+            nearish = self.nearish[name] = bool(_NEARISH.search(name))
+        if nearish:
             return None
         if group not in self.points:
-            self.points[group] = np.unique(np.asarray(ctx, dtype=float), axis=0)
+            self.points[group] = np.asarray(ctx, dtype=float)
         b = self.cls.pop((key, group), None)
         if b is None:
             b = self.classes(locs, self.points[group], self.coords(key, locs), group, key)
         # the answer is the last strict prefix minimum of b that lies inside the first run; the run's
         # bounds are learnt lazily, and only where a day's answer depends on them
         if key not in self.run:   # locs[:lo] are in the run, locs[hi:] are not
-            self.run[key] = [1, _kind_bound(locs)]
+            n = self.known.get(key)
+            self.run[key] = [n, n] if n else [1, _kind_bound(locs)]
         lo, hi = self.run[key]
+        if lo == hi:   # the run is known: its first place with the smallest class
+            return self.top(key, locs, int(b[:lo].argmin()))
         k = 0
         for j in np.flatnonzero(b < np.minimum.accumulate(np.concatenate(([9], b[:-1])))).tolist():
             if j == 0 or j < lo:
@@ -292,7 +306,17 @@ class _ContextChooser:
             else:
                 hi = self.run[key][1] = j
                 break
-        return _as_top(locs, k)
+        return self.top(key, locs, k)
+
+    def top(self, key: tuple[str, str], locs: list, k: int) -> Any:
+        """``_as_top(locs, k)``, its raw worked out once per (name, hint, k): a Location of its own each time."""
+        t = self.tops.get((key, k))
+        if t is None:
+            got = _as_top(locs, k)
+            t = self.tops[(key, k)] = (got.address, got.point, dict(got.raw))
+            return got
+        from geopy.location import Location
+        return Location(t[0], t[1], dict(t[2]))
 
     def prepare(self, need: dict[Hashable, set], points: dict[Hashable, list]) -> None:
         """The classes of every (name, hint) a day needs, from one matrix product per day."""
@@ -300,8 +324,8 @@ class _ContextChooser:
             ks = sorted(k for k in keys if len(self.locs.get(k) or ()) >= 2)
             if not ks:
                 continue
-            if group not in self.points:
-                self.points[group] = np.unique(np.asarray(points[group], dtype=float), axis=0)
+            if group not in self.points:   # (repeated points change no nearest distance: any order will do)
+                self.points[group] = _distinct(np.asarray(points[group], dtype=float))
             cs = [self.coords(k, self.locs[k]) for k in ks]
             b = self.classes([], self.points[group], np.concatenate(cs), group, None,
                              np.concatenate([self.unit(k, c) for k, c in zip(ks, cs)]))
@@ -318,7 +342,10 @@ class _ContextChooser:
     def coords(self, key: tuple[str, str], locs: list) -> np.ndarray:
         c = self.xy.get(key)
         if c is None:
-            c = self.xy[key] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+            c = self.cands.get(key)   # (the thinner's copy: made from these very locations)
+            if c is None or len(c) != len(locs):
+                c = np.array([(x.latitude, x.longitude) for x in locs], dtype=float)
+            self.xy[key] = c
         return c
 
     def classes(self, locs: list, p: np.ndarray, c: np.ndarray | None = None,
@@ -339,8 +366,7 @@ class _ContextChooser:
             v = self._unit(p)
             if group is not None:
                 self.upts[group] = v
-        dot = u @ v.T
-        best = dot.max(axis=1)
+        best = _max_dot(u, v)
         m = 12742.0 * np.arcsin(np.minimum(1.0, np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best)) / 2.0))
         out = np.where(m <= 20.0, 0, np.minimum(8, 1 + np.floor(np.log2(np.maximum(m, 20.0) / 20.0)))).astype(int)
         edge = np.abs(m[:, None] - _EDGES[None, :]).min(axis=1) < 1e-3
@@ -376,15 +402,36 @@ class _ContextChooser:
         return top is not None and _same(top, locs[j])
 
 
+def _distinct(p: np.ndarray) -> np.ndarray:
+    """The distinct rows of an n x 2 float array (one sort of complex numbers: np.unique(axis=0) costs
+    ~10x that)."""
+    if len(p) < 2:
+        return p
+    z = np.unique(np.ascontiguousarray(p).view(np.complex128).ravel())
+    return z.view(np.float64).reshape(-1, 2)
+
+
+def _max_dot(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Row maxima of ``u @ v.T``, in blocks of at most 64 Ki products: OpenBLAS threads a bigger product,
+    and its threads spin on the other core (5-8x the CPU time of the pass on a busy 2-core machine)."""
+    if not len(u) or not len(v):
+        return np.full(len(u), -np.inf)
+    vt = np.ascontiguousarray(v.T)
+    step = max(1, 65536 // len(v))
+    return np.concatenate([(u[a:a + step] @ vt).max(axis=1) for a in range(0, len(u), step)])
+
+
 def _kind_bound(locs: list) -> int:
     """Where the first run surely ends: the first place whose match kind (exact, translit, fuzzy: the
     first tier) differs from the best one's. A fallback point shows "approximate" instead of its kind,
     so it tells nothing."""
-    k0 = (locs[0].raw or {}).get("match")
+    kinds = getattr(locs, "kinds", None)    # (our gazetteer's answers: without making each Location)
+    if kinds is None:
+        kinds = [(x.raw or {}).get("match") for x in locs]
+    k0 = kinds[0]
     if k0 == "approximate":
         return len(locs)
-    for j, x in enumerate(locs):
-        kj = (x.raw or {}).get("match")
+    for j, kj in enumerate(kinds):
         if kj != "approximate" and kj != k0:
             return j
     return len(locs)
@@ -402,8 +449,11 @@ def _as_top(locs: list, k: int) -> Any:
     top = locs[k]
     raw = dict(top.raw or {})
     pop = raw.get("population") or 0
+    pops = getattr(locs, "populations", None)    # (our gazetteer's answers: without making each Location)
+    if pops is None:
+        pops = [(x.raw or {}).get("population") for x in locs]
     raw["dominant"] = raw.get("match") != "approximate" and all(
-        pop >= 10 * max((x.raw or {}).get("population") or 0, 1) for i, x in enumerate(locs) if i != k)
+        pop >= 10 * max(q or 0, 1) for i, q in enumerate(pops) if i != k)
     return Location(top.address, top.point, raw)
 
 
@@ -450,9 +500,12 @@ def filled(loc: Any, confidence: Any) -> dict[str, Any]:
 
 
 def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
-            namesakes: dict | None = None, lists: dict | None = None) -> tuple[Any, str]:
+            namesakes: dict | None = None, lists: dict | None = None, runs: dict | None = None
+            ) -> tuple[Any, str]:
     """(location, "") or (None, reason). *namesakes*: when given (our gazetteer only), the coordinates
-    of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`."""
+    of every candidate are kept in it by (name, hint), for :class:`_ContextThinner`; *lists* gets the
+    candidates themselves and *runs* the length of their first run of equal tiers, when the gazetteer
+    tells them (``ranks=``), for :class:`_ContextChooser`."""
     if not name:
         return None, "no coordinates and no place name"
     code = resolve(hint) if (resolve and hint) else None
@@ -462,12 +515,20 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
         if near:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES, near=near)
         elif namesakes is not None:   # the best answer is the first of all (the same Location)
-            locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
-                                    exactly_one=False) or []
-            namesakes[(name.lower(), hint.lower())] = \
-                np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
+            k = (name.lower(), hint.lower())
+            many = getattr(geocoder, "answers", None)
+            if many is not None:   # our gazetteer: Locations made only when read, plain values for the rest
+                locs = many(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES) or []
+                namesakes[k] = locs.coords if locs else None
+                ranks = getattr(locs, "ranks", None)
+                if runs is not None and ranks:
+                    runs[k] = next((j for j, r in enumerate(ranks) if r != ranks[0]), len(ranks))
+            else:
+                locs = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES,
+                                        exactly_one=False) or []
+                namesakes[k] = np.array([(x.latitude, x.longitude) for x in locs], dtype=float) if locs else None
             if lists is not None:
-                lists[(name.lower(), hint.lower())] = locs
+                lists[k] = locs
             loc = locs[0] if locs else None
         else:
             loc = geocoder.geocode(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES)

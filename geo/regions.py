@@ -211,14 +211,24 @@ def _index() -> _Index:
 
 def locate(lat: np.ndarray, lon: np.ndarray, max_km: float = 10.0) -> np.ndarray:
     """Row position in load_regions() for each point, -1 if none (invalid, at sea, too far)."""
-    ix = _index()
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     out = np.full(lat.shape, -1, dtype=np.int64)
     ok = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180))
     if ok.size == 0:
         return out
-    pts = shapely.points(lon[ok], lat[ok])
-    found = np.full(ok.size, -1, dtype=np.int64)
+    # events repeat at the same places (a year of a war's table: a million rows, a few thousand points):
+    # each distinct point is located once (one sort of complex numbers), the rows take their point's answer
+    z = lon[ok] + 1j * lat[ok]
+    uniq, back = np.unique(z, return_inverse=True)
+    out[ok] = _locate(uniq.imag.copy(), uniq.real.copy(), max_km)[back.ravel()]
+    return out
+
+
+def _locate(lat: np.ndarray, lon: np.ndarray, max_km: float) -> np.ndarray:
+    """:func:`locate` for valid (finite, in range) points."""
+    ix = _index()
+    pts = shapely.points(lon, lat)
+    found = np.full(len(lat), -1, dtype=np.int64)
     p_idx, r_idx = _pairs(ix.tree, ix.geoms, pts, shapely.intersects)
     # several hits (border noise, overlaps): the highest-priority country wins
     order = np.lexsort((r_idx, ix.rank[r_idx], p_idx))
@@ -226,13 +236,12 @@ def locate(lat: np.ndarray, lon: np.ndarray, max_km: float = 10.0) -> np.ndarray
     miss = np.flatnonzero(found < 0)
     if miss.size and max_km > 0:
         d = max_km * 1000.0
-        mpts = shapely.points(*_transformer().transform(lon[ok[miss]], lat[ok[miss]]))
+        mpts = shapely.points(*_transformer().transform(lon[miss], lat[miss]))
         p_idx, r_idx = _pairs(ix.metric_tree, ix.metric_geoms, mpts, shapely.dwithin, d)
         dist = shapely.distance(ix.metric_geoms[r_idx], mpts[p_idx])  # only for the few near pairs
         order = np.lexsort((ix.rank[r_idx], dist, p_idx))
         _first_per_point(found, miss[p_idx[order]], r_idx[order])
-    out[ok] = found
-    return out
+    return found
 
 
 def join_regions(df: pd.DataFrame, *, lat: str = "latitude", lon: str = "longitude", max_km: float = 10.0

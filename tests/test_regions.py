@@ -173,3 +173,18 @@ def test_100k_points_join_fast():
     took = time.process_time() - t
     assert took < 4.0, took  # CPU s, ~0.3-0.8 here (a point-by-point join took minutes); CPU, not wall: load-proof
     assert math.isclose((out["country"] == "UA").mean(), 0.6, abs_tol=0.2)
+
+
+def test_repeated_points_are_located_once_with_each_rows_own_answer():
+    """locate() works on distinct points: every row gets what locating it alone gives (coast fallbacks,
+    sea, abroad, invalid values and repeats shuffled together)."""
+    rng = np.random.default_rng(5)
+    base = [PLACES[n][:2] for n in PLACES] + [(float("nan"), 30.0), (95.0, 30.0), (50.0, float("inf"))]
+    base += [(rng.uniform(44, 53), rng.uniform(22, 41)) for _ in range(60)]
+    pick = rng.integers(0, len(base), 2000)
+    lat = np.array([base[i][0] for i in pick])
+    lon = np.array([base[i][1] for i in pick])
+    got = regions.locate(lat, lon)
+    alone = {i: int(regions.locate(np.array([base[i][0]]), np.array([base[i][1]]))[0]) for i in set(pick.tolist())}
+    assert got.tolist() == [alone[i] for i in pick.tolist()]
+    assert (got >= 0).sum() > 1000 and (got < 0).any()
