@@ -145,6 +145,8 @@ def write_geojson(events: EventTable, fh, *, chunk: int = CHUNK) -> None:
     core = events.core
     cols = _core_columns(events)
     extra_at = _extra_fragments(events)
+    extra_pos = np.array(sorted(extra_at), dtype=np.int64)
+    extra_text = np.array([extra_at[i] for i in extra_pos.tolist()] + [""], dtype=object)[:-1]
     n = len(core)
     lat = _coords(core["latitude"]) if "latitude" in core else np.full(n, np.nan)
     lon = _coords(core["longitude"]) if "longitude" in core else np.full(n, np.nan)
@@ -173,7 +175,10 @@ def write_geojson(events: EventTable, fh, *, chunk: int = CHUNK) -> None:
                 frag = pc.if_else(pc.or_(pc.equal(v, "null"), pc.equal(v, '""')), _large(pa, ""), frag)
             pieces.append(frag)
         if extra_at:
-            pieces.append(_large(pa, [extra_at.get(i, "") for i in range(lo, hi)]))
+            a, b = np.searchsorted(extra_pos, [lo, hi])
+            cell = np.full(m, "", dtype=object)
+            cell[extra_pos[a:b] - lo] = extra_text[a:b]
+            pieces.append(_large(pa, cell))
         pieces.append("}}, ")
         rows = _join(*pieces)
         # the chunk's text is the rows' data buffer (UTF-8, no surrogates left), less the last ", "
@@ -327,11 +332,25 @@ def _extra_fragments(events: EventTable) -> dict[int, str]:
     at: dict[int, list[str]] = {}
     for k, s in events.extras.items():
         key = ", " + _enc_str(str(k)) + ": "
-        for i, v in zip(s.index.tolist(), s.tolist()):
-            v = plain(v)
-            if v is None or v == "":
-                continue
-            at.setdefault(i, []).append(key + (_enc_str(v) if type(v) is str else _enc_any(v)))
+        idx, vals = s.index.tolist(), s.tolist()
+        kinds = set(map(type, vals))
+        if kinds <= {str}:              # the common cases without a per-cell type test
+            pairs = [(i, key + _enc_str(v)) for i, v in zip(idx, vals) if v]
+        elif kinds <= {int}:            # bool is not int here: type(True) is bool
+            pairs = [(i, key + str(v)) for i, v in zip(idx, vals)]
+        else:
+            pairs = []
+            for i, v in zip(idx, vals):
+                v = plain(v)
+                if v is None or v == "":
+                    continue
+                pairs.append((i, key + (_enc_str(v) if type(v) is str else _enc_any(v))))
+        for i, text in pairs:
+            got = at.get(i)
+            if got is None:
+                at[i] = [text]
+            else:
+                got.append(text)
     return {i: _esc_surrogates("".join(f)) for i, f in at.items()}
 
 
