@@ -231,10 +231,13 @@ def _encode_series(name: str, s: pd.Series) -> Any:
     return {"d": [str(u) for u in uniques], "b": _b64(codes.astype(dtype)), "w": np.dtype(dtype).itemsize}
 
 
-def _arrow(s: pd.Series):
-    """The Arrow array behind a pandas ``str`` column (no copy)."""
+def _arrow(s: pd.Series, lo: int = 0, hi: int | None = None):
+    """The Arrow array behind a pandas ``str`` column, rows *lo*..*hi*: only those rows are copied
+    (joining a million-row column's chunks first would copy all its text)."""
     import pyarrow as pa
     a = pa.array(s.array)
+    if lo or hi is not None:
+        a = a.slice(lo, (len(a) if hi is None else hi) - lo)
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
@@ -324,7 +327,6 @@ def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, 
 
     link = _link_flags(core)
 
-    arrow: dict[str, Any] = {}          # Arrow-backed text columns, sliced per chunk without pandas
 
     def encode(name: str, lo: int, hi: int) -> Any:
         if name == "_link":
@@ -336,10 +338,8 @@ def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, 
         if name == "event_id":
             return _encode_ids(core[name].iloc[lo:hi])
         s = core[name]
-        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
-            if name not in arrow:
-                arrow[name] = _arrow(s)
-            return _encode_arrow_text(name, arrow[name].slice(lo, hi - lo))
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":    # sliced without pandas
+            return _encode_arrow_text(name, _arrow(s, lo, hi))
         return _encode_series(name, s.iloc[lo:hi].reset_index(drop=True))
 
     blob: dict[str, Any] = {"n": p.n, "order": p.order, "cols": {}}

@@ -204,16 +204,17 @@ def _coded_fragments(s: pd.Series, key: str, *, keep_empty: bool):
     import pyarrow.compute as pc
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or len(s) < 16:
         return None
-    a = pa.array(s.array)
-    if isinstance(a, pa.ChunkedArray):
-        a = a.combine_chunks()
+    a = pa.array(s.array)                # a ChunkedArray: never joined (that would copy the column's text)
     head = a.slice(0, CHUNK)
     if pc.count_distinct(head, mode="all").as_py() > _CODED_SHARE * len(head):
         return None
-    enc = pc.dictionary_encode(a)
-    uniq = enc.dictionary.to_pylist()
+    enc = pc.dictionary_encode(a)        # chunks share one dictionary, in first-appearance order
+    parts = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
+    parts = [p for p in parts if len(p)] or parts[-1:]
+    uniq = parts[-1].dictionary.to_pylist()
     frags = [key + _enc_str(u) if keep_empty or u != "" else "" for u in uniq] + [key + "null" if keep_empty else ""]
-    codes = pc.fill_null(enc.indices, len(uniq)).to_numpy().astype(np.int32)
+    codes = np.concatenate([pc.fill_null(p.indices, len(uniq)).to_numpy(zero_copy_only=False).astype(np.int32)
+                            for p in parts])
     return pa.array(frags, type=pa.large_string()), codes
 
 
