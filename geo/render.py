@@ -212,6 +212,8 @@ def _encode_series(name: str, s: pd.Series) -> Any:
         return out.tolist()
     if s.dtype.kind in "biu":
         return s.tolist()
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return _encode_arrow_text(name, _arrow(s))
     s = s.astype(object)
     if name in COLUMNS:
         s = s.where(s.notna(), "")
@@ -229,6 +231,36 @@ def _encode_series(name: str, s: pd.Series) -> Any:
     return {"d": [str(u) for u in uniques], "b": _b64(codes.astype(dtype)), "w": np.dtype(dtype).itemsize}
 
 
+def _arrow(s: pd.Series, lo: int = 0, hi: int | None = None):
+    """The Arrow array behind a pandas ``str`` column, rows *lo*..*hi*: only those rows are copied
+    (joining a million-row column's chunks first would copy all its text)."""
+    import pyarrow as pa
+    a = pa.array(s.array)
+    if lo or hi is not None:
+        a = a.slice(lo, (len(a) if hi is None else hi) - lo)
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
+def _encode_arrow_text(name: str, a: Any) -> Any:
+    """:func:`_encode_series` of an Arrow-backed text column, in Arrow: the same output (our schema's
+    columns have "" for missing; another column with a missing value stays a list with None; else
+    dictionary-coded in first-appearance order when at most half the values are distinct)."""
+    import numpy as np
+    import pyarrow.compute as pc
+    if name in COLUMNS and a.null_count:
+        a = pc.fill_null(a, "")
+    n = len(a)
+    if a.null_count or n < 16:
+        return a.to_pylist()
+    enc = pc.dictionary_encode(a)
+    k = len(enc.dictionary)
+    if k > n // 2:
+        return a.to_pylist()
+    dtype = np.uint8 if k <= 256 else np.uint16 if k <= 65536 else np.int32
+    return {"d": enc.dictionary.to_pylist(), "b": _b64(enc.indices.to_numpy().astype(dtype)),
+            "w": np.dtype(dtype).itemsize}
+
+
 def _encode_sparse(s: pd.Series, lo: int = 0) -> dict:
     """An extra column as its filled cells only: ``{"sp": base64 Int32 positions (from *lo*),
     "v": values (dictionary-coded when repetitive)}`` — a wide, sparse table costs what is filled."""
@@ -242,9 +274,9 @@ def _link_flags(core: pd.DataFrame) -> Any:
     import numpy as np
     if "source" not in core:
         return np.zeros(len(core), dtype=bool)
-    src = core["source"].astype(object)
-    src = src.where(src.map(lambda v: isinstance(v, str)), "")
-    return src.str.match(_URL_RE.pattern, flags=re.IGNORECASE).fillna(False).to_numpy(dtype=bool)
+    match = _URL_RE.match
+    return np.fromiter((isinstance(v, str) and match(v) is not None for v in core["source"].tolist()),
+                       dtype=bool, count=len(core))
 
 
 #: Columns every view needs at once (drawing, filters, timeline, tooltips, region shading, ids): in
@@ -258,6 +290,12 @@ CHUNK_EVENTS = 5_000
 def _encode_ids(s: pd.Series) -> Any:
     """Event ids: our 16-hex-digit content hashes packed as 8 bytes each (base64), else as a column."""
     import numpy as np
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow" and len(s) >= 16:
+        import pyarrow.compute as pc
+        a = _arrow(s)
+        if not a.null_count and pc.all(pc.match_substring_regex(a, "^[0-9a-f]{16}$")).as_py():
+            raw = bytes.fromhex("".join(a.to_pylist()))
+            return {"x": base64.b64encode(raw).decode("ascii"), "w": 8}
     s = s.astype(object).where(s.notna(), "")
     if len(s) >= 16 and pd.api.types.infer_dtype(s, skipna=False) == "string" \
             and s.str.fullmatch(r"[0-9a-f]{16}").all():
@@ -266,25 +304,43 @@ def _encode_ids(s: pd.Series) -> Any:
     return _encode_series("event_id", s)
 
 
+def _encode_flags(flags: Any) -> Any:
+    """The ``_link`` column ("1" for a link, else ""), as :func:`_encode_series` codes it, from booleans."""
+    import numpy as np
+    flags = np.asarray(flags, dtype=bool)
+    n = len(flags)
+    if n < 16:
+        return ["1" if x else "" for x in flags.tolist()]
+    first = bool(flags[0])
+    uniq = ["1" if first else ""] + (["" if first else "1"] if (flags != first).any() else [])
+    return {"d": uniq, "b": _b64((flags != first).astype(np.uint8)), "w": 1}
+
+
 def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, list[dict], int]:
     """The page's event data: (blob, chunks, dropped rows). With *chunk_events* the blob holds the
     :data:`CORE_COLUMNS` and ``chunks`` describes the chunk files (each ``{"cols": ...}`` for events
     ``k*size .. (k+1)*size - 1``, positions local to the chunk); without it, every column is in the blob."""
+    import numpy as np
     p = _Prepared(events)
     core = p.core
     lazy_names = [c for c in p.order if c not in CORE_COLUMNS] + ["_link"]
 
     link = _link_flags(core)
 
+
     def encode(name: str, lo: int, hi: int) -> Any:
         if name == "_link":
-            return _encode_series("_link", pd.Series(["1" if x else "" for x in link[lo:hi]], dtype=object))
+            return _encode_flags(link[lo:hi])
         if name in p.extras:
             s = p.extras[name]
-            return _encode_sparse(s[(s.index >= lo) & (s.index < hi)], lo)
+            a, b = np.searchsorted(s.index.to_numpy(), [lo, hi])
+            return _encode_sparse(s.iloc[a:b], lo)
         if name == "event_id":
             return _encode_ids(core[name].iloc[lo:hi])
-        return _encode_series(name, core[name].iloc[lo:hi].reset_index(drop=True))
+        s = core[name]
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":    # sliced without pandas
+            return _encode_arrow_text(name, _arrow(s, lo, hi))
+        return _encode_series(name, s.iloc[lo:hi].reset_index(drop=True))
 
     blob: dict[str, Any] = {"n": p.n, "order": p.order, "cols": {}}
     for c in p.order:

@@ -28,7 +28,6 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -136,33 +135,175 @@ def write_geojson(events: EventTable, fh, *, chunk: int = CHUNK) -> None:
     with :meth:`EventTable.record` as properties: our schema's columns always (``null`` when
     empty), every other column only where filled. Text with unpaired surrogates (possible from a
     ``\\ud800`` escape in an input GeoJSON) is written as JSON escapes, so it round-trips.
+
+    Why Arrow: each column becomes an array of its JSON fragments (``"name": value``) and one
+    ``binary_join_element_wise`` glues a chunk's features in C; Python only encodes floats (``repr``,
+    as ``json.dumps`` does) and the rare strings that need escapes.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
     core = events.core
     cols = _core_columns(events)
     extra_at = _extra_fragments(events)
+    extra_pos = np.array(sorted(extra_at), dtype=np.int64)
+    extra_text = np.array([extra_at[i] for i in extra_pos.tolist()] + [""], dtype=object)[:-1]
+    n = len(core)
+    lat = _coords(core["latitude"]) if "latitude" in core else np.full(n, np.nan)
+    lon = _coords(core["longitude"]) if "longitude" in core else np.full(n, np.nan)
+    keys = {c: _esc_surrogates(("" if k == 0 else ", ") + _enc_str(str(c)) + ": ") for k, c in enumerate(cols)}
+    coded = {c: _coded_fragments(core[c], keys[c], keep_empty=c in _SCHEMA)
+             for c in cols if c not in ("latitude", "longitude", "event_id")}
+    null = _large(pa, "null")
     fh.write('{"type": "FeatureCollection", "features": [')
-    for lo, hi in _chunks(len(core), chunk):
+    for lo, hi in _chunks(n, chunk):
+        m = hi - lo
         part = core.iloc[lo:hi]
-        lat = _coords(part["latitude"]) if "latitude" in part else np.full(hi - lo, np.nan)
-        lon = _coords(part["longitude"]) if "longitude" in part else np.full(hi - lo, np.nan)
-        rounded = {"latitude": pd.Series(lat), "longitude": pd.Series(lon)}
-        frags = [_json_column(rounded[c] if c in rounded else part[c], c, first=(k == 0)) for k, c in enumerate(cols)]
-        geom = np.full(hi - lo, "null", dtype=object)
-        ok = np.isfinite(lat) & np.isfinite(lon)
-        geom[ok] = ['{"type": "Point", "coordinates": [' + x + ", " + y + "]}"
-                    for x, y in zip(map(repr, lon[ok].tolist()), map(repr, lat[ok].tolist()))]
-        ids = _json_values(part["event_id"]) if "event_id" in part else repeat("null")
-        extras = [extra_at.get(i, "") for i in range(lo, hi)] if extra_at else repeat("")
-        rows = map("".join, zip(repeat('{"type": "Feature", "id": '), ids, repeat(', "geometry": '), geom,
-                                repeat(', "properties": {'), *frags, extras, repeat("}}")))
-        text = ", ".join(rows)
+        lat_j, lon_j = _float_json(lat[lo:hi]), _float_json(lon[lo:hi])
+        ok = pa.array(np.isfinite(lat[lo:hi]) & np.isfinite(lon[lo:hi]))
+        geom = pc.if_else(ok, _join('{"type": "Point", "coordinates": [', lon_j, ", ", lat_j, "]}"), null)
+        ids = _json_array(part["event_id"]) if "event_id" in part else "null"
+        pieces: list[Any] = ['{"type": "Feature", "id": ', ids, ', "geometry": ', geom, ', "properties": {']
+        for c in cols:
+            if coded.get(c) is not None:
+                table, codes = coded[c]
+                pieces.append(pc.take(table, pa.array(codes[lo:hi])))
+                continue
+            v = lat_j if c == "latitude" else lon_j if c == "longitude" else ids if c == "event_id" \
+                else _json_array(part[c])
+            frag = _join(keys[c], v)
+            if c not in _SCHEMA:
+                frag = pc.if_else(pc.or_(pc.equal(v, "null"), pc.equal(v, '""')), _large(pa, ""), frag)
+            pieces.append(frag)
+        if extra_at:
+            a, b = np.searchsorted(extra_pos, [lo, hi])
+            cell = np.full(m, "", dtype=object)
+            cell[extra_pos[a:b] - lo] = extra_text[a:b]
+            pieces.append(_large(pa, cell))
+        pieces.append("}}, ")
+        rows = _join(*pieces)
+        # the chunk's text is the rows' data buffer (UTF-8, no surrogates left), less the last ", "
+        ends = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:rows.offset + m + 1]
+        raw = memoryview(rows.buffers()[2])[int(ends[0]):int(ends[-1]) - 2]
         if lo:
-            text = ", " + text
-        try:
-            fh.write(text)
-        except UnicodeEncodeError:
-            fh.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+            fh.write(", ")
+        _write_utf8(fh, raw)
     fh.write("]}")
+
+
+#: a text column is dictionary-coded when its first rows hold at most this share of distinct values
+_CODED_SHARE = 0.25
+
+
+def _coded_fragments(s: pd.Series, key: str, *, keep_empty: bool):
+    """(fragment table, codes) for a repetitive Arrow-backed text column (dates, types, places), else None.
+
+    Each distinct value's ``"name": value`` fragment is encoded once (the last entry is the missing
+    value's: ``null``, or nothing for a column outside our schema, as for ``""``); a chunk's
+    fragments are then one ``take``. *codes*: int32 per row into the table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or len(s) < 16:
+        return None
+    a = pa.array(s.array)                # a ChunkedArray: never joined (that would copy the column's text)
+    head = a.slice(0, CHUNK)
+    if pc.count_distinct(head, mode="all").as_py() > _CODED_SHARE * len(head):
+        return None
+    enc = pc.dictionary_encode(a)        # chunks share one dictionary, in first-appearance order
+    parts = enc.chunks if isinstance(enc, pa.ChunkedArray) else [enc]
+    parts = [p for p in parts if len(p)] or parts[-1:]
+    uniq = parts[-1].dictionary.to_pylist()
+    frags = [key + _enc_str(u) if keep_empty or u != "" else "" for u in uniq] + [key + "null" if keep_empty else ""]
+    codes = np.concatenate([pc.fill_null(p.indices, len(uniq)).to_numpy(zero_copy_only=False).astype(np.int32)
+                            for p in parts])
+    return pa.array(frags, type=pa.large_string()), codes
+
+
+def _write_utf8(fh, raw: memoryview) -> None:
+    """UTF-8 bytes into a text file: straight to its byte buffer when it is a UTF-8 file (no decode
+    and re-encode of a chunk's megabytes), else as text."""
+    enc = (getattr(fh, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if enc == "utf8" and hasattr(fh, "buffer"):
+        fh.flush()
+        fh.buffer.write(raw)
+    else:
+        fh.write(bytes(raw).decode("utf-8"))
+
+
+def _large(pa, v: Any) -> Any:
+    """A piece for ``binary_join_element_wise``: a large_string scalar or array (all pieces of one type)."""
+    if isinstance(v, str):
+        return pa.scalar(v, type=pa.large_string())
+    return pa.array(v, type=pa.large_string())
+
+
+def _join(*pieces: Any):
+    """Arrow arrays and Python strings glued element-wise (strings broadcast): ``binary_join_element_wise``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    sep = pa.scalar("", type=pa.large_string())
+    return pc.binary_join_element_wise(*[_large(pa, p) if isinstance(p, str) else p for p in pieces], sep)
+
+
+def _esc_surrogates(text: str) -> str:
+    """Unpaired surrogates (not UTF-8) as JSON ``\\uXXXX`` escapes: the file stays valid and round-trips."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _SURROGATE.search(text) else text
+
+
+#: characters ``json.dumps`` escapes inside a string (with ``ensure_ascii=False``)
+_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+
+
+def _float_json(v: np.ndarray):
+    """float64 → JSON text exactly as ``repr`` (what ``json.dumps`` writes), "null" where not finite.
+
+    Arrow's cast prints the same shortest round-trip digits as ``repr`` for 1e-4 ≤ |x| < 1e6, but
+    drops the ``.0`` of a whole number (added back here); every other finite value (tiny, huge: none
+    of our coordinates or confidences) goes through ``repr``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    v = np.asarray(v, dtype=float)
+    with np.errstate(invalid="ignore"):
+        mag = np.abs(v)
+        fast = (mag >= 1e-4) & (mag < 1e6)
+        whole = fast & (v == np.trunc(v))
+    out = pc.cast(pa.array(np.where(fast, v, 0.0)), pa.large_string())
+    if whole.any():
+        out = pc.if_else(pa.array(whole), _join(out, ".0"), out)
+    slow = ~fast
+    if slow.any():
+        idx = np.flatnonzero(slow)
+        text = ["null" if x != x or x in (np.inf, -np.inf) else repr(x) for x in v[idx].tolist()]
+        out = pc.replace_with_mask(out, pa.array(slow), pa.array(text, type=pa.large_string()))
+    return out
+
+
+def _json_array(s: pd.Series):
+    """Each value of *s* as JSON text, as an Arrow large_string array ("null" where empty-as-missing).
+
+    Arrow-backed text (pandas' ``str``) is quoted in Arrow, only values holding a quote, backslash or
+    control character go through :func:`json.encoder.encode_basestring`; floats are ``repr`` (as
+    ``json.dumps``); every other dtype as :func:`_json_values`, with surrogates escaped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        a = pa.array(s.array)
+        if isinstance(a, pa.ChunkedArray):
+            a = a.combine_chunks()
+        a = a.cast(pa.large_string())
+        out = _join('"', a, '"')
+        need = pc.fill_null(pc.match_substring_regex(a, _NEEDS_ESCAPE), False)
+        if pc.any(need).as_py():
+            fixed = [_enc_str(v) for v in pc.filter(a, need).to_pylist()]
+            out = pc.replace_with_mask(out, need, pa.array(fixed, type=pa.large_string()))
+        return pc.fill_null(out, _large(pa, "null"))
+    if s.dtype.kind == "f":
+        return _float_json(s.to_numpy(dtype=float))
+    if s.dtype.kind in "iu" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
+        return pc.cast(pa.array(s.to_numpy()), pa.large_string())     # decimal digits, as str(int)
+    vals = _json_values(s)
+    if vals.dtype == object and any(_SURROGATE.search(v) for v in vals.tolist()):
+        vals = np.array([_esc_surrogates(v) for v in vals.tolist()], dtype=object)
+    return pa.array(vals, type=pa.large_string())
 
 
 def _json_values(s: pd.Series) -> np.ndarray:
@@ -187,27 +328,31 @@ def _json_values(s: pd.Series) -> np.ndarray:
     return np.array([_enc_any(plain(v)) for v in s.tolist()], dtype=object)
 
 
-def _json_column(s: pd.Series, name: str, *, first: bool) -> np.ndarray:
-    """``"name": value`` fragments (with their leading ``", "``); our schema's always, others only filled."""
-    vals = _json_values(s)
-    key = ("" if first else ", ") + _enc_str(str(name)) + ": "
-    if name in _SCHEMA:
-        return key + vals
-    empty = (vals == "null") | (vals == '""')
-    return np.where(empty, "", key + vals)
-
-
 def _extra_fragments(events: EventTable) -> dict[int, str]:
     """position → ``, "key": value`` text of that event's filled extras: walks the filled cells once."""
     at: dict[int, list[str]] = {}
     for k, s in events.extras.items():
         key = ", " + _enc_str(str(k)) + ": "
-        for i, v in zip(s.index.tolist(), s.tolist()):
-            v = plain(v)
-            if v is None or v == "":
-                continue
-            at.setdefault(i, []).append(key + (_enc_str(v) if type(v) is str else _enc_any(v)))
-    return {i: "".join(f) for i, f in at.items()}
+        idx, vals = s.index.tolist(), s.tolist()
+        kinds = set(map(type, vals))
+        if kinds <= {str}:              # the common cases without a per-cell type test
+            pairs = [(i, key + _enc_str(v)) for i, v in zip(idx, vals) if v]
+        elif kinds <= {int}:            # bool is not int here: type(True) is bool
+            pairs = [(i, key + str(v)) for i, v in zip(idx, vals)]
+        else:
+            pairs = []
+            for i, v in zip(idx, vals):
+                v = plain(v)
+                if v is None or v == "":
+                    continue
+                pairs.append((i, key + (_enc_str(v) if type(v) is str else _enc_any(v))))
+        for i, text in pairs:
+            got = at.get(i)
+            if got is None:
+                at[i] = [text]
+            else:
+                got.append(text)
+    return {i: _esc_surrogates("".join(f)) for i, f in at.items()}
 
 
 # ---------------------------------------------------------------- dense formats

@@ -295,3 +295,31 @@ def test_dense_frame_types():
     assert str(df["input_line"].dtype) == "Int64" and str(df["occupied"].dtype) == "boolean"
     assert df["mixed"].tolist() == [None, "1", "x"] and df["n"].tolist() == ["4", None, None]
     assert isinstance(df, pd.DataFrame)
+
+
+def test_geojson_fast_paths_write_what_json_dumps_writes():
+    """The Arrow encoder's paths — unique text (escaped only where needed), dictionary-coded text, floats
+    printed by Arrow (whole numbers, tiny and huge values handed to ``repr``), ints, an object column of
+    mixed values, a column outside our schema that is empty in some rows — against ``json.dumps``."""
+    rng = np.random.default_rng(7)
+    n = 700
+    weird = ["plain", 'a "quote"', "back\\slash", "tab\there", "nl\nx", "\x00\x01\x1f", "\x7f del", "ї «ß» 𝄞",
+             "\u2028sep", ""]
+    conf = np.concatenate([rng.uniform(0, 1, n - 8), [0.0, -0.0, 1.0, 1e-5, 2.5e-7, 123456.789, 3e15, 7.0]])
+    rows = [{"event_id": f"id{i}", "event_date": f"2022-09-{1 + i % 28:02d}", "latitude": float(rng.uniform(44, 52)),
+             "longitude": float(rng.uniform(22, 40)) if i % 50 else -0.0,
+             "evidence": weird[i % len(weird)] + f" {i}",                     # unique: the direct path
+             "actor": weird[i % len(weird)] or None,                         # repetitive: the coded path
+             "confidence": float(conf[i]), "input_line": i * 1000,
+             "geocode_match": ("" if i % 3 == 0 else None if i % 3 == 1 else weird[i % len(weird)])}
+            for i in range(n)]
+    t = EventTable.from_records(rows)
+    t.core["why"] = pd.Series([i if i % 2 else "text" for i in range(n)], dtype=object)   # mixed objects
+    for chunk in (n, 97):
+        buf = io.StringIO()
+        write.write_geojson(t, buf, chunk=chunk)
+        ref = {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": e["event_id"], "geometry": {"type": "Point", "coordinates": [e["longitude"],
+                                                                                                 e["latitude"]]},
+             "properties": e} for e in t]}
+        assert buf.getvalue() == json.dumps(ref, ensure_ascii=False)
