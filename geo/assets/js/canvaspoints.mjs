@@ -11,8 +11,15 @@ const PAD = 0.2;          // canvas margin around the view (fraction of its size
 const PATH_MAX = 2000;    // circles per path before it is filled
 const PRECS = ['country', 'region', 'settlement'];   // drawing order: coarse circles below, dots on top
 
-/** Web Mercator world pixels at zoom 0 (256 px wide; Leaflet's EPSG:3857) of the lat, lon arrays. */
-export function worldPixels(lat, lon) {
+/** Web Mercator world pixels at zoom 0 (256 px wide; Leaflet's EPSG:3857) of the lat, lon arrays;
+ * with *places* ({of: place per event, lat, lon per place}) projected once per place. */
+export function worldPixels(lat, lon, places) {
+  if (places) {
+    const p = worldPixels(places.lat, places.lon), of = places.of, n = of.length;
+    const x = new Float64Array(n), y = new Float64Array(n);
+    for (let i = 0; i < n; i++) { const k = of[i]; x[i] = p.x[k]; y[i] = p.y[k]; }
+    return {x, y};
+  }
   const n = lat.length, x = new Float64Array(n), y = new Float64Array(n), MAX = 85.0511287798;
   for (let i = 0; i < n; i++) {
     const la = Math.max(-MAX, Math.min(MAX, lat[i])) * Math.PI / 180;
@@ -31,7 +38,7 @@ function install(ctx) {
   const top = L.canvas({pane: 'fl-points-top', padding: 0.3});
   const focus = L.layerGroup().addTo(map), spider = L.layerGroup().addTo(map);
   const {unspider, spiderfy} = makeSpider(ctx, spider, top);
-  const W0 = worldPixels(ctx.lat, ctx.lon);
+  const W0 = worldPixels(ctx.lat, ctx.lon, ctx.places);
   const typeCode = ctx.typeCode, precCode = new Uint8Array(n), rank = ctx.precCode;
   const toDraw = [2, 1, 0];                              // viewer's PRECS (settlement, region, country) → PRECS here
   for (let i = 0; i < n; i++) precCode[i] = toDraw[rank[i]];

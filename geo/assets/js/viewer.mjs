@@ -1,7 +1,7 @@
 /* The viewer's core: reads the JSON blobs, keeps the one small state object, selects the events
  * shown and asks every installed feature (timeline, filters, layers, search, export, hash, API)
  * to draw. Features are plain objects {name, install(ctx)}; geo/_map_plugins.py picks which. */
-import { dayNum, iso, str, column, bytesFrom64, findPackedId, openingView } from './util.mjs';
+import { dayNum, iso, str, column, bytesFrom64, typedFrom64, findPackedId, openingView } from './util.mjs';
 import { el, stop, button, readJSON } from './dom.mjs';
 
 export const PRECS = ['settlement', 'region', 'country'];
@@ -24,7 +24,8 @@ function codesOf(col, n, lut) {
  * are filled by loadChunk. Events of a day are one slice of *dayOrder* (byDay[d]). */
 export function loadEvents(blob, typeColors) {
   const n = blob.n, cols = Object.create(null), types = Object.keys(typeColors);
-  Object.keys(blob.cols || {}).forEach(c => { cols[c] = column(blob.cols[c], n); });
+  const place = blob.place ? typedFrom64(blob.place.b, blob.place.w) : null;   // a map folder's places
+  Object.keys(blob.cols || {}).forEach(c => { cols[c] = column(blob.cols[c], n, place); });
   const ch = blob.chunks || null, parts = Object.create(null);
   if (ch) ch.cols.forEach(c => { parts[c] = new Array(ch.count).fill(null); });
   function get(c, i) {          // value; null: no such column or cell; undefined: chunk not loaded
@@ -70,7 +71,10 @@ export function loadEvents(blob, typeColors) {
     }
   } else { dayOf.fill(-1); minD = 0; }
   const ll = c => (cols[c] && cols[c].values) || new Float64Array(n);
-  return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'),
+  // per place coordinates (when both columns go by place): projections and bounds once per place
+  const places = place && cols.latitude && cols.latitude.perPlace && cols.longitude && cols.longitude.perPlace
+    ? {of: place, lat: cols.latitude.perPlace, lon: cols.longitude.perPlace} : null;
+  return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'), places,
     typeOf, actorOf, precOf, typeCode, actorCode, precCode, dayOf, days, byDay, evDays, minD};
 }
 
@@ -261,8 +265,9 @@ export function frontlineViewer(map, features, opts) {
     let b = bounds || null;
     if (!b && ev.n) {            // plain min/max: 100k LatLng objects would cost ~50 ms at startup
       let s = 90, w = 180, no = -90, e = -180;
-      for (let i = 0; i < ev.n; i++) {
-        const y = ev.lat[i], x = ev.lon[i];
+      const la = ev.places ? ev.places.lat : ev.lat, lo = ev.places ? ev.places.lon : ev.lon;   // every place is some event's
+      for (let i = 0; i < la.length; i++) {
+        const y = la[i], x = lo[i];
         if (y < s) s = y; if (y > no) no = y; if (x < w) w = x; if (x > e) e = x;
       }
       b = L.latLngBounds([s, w], [no, e]);
