@@ -9,7 +9,7 @@ per-event codes they were ~11 MB of base64 of the ~19 MB. Keyed by place they ar
 code per event plus a few kilobytes per column.
 
 The place of an event is its (latitude, longitude) pair of dictionary codes (``render._encode_coords``
-``"c"``). A column goes by place only when it really is a function of that pair (checked on every
+``"c"``), with its place name when that is dictionary-coded too. A column goes by place only when it really is a function of that pair (checked on every
 event), so nothing changes in what the page shows. Layout (``blob["place"]`` and ``"via": 1`` on a
 column; decoded by ``column`` in assets/js/util.mjs):
 
@@ -61,6 +61,12 @@ def by_place(blob: dict) -> dict:
     if len(la) != n or len(lo) != n:
         return blob
     key = la * (int(lo.max()) + 1) + lo
+    name = cols.get("location_name")
+    if _per_event(name) == ("b", "w") and len(_codes(name["b"], name["w"])) == n:
+        # the same spot under two names (spellings, a village and its district) is two places
+        nm = _codes(name["b"], name["w"]).astype(np.int64)
+        _, key = np.unique(key, return_inverse=True)
+        key = key.ravel().astype(np.int64) * (int(nm.max()) + 1) + nm
     uniq, place = np.unique(key, return_inverse=True)
     place = place.ravel()
     pw = 2 if len(uniq) <= 65536 else 4

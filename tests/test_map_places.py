@@ -33,7 +33,7 @@ def test_place_columns_go_by_place_and_read_back_exactly():
     via = {c for c, v in core["cols"].items() if isinstance(v, dict) and v.get("via")}
     # what follows from the place goes by place; the date, type and actor do not follow from it
     assert via == {"latitude", "longitude", "location_name", "admin1", "geo_precision", "date_precision"}
-    assert core["place"]["n"] == 120 and core["place"]["w"] == 2
+    assert core["place"]["n"] == len(set(map(tuple, df[["latitude", "longitude", "location_name"]].to_numpy().tolist()))) and core["place"]["w"] == 2
     full, _ = render.events_blob(df)
     back = render.read_events(files)
     for c in full["cols"]:
@@ -44,11 +44,15 @@ def test_place_columns_go_by_place_and_read_back_exactly():
 
 def test_a_column_that_differs_within_a_place_stays_per_event():
     df = _placed(2000, 40, seed=2)
-    df.loc[5, "location_name"] = "Another name at the same spot"
-    core = _core(render.render_files(df, single_file_max=100))
-    assert "via" not in core["cols"]["location_name"] and core["cols"]["latitude"]["via"] == 1
-    assert render.decode_column(render.read_events(render.render_files(df, single_file_max=100))["cols"]["location_name"],
-                                2000)[5] == "Another name at the same spot"
+    df.loc[5, "location_name"] = "Another name at the same spot"     # a second place at one spot
+    df.loc[9, "admin1"] = "Another region at the same spot"          # admin1 no longer follows from the place
+    files = render.render_files(df, single_file_max=100)
+    core = _core(files)
+    assert "via" not in core["cols"]["admin1"] and core["cols"]["location_name"]["via"] == 1
+    assert core["place"]["n"] == 41
+    back = render.read_events(files)["cols"]
+    assert render.decode_column(back["location_name"], 2000)[5] == "Another name at the same spot"
+    assert render.decode_column(back["admin1"], 2000)[9] == "Another region at the same spot"
 
 
 def test_distinct_coordinates_leave_the_blob_as_it_was():

@@ -14,7 +14,7 @@ function install(ctx) {
   if (!basemap || !basemap.features) return;
   // its own pane and canvas: a date switch repaints the points, not the base map (unless shading changes)
   map.createPane('fl-base').style.zIndex = 390;          // above tiles (200), below overlays (400)
-  const baseRenderer = L.canvas({pane: 'fl-base', padding: 0.3});
+  const baseRenderer = L.canvas({pane: 'fl-base', padding: 0.1});   // repainted when shading changes: a small margin
   const base = L.geoJSON(basemap, {
     renderer: baseRenderer, pane: 'fl-base',
     style: f => {

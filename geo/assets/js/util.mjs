@@ -41,6 +41,16 @@ function hex8(bytes, k) {
   return s;
 }
 
+/** Per-place codes *per* → per-event codes through *place* (monomorphic loops: a million events each). */
+function perEvent(per, place) {
+  const n = place.length;
+  if (per instanceof Uint8Array) { const o = new Uint8Array(n); for (let k = 0; k < n; k++) o[k] = per[place[k]]; return o; }
+  if (per instanceof Uint16Array) { const o = new Uint16Array(n); for (let k = 0; k < n; k++) o[k] = per[place[k]]; return o; }
+  const o = new Int32Array(n);
+  for (let k = 0; k < n; k++) o[k] = per[place[k]];
+  return o;
+}
+
 /** One column of the events blob as {get(i), codes?, dict?}, decoded once and read per event (a
  * million events never become a million-element array of strings):
  * a plain list; {d: uniques, b: base64 codes, w: bytes per code} or {d, i: codes} (dictionary-coded:
@@ -92,11 +102,7 @@ export function column(col, n, place) {
   }
   const d = col.d;
   let codes = col.b !== undefined ? typedFrom64(col.b, col.w) : col.i;
-  if (col.via && place) {             // one code per place (geo/_map_places.py): per event here
-    const per = codes;
-    codes = new per.constructor(place.length);
-    for (let k = 0; k < place.length; k++) codes[k] = per[place[k]];
-  }
+  if (col.via && place) codes = perEvent(codes, place);   // one code per place (geo/_map_places.py)
   return {get: i => (i < codes.length ? d[codes[i]] : null), codes, dict: d};
 }
 

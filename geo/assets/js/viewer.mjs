@@ -6,7 +6,8 @@ import { el, stop, button, readJSON } from './dom.mjs';
 
 export const PRECS = ['settlement', 'region', 'country'];
 export const ACTORS = ['UA', 'RU', ''];
-const NARROW_PX = 700;        // below this map width the panel starts closed (phones, small tablets)
+const NARROW_PX = 700;
+const NAMES_MAX = 50000;      // up to this many events, typeOf/actorOf/precOf are plain arrays of names        // below this map width the panel starts closed (phones, small tablets)
 
 /** Per-event codes of one column: lut(value) of each event, via the column's dictionary when it
  * has one (a lookup per distinct value, not per event). */
@@ -40,9 +41,17 @@ export function loadEvents(blob, typeColors) {
   const typeCode = codesOf(cols.event_type, n, t => (types.indexOf(t) >= 0 ? types.indexOf(t) : other));
   const actorCode = codesOf(cols.actor, n, a => Math.max(0, ACTORS.indexOf(a === 'UA' || a === 'RU' ? a : '')));
   const precCode = codesOf(cols.geo_precision, n, p => (PRECS.indexOf(p) >= 0 ? PRECS.indexOf(p) : 2));  // unknown: coarsest
-  const typeOf = new Array(n), actorOf = new Array(n), precOf = new Array(n), dayOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    typeOf[i] = types[typeCode[i]] || 'other'; actorOf[i] = ACTORS[actorCode[i]]; precOf[i] = PRECS[precCode[i]];
+  const dayOf = new Int32Array(n);
+  let typeOf, actorOf, precOf;
+  if (n <= NAMES_MAX) {
+    typeOf = new Array(n); actorOf = new Array(n); precOf = new Array(n);
+    for (let i = 0; i < n; i++) {
+      typeOf[i] = types[typeCode[i]] || 'other'; actorOf[i] = ACTORS[actorCode[i]]; precOf[i] = PRECS[precCode[i]];
+    }
+  } else {      // a big map reads these for the few events someone opens: names from the codes, no arrays
+    const named = (codes, names, dflt) => new Proxy([], {get: (t, k) => (typeof k === 'string' && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57
+      ? names[codes[+k]] || dflt : t[k])});
+    typeOf = named(typeCode, types, 'other'); actorOf = named(actorCode, ACTORS, ''); precOf = named(precCode, PRECS, 'country');
   }
   const dc = cols.event_date, dayCache = new Map();
   const dayOfStr = s => { let d = dayCache.get(s); if (d === undefined) { d = dayNum(s); dayCache.set(s, d); } return d; };
@@ -76,6 +85,12 @@ export function loadEvents(blob, typeColors) {
     ? {of: place, lat: cols.latitude.perPlace, lon: cols.longitude.perPlace} : null;
   return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'), places,
     typeOf, actorOf, precOf, typeCode, actorCode, precCode, dayOf, days, byDay, evDays, minD};
+}
+
+/** *fn* after the next frame is painted (two animation frames), plus *ms*: work the opening view
+ * does not need (a map folder's ids, the first chunk) must not hold up its first paint. */
+function afterPaint(fn, ms) {
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(fn, ms)));
 }
 
 /** gzip + base64 (a map folder's chunk) → the JSON it holds. */
@@ -311,7 +326,7 @@ export function frontlineViewer(map, features, opts) {
   // a map folder: read one chunk once the page has loaded, so the first popup does not pay the
   // one-time cost of the first script load and inflate (~150 ms) on top of its own chunk's
   if (ev.chunkInfo && !chunks.allLoaded()) {
-    const warm = () => setTimeout(() => chunks.load(chunks.chunkOf(ctx.sel.length ? ctx.sel[0] : 0)).catch(() => {}), 50);
+    const warm = () => afterPaint(() => chunks.load(chunks.chunkOf(ctx.sel.length ? ctx.sel[0] : 0)).catch(() => {}), 50);
     if (document.readyState === 'complete') warm(); else window.addEventListener('load', warm);
   }
   // a map folder's ids (10 MB at a million events) come after the opening view, in their own script
@@ -328,8 +343,8 @@ export function frontlineViewer(map, features, opts) {
       resolve();
     };
     sc.onerror = () => reject(new Error('cannot load ' + sc.src));
-    const add = () => document.head.appendChild(sc);     // after the load event: it must not delay it
-    if (document.readyState === 'complete') setTimeout(add, 0); else window.addEventListener('load', () => setTimeout(add, 0));
+    const add = () => document.head.appendChild(sc);     // after the opening view is painted: it must not delay it
+    if (document.readyState === 'complete') afterPaint(add, 0); else window.addEventListener('load', () => afterPaint(add, 0));
   });
   ctx.api.setPanel = setPanel;
   ctx.api.fit = () => fit();
