@@ -353,6 +353,8 @@ export function frontlineViewer(map, features, opts) {
   /** Load every chunk of a map folder (needed before csvText/geojson there); resolves when done. */
   ctx.api.loadAll = () => chunks.all();
   ctx.api.allLoaded = () => chunks.allLoaded();
+  /** Is the chunk holding event *id*'s other columns (popup text) loaded? */
+  ctx.api.chunkLoaded = id => { const i = ctx.indexOfId(id); return i >= 0 && chunks.loaded(i); };
   /** Column *col* of the event *id* (undefined while its chunk is not loaded). */
   ctx.api.value = (id, col) => { const i = ctx.indexOfId(id); return i < 0 ? null : ctx.val(col, i); };
   ctx.api.setTypes = list => { types.forEach(t => { S.types[t] = list.indexOf(t) >= 0; }); redraw(); };
