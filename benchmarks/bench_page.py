@@ -7,7 +7,10 @@ of issue 10's targets that bench_cli.py does not report.
 First render (navigation start → ``frontline.ready`` + two animation frames), date switch median /
 p95 and "all dates" (each until painted, as bench_cli.py), JS heap, the **renderer processes' peak
 RSS** (VmHWM of Chromium's ``--type=renderer`` children, from /proc, Linux), the time from a click on a
-shown point to its popup text, and from a search to its result list. Page size = the page plus every
+shown point to its popup text (``popup_ms``: a real mouse click, which moves the pointer over the point
+first, so a map folder starts loading the point's chunk on that hover, ~20-50 ms before the press;
+``popup_cold_ms``: the map's click fired at a point whose chunk nothing loaded yet, as a tap or a
+pointer that lands without passing over it), and from a search to its result list. Page size = the page plus every
 file beside it (a map folder), without events.geojson / rejects.csv.
 """
 from __future__ import annotations
@@ -25,7 +28,8 @@ from bench_cli import ARGS, CHROMIUM, TIMED, _p95, open_offline, page_bytes  # n
 
 # a shown point drawn in view, alone on its spot (a stack would fan out instead of opening a popup),
 # and not under the panel, the timeline or a control (the click must reach the map)
-CLICK = """async () => { const f = window.frontline, ids = f.shownIds().slice(0, 3000);
+CLICK = """async (cold) => { const f = window.frontline, ids = f.shownIds().slice(0, 3000)
+    .filter(id => !cold || !f.chunkLoaded || !f.chunkLoaded(id));
   const map = f.map, box = map.getContainer().getBoundingClientRect();
   const pts = ids.map(id => { const m = f.markerOf(id), p = map.latLngToContainerPoint(m.getLatLng());
     if (f.pointLayer === 'canvas') m.remove();        // the opened-point copy; the marker layer's own stay
@@ -124,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         out["all_shown_drawn"] = page.evaluate("[frontline.shownCount(), frontline.drawnCount()]")
         page.evaluate("d => frontline.setDate(d)", days[len(days) // 2])
         page.evaluate("frontline.idsReady")             # a map folder's ids arrive after the opening view
-        xy = page.evaluate(CLICK)
+        xy = page.evaluate(CLICK, False)
         if xy:
             # in the page: the click's mousedown → the popup's text in the DOM (not "loading…"); the
             # wall time around Playwright's click adds its own round trips (~50–500 ms) and is reported too
@@ -136,6 +140,21 @@ def main(argv: list[str] | None = None) -> int:
             out["popup_ms"] = page.evaluate("window.__flWatch.t1 - window.__flWatch.t0")
         else:
             out["popup_ms"] = None                     # no isolated point in view: not measured
+        # a click with no hover before it (a tap, or a pointer that lands without passing over the point):
+        # the map's click event fired at a point whose chunk is not loaded yet, so nothing was preloaded
+        page.evaluate("frontline.map.closePopup()")
+        time.sleep(0.3)
+        xy = page.evaluate(CLICK, True)
+        if xy:
+            page.evaluate(WATCH, [".fl-popup", "flclick"])
+            out["popup_cold_ms"] = page.evaluate("""([x, y]) => new Promise(res => {
+              const map = frontline.map, r = map.getContainer().getBoundingClientRect(), t0 = performance.now();
+              new MutationObserver((m, o) => { if (document.querySelector('.fl-popup')) { o.disconnect(); res(performance.now() - t0); } })
+                .observe(document.body, {childList: true, subtree: true});
+              const cp = L.point(x - r.left, y - r.top);
+              map.fire('click', {containerPoint: cp, latlng: map.containerPointToLatLng(cp), originalEvent: new MouseEvent('click')}); })""", xy)
+        else:
+            out["popup_cold_ms"] = None
         q = page.evaluate("frontline.value(frontline.shownIds()[0], 'location_name')")
         page.fill(".fl-search", "")
         time.sleep(0.5)                              # past the search box's debounce

@@ -34,7 +34,7 @@ from typing import Any
 import folium
 import pandas as pd
 
-from geo import _io
+from geo import _io, _map_places
 from geo._map_plugins import (  # noqa: F401  (public: compose a map from these features)
     CanvasPoints, Choropleth, Clusters, Export, Filters, FrontLine, Heatmap, Labels, MapFeature, NetworkWarning, Points,
     Search, Timeline, UrlHash, json_for_html,
@@ -531,6 +531,7 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
         if "event_id" in blob["cols"]:         # ids are not needed to draw: a script read after the opening view
             texts["ids.js"] = P.data_script("fl-ids", blob["cols"].pop("event_id"), literal=True)
             blob["ids"] = "ids.js"
+        _map_places.by_place(blob)             # place-determined columns once per place: a smaller events.js
         # the core as an object literal of a few long base64 strings: read faster than inflating it
         texts["events.js"] = P.data_script("fl-events", blob, literal=True)
         for k, ch in enumerate(viewer.chunks):
@@ -612,7 +613,7 @@ def read_events(files: dict[str, str]) -> dict:
     else:
         text = next(v for k, v in files.items() if k.endswith("/events.js"))
         core = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
-    blob = unz(core["z"]) if "z" in core else core
+    blob = _map_places.expand(unz(core["z"]) if "z" in core else core)
     if blob.pop("ids", None):
         text = next(v for k, v in files.items() if k.endswith("/ids.js"))
         blob["cols"]["event_id"] = json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))

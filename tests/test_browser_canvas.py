@@ -236,3 +236,39 @@ def test_map_folder_export_button_loads_the_chunks_first(offline_page, tmp_path)
     text = open(dl.value.path(), encoding="utf-8", newline="").read()
     assert text.count("\r\n") == len(ev) + 1 and ev.loc[149, "evidence"] in text
     assert p.errors == [] and p.requests == [] and p.csp_violations() == []
+
+
+def test_map_folder_keyed_by_place_draws_and_counts_exactly(offline_page, tmp_path):
+    """A map folder whose core columns go by place (geo/_map_places.py): every date draws exactly its
+    events, on their own coordinates, with their place names, and regions count as in a one-file map."""
+    import numpy as np
+    ev = synthetic_events(3000, 12, seed=21)
+    k = np.random.default_rng(21).integers(0, 150, len(ev))
+    ev["latitude"], ev["longitude"] = (46.2 + k * 0.03).round(5), (35.5 + k * 0.02).round(5)
+    ev["location_name"] = [f"Spot {j}" for j in k]
+    ev["admin1"], ev["geo_precision"] = ["Donetsk Oblast" if j % 2 else "" for j in k], "settlement"
+    canvas = render.default_features(basemap=BASEMAP, frontline=None, n_events=render.CANVAS_FROM + 1)
+    page_path = render.render_map(ev, tmp_path / "f" / "index.html", single_file_max=100, basemap=BASEMAP,
+                                  features=canvas)
+    text = next((tmp_path / "f").glob("index.data-*/events.js")).read_text()
+    assert '"place"' in text and '"via":1' in text                  # this layout is what is tested
+    one = render.render_map(ev, tmp_path / "one" / "index.html", basemap=BASEMAP,
+                            features=render.default_features(basemap=BASEMAP, frontline=None, n_events=render.CANVAS_FROM + 1))
+    p1 = offline_page().open(one)
+    regions_one = {d: None for d in sorted(ev["event_date"].unique())}
+    for d in regions_one:
+        p1.js("d => frontline.setDate(d)", d)
+        regions_one[d] = p1.js("frontline.regionCounts()")
+    p = offline_page().open(page_path)
+    p.js("frontline.idsReady")
+    for d in sorted(ev["event_date"].unique()):
+        p.js("d => frontline.setDate(d)", d)
+        day = ev[ev["event_date"] == d]
+        assert p.js("frontline.drawnCount()") == p.js("frontline.shownCount()") == len(day)
+        assert p.js("frontline.regionCounts()") == regions_one[d] and regions_one[d]["UA.05"] > 0
+    for i in (0, 1234, 2999):
+        row = ev.iloc[i]
+        got = p.js("""id => { const m = frontline.markerOf(id), ll = m.getLatLng();
+            return [ll.lat, ll.lng, frontline.value(id, 'location_name'), frontline.value(id, 'admin1')]; }""", row["event_id"])
+        assert got == [row["latitude"], row["longitude"], row["location_name"], row["admin1"]]
+    assert p.errors == [] and p.requests == [] and p.csp_violations() == []

@@ -146,3 +146,14 @@ test('column reads sparse extras, packed ids, and keeps codes instead of strings
   assert.deepEqual(Array.from(dict.codes), [1, 0, 1]);
   assert.deepEqual(dict.dict, ['x', 'y']);
 });
+
+test('column maps per-place codes back to events (geo/_map_places.py "via")', () => {
+  const b64 = (T, a) => Buffer.from(new T(a).buffer).toString('base64');
+  const place = new Uint16Array([2, 0, 2, 1]);           // 4 events on 3 places
+  const names = column({d: ['a', 'b', 'c'], b: b64(Uint8Array, [1, 2, 0]), w: 1, via: 1}, 4, place);
+  assert.deepEqual([0, 1, 2, 3].map(names.get), ['a', 'b', 'a', 'c']);
+  assert.deepEqual(Array.from(names.codes), [0, 1, 0, 2]);          // per event: filters and regions read codes
+  const lat = column({b: b64(Int32Array, [4812345, -100]), w: 4, s: 100000, c: b64(Uint16Array, [1, 0, 0]), cw: 2, via: 1}, 4, place);
+  assert.deepEqual(Array.from(lat.values), [48.12345, -0.001, 48.12345, 48.12345]);
+  assert.deepEqual(Array.from(lat.perPlace), [-0.001, 48.12345, 48.12345]);
+});

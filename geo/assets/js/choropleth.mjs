@@ -14,7 +14,7 @@ function install(ctx) {
   if (!basemap || !basemap.features) return;
   // its own pane and canvas: a date switch repaints the points, not the base map (unless shading changes)
   map.createPane('fl-base').style.zIndex = 390;          // above tiles (200), below overlays (400)
-  const baseRenderer = L.canvas({pane: 'fl-base', padding: 0.3});
+  const baseRenderer = L.canvas({pane: 'fl-base', padding: 0.1});   // repainted when shading changes: a small margin
   const base = L.geoJSON(basemap, {
     renderer: baseRenderer, pane: 'fl-base',
     style: f => {
@@ -62,11 +62,12 @@ function install(ctx) {
     const cc = ctx.cols.admin1_code, nc = ctx.cols.admin1;
     const k = (code, name) => { const l = layerOf(code, name); return l ? kOf.get(l) : -1; };
     if ((!cc || cc.codes) && (!nc || nc.codes)) {
-      const memo = new Map();
+      const nn = nc ? nc.dict.length : 1, cs = cc ? cc.codes : null, ns = nc ? nc.codes : null;
+      const memo = new Int32Array((cc ? cc.dict.length : 1) * nn).fill(-2);   // -2: not looked up yet
       for (let i = 0; i < n; i++) {
-        const key = (cc ? cc.codes[i] : 0) * 65536 + (nc ? nc.codes[i] : 0);
-        let r = memo.get(key);
-        if (r === undefined) { r = k(cc ? cc.dict[cc.codes[i]] : null, nc ? nc.dict[nc.codes[i]] : null); memo.set(key, r); }
+        const a = cs ? cs[i] : 0, b = ns ? ns[i] : 0, key = a * nn + b;
+        let r = memo[key];
+        if (r === -2) { r = memo[key] = k(cc ? cc.dict[a] : null, nc ? nc.dict[b] : null); }
         out[i] = r;
       }
     } else for (let i = 0; i < n; i++) out[i] = k(cc ? cc.get(i) : null, nc ? nc.get(i) : null);

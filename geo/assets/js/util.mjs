@@ -41,13 +41,25 @@ function hex8(bytes, k) {
   return s;
 }
 
+/** Per-place codes *per* → per-event codes through *place* (monomorphic loops: a million events each). */
+function perEvent(per, place) {
+  const n = place.length;
+  if (per instanceof Uint8Array) { const o = new Uint8Array(n); for (let k = 0; k < n; k++) o[k] = per[place[k]]; return o; }
+  if (per instanceof Uint16Array) { const o = new Uint16Array(n); for (let k = 0; k < n; k++) o[k] = per[place[k]]; return o; }
+  const o = new Int32Array(n);
+  for (let k = 0; k < n; k++) o[k] = per[place[k]];
+  return o;
+}
+
 /** One column of the events blob as {get(i), codes?, dict?}, decoded once and read per event (a
  * million events never become a million-element array of strings):
  * a plain list; {d: uniques, b: base64 codes, w: bytes per code} or {d, i: codes} (dictionary-coded:
  * get reads d[codes[i]]); {b, w: 4, s: scale} (fixed-point numbers, e.g. coordinates in 1e-5 degree:
  * a Float64Array in .values); {x: base64, w: 8} (16-hex-digit ids packed as 8 bytes); {sp: base64
- * Int32 positions, v: values} (sparse: only the filled cells; others read null). */
-export function column(col, n) {
+ * Int32 positions, v: values} (sparse: only the filled cells; others read null). A column with
+ * `via` stores its codes once per place; *place* (per-event place codes, the blob's `place`) maps
+ * them back to events (geo/_map_places.py). */
+export function column(col, n, place) {
   if (col === null || col === undefined) return {get: () => null};
   if (Array.isArray(col)) return {get: i => (i < col.length ? col[i] : null), values: col};
   if (col.sp !== undefined) {
@@ -71,18 +83,26 @@ export function column(col, n) {
   if (col.b !== undefined && col.s) {
     const v = typedFrom64(col.b, col.w);
     let out;
-    if (col.c !== undefined) {          // distinct values + a code per event
+    if (col.c !== undefined) {          // distinct values + a code per event (or per place: via)
       const d = new Float64Array(v.length), codes = typedFrom64(col.c, col.cw);
       for (let k = 0; k < v.length; k++) d[k] = v[k] / col.s;
-      out = new Float64Array(codes.length);
-      for (let k = 0; k < codes.length; k++) out[k] = d[codes[k]];
+      const per = new Float64Array(codes.length);
+      for (let k = 0; k < codes.length; k++) per[k] = d[codes[k]];
+      if (col.via && place) {
+        out = new Float64Array(place.length);
+        for (let k = 0; k < place.length; k++) out[k] = per[place[k]];
+        return {get: i => out[i], values: out, perPlace: per};
+      }
+      out = per;
     } else {
       out = new Float64Array(v.length);
       for (let k = 0; k < v.length; k++) out[k] = v[k] / col.s;
     }
     return {get: i => out[i], values: out};
   }
-  const d = col.d, codes = col.b !== undefined ? typedFrom64(col.b, col.w) : col.i;
+  const d = col.d;
+  let codes = col.b !== undefined ? typedFrom64(col.b, col.w) : col.i;
+  if (col.via && place) codes = perEvent(codes, place);   // one code per place (geo/_map_places.py)
   return {get: i => (i < codes.length ? d[codes[i]] : null), codes, dict: d};
 }
 

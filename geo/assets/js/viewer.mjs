@@ -1,12 +1,13 @@
 /* The viewer's core: reads the JSON blobs, keeps the one small state object, selects the events
  * shown and asks every installed feature (timeline, filters, layers, search, export, hash, API)
  * to draw. Features are plain objects {name, install(ctx)}; geo/_map_plugins.py picks which. */
-import { dayNum, iso, str, column, bytesFrom64, findPackedId, openingView } from './util.mjs';
+import { dayNum, iso, str, column, bytesFrom64, typedFrom64, findPackedId, openingView } from './util.mjs';
 import { el, stop, button, readJSON } from './dom.mjs';
 
 export const PRECS = ['settlement', 'region', 'country'];
 export const ACTORS = ['UA', 'RU', ''];
-const NARROW_PX = 700;        // below this map width the panel starts closed (phones, small tablets)
+const NARROW_PX = 700;
+const NAMES_MAX = 50000;      // up to this many events, typeOf/actorOf/precOf are plain arrays of names        // below this map width the panel starts closed (phones, small tablets)
 
 /** Per-event codes of one column: lut(value) of each event, via the column's dictionary when it
  * has one (a lookup per distinct value, not per event). */
@@ -24,7 +25,8 @@ function codesOf(col, n, lut) {
  * are filled by loadChunk. Events of a day are one slice of *dayOrder* (byDay[d]). */
 export function loadEvents(blob, typeColors) {
   const n = blob.n, cols = Object.create(null), types = Object.keys(typeColors);
-  Object.keys(blob.cols || {}).forEach(c => { cols[c] = column(blob.cols[c], n); });
+  const place = blob.place ? typedFrom64(blob.place.b, blob.place.w) : null;   // a map folder's places
+  Object.keys(blob.cols || {}).forEach(c => { cols[c] = column(blob.cols[c], n, place); });
   const ch = blob.chunks || null, parts = Object.create(null);
   if (ch) ch.cols.forEach(c => { parts[c] = new Array(ch.count).fill(null); });
   function get(c, i) {          // value; null: no such column or cell; undefined: chunk not loaded
@@ -39,9 +41,17 @@ export function loadEvents(blob, typeColors) {
   const typeCode = codesOf(cols.event_type, n, t => (types.indexOf(t) >= 0 ? types.indexOf(t) : other));
   const actorCode = codesOf(cols.actor, n, a => Math.max(0, ACTORS.indexOf(a === 'UA' || a === 'RU' ? a : '')));
   const precCode = codesOf(cols.geo_precision, n, p => (PRECS.indexOf(p) >= 0 ? PRECS.indexOf(p) : 2));  // unknown: coarsest
-  const typeOf = new Array(n), actorOf = new Array(n), precOf = new Array(n), dayOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    typeOf[i] = types[typeCode[i]] || 'other'; actorOf[i] = ACTORS[actorCode[i]]; precOf[i] = PRECS[precCode[i]];
+  const dayOf = new Int32Array(n);
+  let typeOf, actorOf, precOf;
+  if (n <= NAMES_MAX) {
+    typeOf = new Array(n); actorOf = new Array(n); precOf = new Array(n);
+    for (let i = 0; i < n; i++) {
+      typeOf[i] = types[typeCode[i]] || 'other'; actorOf[i] = ACTORS[actorCode[i]]; precOf[i] = PRECS[precCode[i]];
+    }
+  } else {      // a big map reads these for the few events someone opens: names from the codes, no arrays
+    const named = (codes, names, dflt) => new Proxy([], {get: (t, k) => (typeof k === 'string' && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57
+      ? names[codes[+k]] || dflt : t[k])});
+    typeOf = named(typeCode, types, 'other'); actorOf = named(actorCode, ACTORS, ''); precOf = named(precCode, PRECS, 'country');
   }
   const dc = cols.event_date, dayCache = new Map();
   const dayOfStr = s => { let d = dayCache.get(s); if (d === undefined) { d = dayNum(s); dayCache.set(s, d); } return d; };
@@ -70,8 +80,17 @@ export function loadEvents(blob, typeColors) {
     }
   } else { dayOf.fill(-1); minD = 0; }
   const ll = c => (cols[c] && cols[c].values) || new Float64Array(n);
-  return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'),
+  // per place coordinates (when both columns go by place): projections and bounds once per place
+  const places = place && cols.latitude && cols.latitude.perPlace && cols.longitude && cols.longitude.perPlace
+    ? {of: place, lat: cols.latitude.perPlace, lon: cols.longitude.perPlace} : null;
+  return {n, cols, get, chunkInfo: ch, parts, idsFile: blob.ids || null, order: blob.order, lat: ll('latitude'), lon: ll('longitude'), places,
     typeOf, actorOf, precOf, typeCode, actorCode, precCode, dayOf, days, byDay, evDays, minD};
+}
+
+/** *fn* after the next frame is painted (two animation frames), plus *ms*: work the opening view
+ * does not need (a map folder's ids, the first chunk) must not hold up its first paint. */
+function afterPaint(fn, ms) {
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(fn, ms)));
 }
 
 /** gzip + base64 (a map folder's chunk) → the JSON it holds. */
@@ -261,8 +280,9 @@ export function frontlineViewer(map, features, opts) {
     let b = bounds || null;
     if (!b && ev.n) {            // plain min/max: 100k LatLng objects would cost ~50 ms at startup
       let s = 90, w = 180, no = -90, e = -180;
-      for (let i = 0; i < ev.n; i++) {
-        const y = ev.lat[i], x = ev.lon[i];
+      const la = ev.places ? ev.places.lat : ev.lat, lo = ev.places ? ev.places.lon : ev.lon;   // every place is some event's
+      for (let i = 0; i < la.length; i++) {
+        const y = la[i], x = lo[i];
         if (y < s) s = y; if (y > no) no = y; if (x < w) w = x; if (x > e) e = x;
       }
       b = L.latLngBounds([s, w], [no, e]);
@@ -306,7 +326,7 @@ export function frontlineViewer(map, features, opts) {
   // a map folder: read one chunk once the page has loaded, so the first popup does not pay the
   // one-time cost of the first script load and inflate (~150 ms) on top of its own chunk's
   if (ev.chunkInfo && !chunks.allLoaded()) {
-    const warm = () => setTimeout(() => chunks.load(chunks.chunkOf(ctx.sel.length ? ctx.sel[0] : 0)).catch(() => {}), 50);
+    const warm = () => afterPaint(() => chunks.load(chunks.chunkOf(ctx.sel.length ? ctx.sel[0] : 0)).catch(() => {}), 50);
     if (document.readyState === 'complete') warm(); else window.addEventListener('load', warm);
   }
   // a map folder's ids (10 MB at a million events) come after the opening view, in their own script
@@ -323,8 +343,8 @@ export function frontlineViewer(map, features, opts) {
       resolve();
     };
     sc.onerror = () => reject(new Error('cannot load ' + sc.src));
-    const add = () => document.head.appendChild(sc);     // after the load event: it must not delay it
-    if (document.readyState === 'complete') setTimeout(add, 0); else window.addEventListener('load', () => setTimeout(add, 0));
+    const add = () => document.head.appendChild(sc);     // after the opening view is painted: it must not delay it
+    if (document.readyState === 'complete') afterPaint(add, 0); else window.addEventListener('load', () => afterPaint(add, 0));
   });
   ctx.api.setPanel = setPanel;
   ctx.api.fit = () => fit();
@@ -333,6 +353,8 @@ export function frontlineViewer(map, features, opts) {
   /** Load every chunk of a map folder (needed before csvText/geojson there); resolves when done. */
   ctx.api.loadAll = () => chunks.all();
   ctx.api.allLoaded = () => chunks.allLoaded();
+  /** Is the chunk holding event *id*'s other columns (popup text) loaded? */
+  ctx.api.chunkLoaded = id => { const i = ctx.indexOfId(id); return i >= 0 && chunks.loaded(i); };
   /** Column *col* of the event *id* (undefined while its chunk is not loaded). */
   ctx.api.value = (id, col) => { const i = ctx.indexOfId(id); return i < 0 ? null : ctx.val(col, i); };
   ctx.api.setTypes = list => { types.forEach(t => { S.types[t] = list.indexOf(t) >= 0; }); redraw(); };
