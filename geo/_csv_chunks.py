@@ -41,7 +41,9 @@ CHUNK_CELLS = 1_000_000
 #: bytes read at a time by the block reader (a block ends at a line end)
 BLOCK_BYTES = 1 << 22
 #: the characters Python's str.strip() removes (str.isspace()), for column-wise trimming and blank rows
-WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+#: (written out: computing it walks 1.1 M code points; tests/test_columnar.py checks it against str.isspace)
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+              "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 #: an exact cell count in the regular-line pattern up to this many columns (beyond, Arrow checks it)
 _EXACT_COUNT = 64
 
@@ -224,6 +226,20 @@ def _not_blank(blank: np.ndarray) -> np.ndarray | None:
     return None if not blank.any() else ~blank
 
 
+#: a part (an Arrow-parsed run) of this many rows is a chunk of its own rather than copied into one
+_ALONE = 2048
+
+
+def _fits(parts: list, k: int) -> int:
+    """Rows of the leading parts that fit in *k* whole (or *k* when the first alone exceeds it)."""
+    got = 0
+    for _, pl, _ in parts:
+        if got + len(pl) > k:
+            return got or k
+        got += len(pl)
+    return got or k
+
+
 class _Chunker:
     """Rows in file order (Arrow tables of regular runs, Python rows in between) cut into chunks."""
 
@@ -267,6 +283,10 @@ class _Chunker:
         self._flush_rows()
         while self.n >= self.limit or (last and (self.n or self.bad)):
             k = min(self.limit, self.n)
+            if self.parts and len(self.parts[0][1]) >= min(k, _ALONE):   # a big part alone: no copy
+                k = min(k, len(self.parts[0][1]))
+            else:                                                        # small parts together
+                k = _fits(self.parts, k)
             cols: list[list[pa.Array]] = [[] for _ in range(self.n_cols)]
             lines, ends, got = [], [], 0
             while got < k:
@@ -293,6 +313,13 @@ class _Chunker:
             yield ch
             if not self.n and not self.bad:
                 break
+
+
+def _lone_cr(data: bytes | np.ndarray) -> bool:
+    """True when *data* holds a CR not followed by LF (a line end of its own)."""
+    a = np.frombuffer(data, np.uint8) if isinstance(data, bytes) else data
+    cr = np.flatnonzero(a == 13)
+    return bool(len(cr)) and (cr[-1] + 1 >= len(a) or bool((a[cr + 1] != 10).any()))
 
 
 def _class(chars: str) -> str:
@@ -351,7 +378,8 @@ class _Blocks:
             self.eof = True
             return False
         self.buf, self.i, self.texts = data, 0, None
-        if data.count(b"\r") != data.count(b"\r\n"):     # a lone CR ends a line: Python's reader splits
+        self._u8 = np.frombuffer(data, np.uint8)
+        if _lone_cr(data):     # a lone CR ends a line: Python's reader splits
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as e:
@@ -361,7 +389,7 @@ class _Blocks:
             self.n = len(self.texts)
             self.regular = self.blank = np.zeros(self.n, bool)
             return self.n > 0
-        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10) + 1
+        ends = np.flatnonzero(self._u8 == 10) + 1
         if not len(ends) or ends[-1] != len(data):
             ends = np.append(ends, len(data))
         self.starts = np.concatenate(([0], ends)).astype(np.int64)
@@ -421,6 +449,9 @@ def raw_spans(path: str | Path, encoding: str, spans: dict[int, int]) -> dict[in
     out: dict[int, str] = {}
     if not spans:
         return out
+    fast = _spans_by_blocks(path, encoding, spans)
+    if fast is not None:
+        return fast
     last = max(spans.values())
     fh, _ = _io.open_text(path, encoding)
     with fh:
@@ -448,6 +479,9 @@ def raw_lines(path: str | Path, encoding: str, wanted: set[int]) -> dict[int, st
     out: dict[int, str] = {}
     if not wanted:
         return out
+    fast = _spans_by_blocks(path, encoding, {n: n for n in wanted})
+    if fast is not None:
+        return fast
     last = max(wanted)
     fh, _ = _io.open_text(path, encoding)
     with fh:
@@ -456,6 +490,47 @@ def raw_lines(path: str | Path, encoding: str, wanted: set[int]) -> dict[int, st
                 out[n] = ln.rstrip("\r\n")
             if n >= last:
                 break
+    return out
+
+
+def _spans_by_blocks(path: str | Path, encoding: str, spans: dict[int, int]) -> dict[int, str] | None:
+    """:func:`raw_spans` of a UTF-8 file by blocks of bytes (line starts found by numpy, only the
+    wanted rows decoded); None where that cannot be exact (another encoding, a lone CR, a row
+    crossing a block's end): then the line-by-line pass does it."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    if codec not in ("utf-8", "utf-8-sig"):
+        return None
+    starts_w = np.array(sorted(spans), dtype=np.int64)
+    ends_w = np.array([spans[k] for k in starts_w.tolist()], dtype=np.int64)
+    last = int(ends_w.max())
+    out: dict[int, str] = {}
+    with _io.open_input(path) as fh:
+        if codec == "utf-8-sig" and fh.read(3) != codecs.BOM_UTF8:
+            fh.seek(0)
+        line = 1
+        while line <= last:
+            data = fh.read(BLOCK_BYTES)
+            if data and data[-1:] != b"\n":
+                data += fh.readline()
+            if not data:
+                break
+            a = np.frombuffer(data, np.uint8)
+            if _lone_cr(a):
+                return None
+            ends = np.flatnonzero(a == 10) + 1
+            if not len(ends) or ends[-1] != len(data):
+                ends = np.append(ends, len(data))
+            starts = np.concatenate(([0], ends))
+            n = len(ends)
+            lo, hi = np.searchsorted(starts_w, [line, line + n])
+            for st, en in zip(starts_w[lo:hi].tolist(), ends_w[lo:hi].tolist()):
+                if en >= line + n:
+                    return None
+                out[st] = data[int(starts[st - line]):int(starts[en - line + 1])].decode("utf-8").rstrip("\r\n")
+            line += n
     return out
 
 
