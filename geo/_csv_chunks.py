@@ -44,23 +44,29 @@ BLOCK_BYTES = 1 << 22
 #: (written out: computing it walks 1.1 M code points; tests/test_columnar.py checks it against str.isspace)
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+#: a table of more columns is read by Python's reader into row-major chunks (Arrow's per-column
+#: costs would dominate: such tables are sparse extras, not big data)
+WIDE = 512
 #: an exact cell count in the regular-line pattern up to this many columns (beyond, Arrow checks it)
 _EXACT_COUNT = 64
 
 
 @dataclass
 class CsvChunk:
-    """Rows read since the previous chunk: the good ones as raw cell columns, the malformed ones as problems.
+    """Rows read since the previous chunk: the good ones as raw cells, the malformed ones as problems.
 
-    ``columns[j]`` is the header's column *j* (an Arrow string array, one cell per row);
+    Cells are Arrow strings, either ``columns[j]`` (the header's column *j*, one cell per row) or,
+    for a wide table, ``flat`` (every cell, row after row: one array rather than thousands);
     ``lines[i]``/``ends[i]`` are the first and last physical line of row *i*; ``bad`` are
     (first line, last line, reason) of rows that cannot be split into the header's cells. Raw text
     is not kept here: the few rows that need it get it from :func:`raw_spans` (one more pass).
     """
-    columns: list[pa.Array] = field(default_factory=list)
+    columns: list[pa.Array] | None = None
     lines: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     bad: list[tuple[int, int, str]] = field(default_factory=list)
+    flat: pa.Array | None = None
+    n_cols: int = 0
 
     @property
     def n_rows(self) -> int:
@@ -70,10 +76,37 @@ class CsvChunk:
     def n_in(self) -> int:
         return self.n_rows + len(self.bad)
 
+    def column(self, j: int) -> pa.Array:
+        """The cells of the header's column *j*."""
+        if self.columns is not None:
+            return self.columns[j]
+        if self.flat is None or not self.n_rows:
+            return pa.array([], pa.string())
+        return self.flat.take(pa.array(np.arange(j, self.n_rows * self.n_cols, self.n_cols)))
+
+    def cells_of(self, js: list[int]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+        """The cells of columns *js* as one array, with each cell's row and its index into *js*,
+        ordered by column, then row (for sparse extras: a few Arrow calls, however many columns)."""
+        n, m = self.n_rows, self.n_cols
+        if not js or not n:
+            return pa.array([], pa.string()), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if self.columns is not None:
+            cells = pa.concat_arrays([self.columns[j] for j in js])
+            pos = np.arange(len(cells))
+            return cells, pos % n, pos // n
+        where = np.full(m, -1, np.int64)
+        where[js] = np.arange(len(js))
+        col_of = np.tile(where, n)
+        pick = np.flatnonzero(col_of >= 0)
+        order = np.argsort(col_of[pick], kind="stable")
+        pick = pick[order]
+        return self.flat.take(pa.array(pick)), pick // m, col_of[pick]
+
     @property
     def cells(self) -> list[list[str]]:
         """The good rows as cell lists (for tests and small tables)."""
-        return [list(r) for r in zip(*(c.to_pylist() for c in self.columns))] if self.columns else []
+        return [list(r) for r in zip(*(self.column(j).to_pylist() for j in range(self.n_cols)))] \
+            if self.n_rows else []
 
 
 class CsvSource:
@@ -106,7 +139,7 @@ class CsvSource:
     def chunks(self) -> Iterator[CsvChunk]:
         """The rows after the header, a chunk at a time (blank lines are not rows)."""
         codec = codecs.lookup(self.encoding).name
-        if codec in ("utf-8", "utf-8-sig"):
+        if codec in ("utf-8", "utf-8-sig") and len(self.header) <= WIDE:
             return self._block_chunks(bom=codec == "utf-8-sig")
         return self._python_chunks()
 
@@ -273,6 +306,8 @@ class _Chunker:
         return self.n >= self.limit
 
     def _flush_rows(self) -> None:
+        if self.rows and self.n_cols > WIDE:
+            return          # row-major: cut straight from the rows in take()
         if self.rows:
             cols = [pa.array(list(c), type=pa.string()) for c in zip(*self.rows)]
             self.parts.append((cols, np.asarray(self.rlines, np.int64), np.asarray(self.rends, np.int64)))
@@ -281,6 +316,9 @@ class _Chunker:
     def take(self, last: bool) -> Iterator[CsvChunk]:
         """Chunks of at most ``limit`` rows while full (all that is left when *last*)."""
         self._flush_rows()
+        if self.n_cols > WIDE:
+            yield from self._take_rows(last)
+            return
         while self.n >= self.limit or (last and (self.n or self.bad)):
             k = min(self.limit, self.n)
             if self.parts and len(self.parts[0][1]) >= min(k, _ALONE):   # a big part alone: no copy
@@ -304,8 +342,26 @@ class _Chunker:
             ch = CsvChunk([pa.concat_arrays(c) if len(c) > 1 else (c[0] if c else pa.array([], pa.string()))
                            for c in cols],
                           np.concatenate(lines) if lines else np.zeros(0, np.int64),
-                          np.concatenate(ends) if ends else np.zeros(0, np.int64))
+                          np.concatenate(ends) if ends else np.zeros(0, np.int64), n_cols=self.n_cols)
             # a malformed row goes with the chunk of the good rows around it (rejects stay in line order)
+            j = len(self.bad) if (last and k == self.n) or not k else \
+                int(np.searchsorted([b[0] for b in self.bad], int(ch.lines[-1])))
+            ch.bad, self.bad = self.bad[:j], self.bad[j:]
+            self.n -= k
+            yield ch
+            if not self.n and not self.bad:
+                break
+
+
+    def _take_rows(self, last: bool) -> Iterator[CsvChunk]:
+        while self.n >= self.limit or (last and (self.n or self.bad)):
+            k = min(self.limit, self.n)
+            rows, self.rows = self.rows[:k], self.rows[k:]
+            lines, self.rlines = self.rlines[:k], self.rlines[k:]
+            ends, self.rends = self.rends[:k], self.rends[k:]
+            flat = pa.array([c for r in rows for c in r], pa.string())
+            ch = CsvChunk(None, np.asarray(lines, np.int64), np.asarray(ends, np.int64), flat=flat,
+                          n_cols=self.n_cols)
             j = len(self.bad) if (last and k == self.n) or not k else \
                 int(np.searchsorted([b[0] for b in self.bad], int(ch.lines[-1])))
             ch.bad, self.bad = self.bad[:j], self.bad[j:]

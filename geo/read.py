@@ -15,7 +15,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
 
 from geo import _io
 from geo._errors import InputError
@@ -196,21 +198,25 @@ def _csv_chunk(st: Any, header: list[str], chunk: Any) -> None:
     from geo import _columns
     n = chunk.n_rows
     where = {h: i for i, h in enumerate(header)}
-    cols = chunk.columns if n else [pa_empty() for _ in header]
     blank = _columns.blank(n)
 
     def get(ours: str) -> Any:
         h = st.mapping.get(ours)
-        return blank if h is None else _clean_column(cols[where[h]])
+        return blank if h is None else _clean_column(chunk.column(where[h]))
     extras = []
-    for h in st.extras:
-        v = _clean_column(cols[where[h]])
-        pos = _columns.filled(v)
-        if len(pos):
-            extras.append((h, pos.tolist(), v.take(pos).to_pylist()))
+    if st.extras and n:   # every extra column's cells at once (a wide table has thousands)
+        cells, rows, which = chunk.cells_of([where[h] for h in st.extras])
+        cells = _clean_column(cells)
+        keep = _columns.filled(cells)
+        vals = cells.take(keep).to_pylist() if len(keep) else []
+        rows, which = rows[keep], which[keep]
+        cuts = np.flatnonzero(np.diff(which)) + 1
+        for a, b in zip(np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(keep)])).tolist()):
+            if b > a:
+                extras.append((st.extras[int(which[a])], rows[a:b].tolist(), vals[a:b]))
     bad = [(line, "", reason, end) for line, end, reason in chunk.bad]
-    chunk.columns = []
     _columns.add_chunk(st, get, n, chunk.lines, None, extras, bad, ends=chunk.ends)
+    chunk.columns = chunk.flat = None
 
 
 def pa_empty() -> Any:
