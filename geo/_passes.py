@@ -204,8 +204,8 @@ def event_ids(core: pd.DataFrame, step: int = 100_000) -> np.ndarray:
             _text(col("event_date")), _text(col("event_type")),
             _text(col("location_name"), lambda v: v.strip().lower(), _place_key),
             _coord(col("latitude")), _coord(col("longitude")), _text(col("source"), str.strip, _trimmed),
-            _text(col("evidence"), lambda v: " ".join(v.split()), _collapsed), "\x1f")
-        ids = _sha1_16(joined.cast(pa.binary()).to_pylist())
+            _text(col("evidence"), lambda v: " ".join(v.split()), _collapsed), pa.scalar("\x1f", _LARGE))
+        ids = _sha1_16(joined.cast(pa.large_binary()).to_pylist())
         out[a:a + len(ids)] = ids.to_numpy(zero_copy_only=False)
     return out
 
@@ -218,6 +218,8 @@ def _sha1_16(texts: list[bytes]) -> pa.Array:
     return fixed.cast(pa.binary()).cast(pa.string())
 
 
+#: pandas' Arrow strings are large strings: the id text stays in that type (no copy to convert)
+_LARGE = pa.large_string()
 #: a cell " ".join(s.split()) changes: whitespace other than a space, two spaces, a space at either end
 _UNEVEN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
 
@@ -232,7 +234,7 @@ def _per_cell(out: pa.Array, col: pa.Array, mask: pa.Array, fn: Callable[[str], 
     if not len(idx):
         return out
     vals = [fn(v) for v in col.take(pa.array(idx)).to_pylist()]
-    return pc.replace_with_mask(out, mask, pa.array(vals, pa.string()))
+    return pc.replace_with_mask(out, mask, pa.array(vals, out.type))
 
 
 def _collapsed(col: pa.Array) -> pa.Array:
@@ -251,7 +253,7 @@ def _text(s: pd.Series, py: Callable[[str], str] | None = None,
     """A column's cells as text ("" for None/NaN, str() of anything else), then *arrow*'s transform
     (*py* per cell instead when the column holds other objects than strings), as one Arrow string array."""
     try:
-        col = pa.array(s.array if isinstance(s.dtype, pd.StringDtype) else s.to_numpy(), type=pa.string(),
+        col = pa.array(s.array if isinstance(s.dtype, pd.StringDtype) else s.to_numpy(), type=_LARGE,
                        from_pandas=True).fill_null("")
         if isinstance(col, pa.ChunkedArray):
             col = col.combine_chunks()
@@ -261,7 +263,7 @@ def _text(s: pd.Series, py: Callable[[str], str] | None = None,
         col = arrow(col)
     elif col is None:
         vals = [v if isinstance(v, str) else ("" if v is None or v != v else str(v)) for v in s.tolist()]
-        col = pa.array([py(v) for v in vals] if py else vals, pa.string())
+        col = pa.array([py(v) for v in vals] if py else vals, _LARGE)
     return col
 
 
@@ -270,7 +272,7 @@ def _coord(s: pd.Series) -> pa.Array:
     v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
     bits, inv = np.unique(v.view(np.uint64), return_inverse=True)
     txt = ["" if x != x else f"{x:.3f}" for x in bits.view(np.float64).tolist()]
-    return pa.array(txt, pa.string()).take(pa.array(inv.reshape(-1)))
+    return pa.array(txt, _LARGE).take(pa.array(inv.reshape(-1)))
 
 
 def unique_ids(b: Batch) -> None:
