@@ -1,9 +1,11 @@
 """Raw table cells → our schema's columns, a chunk at a time (the columnar half of :mod:`geo.read`).
 
-Why columns: one Python dict per row cost ~9 KB per event. Here each chunk's cells become columns
-at once: coordinates parsed as one float array and validated by masks, dates parsed once per
-distinct string (memoised for the whole file), labels (type, actor, status, precisions) normalised
-once per distinct value, extras kept as sparse (position, value) lists. Per-row Python remains only
+Why columns: one Python dict per row cost ~9 KB per event. Here each chunk's cells (Arrow string
+arrays) become columns at once: coordinates parsed as one float array (Arrow's cast for plain
+decimals, Python's float() otherwise) and validated by masks, dates parsed once per distinct string
+(memoised for the whole file), labels (type, actor, status, precisions) normalised once per
+distinct value and spread back by dictionary codes, text columns kept as Arrow strings (pandas'
+own string dtype, no Python object per cell), extras kept as sparse (position, value) lists. Per-row Python remains only
 for building a reject's message, and rows that fail become :class:`geo.read.Reject` with the same
 file, line, field and reason as the row-at-a-time reader gave.
 
