@@ -1,9 +1,11 @@
 """Raw table cells → our schema's columns, a chunk at a time (the columnar half of :mod:`geo.read`).
 
-Why columns: one Python dict per row cost ~9 KB per event. Here each chunk's cells become columns
-at once: coordinates parsed as one float array and validated by masks, dates parsed once per
-distinct string (memoised for the whole file), labels (type, actor, status, precisions) normalised
-once per distinct value, extras kept as sparse (position, value) lists. Per-row Python remains only
+Why columns: one Python dict per row cost ~9 KB per event. Here each chunk's cells (Arrow string
+arrays) become columns at once: coordinates parsed as one float array (Arrow's cast for plain
+decimals, Python's float() otherwise) and validated by masks, dates parsed once per distinct string
+(memoised for the whole file), labels (type, actor, status, precisions) normalised once per
+distinct value and spread back by dictionary codes, text columns kept as Arrow strings (pandas'
+own string dtype, no Python object per cell), extras kept as sparse (position, value) lists. Per-row Python remains only
 for building a reject's message, and rows that fail become :class:`geo.read.Reject` with the same
 file, line, field and reason as the row-at-a-time reader gave.
 
@@ -17,6 +19,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import dates as _dates
 from geo.events import EventTable
@@ -65,7 +69,7 @@ class FileState:
         return self.mapping.get(ours, ours)
 
 
-def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines: Sequence[int],
+def add_chunk(st: FileState, get: Callable[[str], pa.Array], n: int, lines: Sequence[int],
               raws: Sequence[str] | None, extras: list[tuple[str, list[int], list[str]]],
               bad: list[tuple[int, str, str, Any]], ends: Sequence[int] | None = None) -> None:
     """Turn one chunk into columns appended to *st*; its failing rows (and *bad*: (line, field, reason,
@@ -75,29 +79,37 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
     and the texts the rejects and later passes need are re-read once the file is done (a bad row's
     "raw" is then its last line).
 
-    *get(ours)* gives the cleaned (trimmed, formula prefix undone) strings of our column *ours*
-    (``""`` where the input has no such column); *extras* are (input column, chunk positions, cleaned
-    non-empty values) of the other columns.
+    *get(ours)* gives the cleaned (trimmed, formula prefix undone) strings of our column *ours* as an
+    Arrow string array (``""`` where the input has no such column); *extras* are (input column,
+    chunk positions, cleaned non-empty values) of the other columns. Labels, dates and confidences
+    are worked out once per distinct value and spread back by codes; nothing here loops over rows
+    in Python except the rows that fail.
     """
     from geo.read import DERIVED, Reject
     m = st.mapping
+    lines = np.asarray(lines, dtype=np.int64)
     lat_s, lon_s = get("latitude"), get("longitude")
     name = get("location_name")
     lat, lon, err = _coordinates(lat_s, lon_s, st.field_of("latitude"), st.field_of("longitude"))
-    no_place = np.isnan(lat) & np.fromiter((not s for s in name), bool, n)
-    for i in np.flatnonzero(no_place):
-        err.setdefault(int(i), (st.field_of("location_name"), "no coordinates and no place name"))
-    raw_dates = get("event_date")
-    dates = _memo_map(raw_dates, st.date_memo, lambda v: _parse_date(st, v))
-    for i, d in enumerate(dates):
-        if type(d) is tuple and d[0] is None and i not in err:
-            err[i] = (st.field_of("event_date"), d[1])
-    conf_s = get("confidence")
-    conf = _memo_map(conf_s, st.label_memo.setdefault(("confidence", ""), {}), lambda v: _confidence(v, m))
-    for i, c in enumerate(conf):
-        if type(c) is tuple and i not in err:
-            err[i] = c
-    problems = [(lines[i], f, r, raws[i] if raws is not None else ends[i]) for i, (f, r) in err.items()] + bad
+    no_place = np.isnan(lat) & _empty(name)
+    for i in np.flatnonzero(no_place).tolist():
+        err.setdefault(i, (st.field_of("location_name"), "no coordinates and no place name"))
+    dcodes, duniq = _codes(get("event_date"))
+    dvals = _memo_values(duniq, st.date_memo, lambda v: _parse_date(st, v))
+    bad_u = [j for j, d in enumerate(dvals) if type(d) is tuple and d[0] is None]
+    if bad_u:
+        for i in np.flatnonzero(np.isin(dcodes, bad_u)).tolist():
+            if i not in err:
+                err[i] = (st.field_of("event_date"), dvals[dcodes[i]][1])
+    ccodes, cuniq = _codes(get("confidence"))
+    cvals = _memo_values(cuniq, st.label_memo.setdefault(("confidence", ""), {}), lambda v: _confidence(v, m))
+    bad_c = [j for j, c in enumerate(cvals) if type(c) is tuple]
+    if bad_c:
+        for i in np.flatnonzero(np.isin(ccodes, bad_c)).tolist():
+            if i not in err:
+                err[i] = cvals[ccodes[i]]
+    lines_l = lines.tolist()
+    problems = [(lines_l[i], f, r, raws[i] if raws is not None else int(ends[i])) for i, (f, r) in err.items()] + bad
     for line, f, r, raw in sorted(problems, key=lambda p: p[0]):
         if raws is None:
             st.spans[line] = raw
@@ -105,81 +117,109 @@ def add_chunk(st: FileState, get: Callable[[str], Sequence[str]], n: int, lines:
             st.rejects.append(st.unfilled[-1])
         else:
             st.rejects.append(Reject(st.file, line, f, r, raw))
-    keep = [i for i in range(n) if i not in err] if err else None
+    if err:
+        mask = np.ones(n, bool)
+        mask[list(err)] = False
+        keep: np.ndarray | None = np.flatnonzero(mask)
+    else:
+        keep = None
 
-    def kept(col: Sequence) -> list:
-        return list(col) if keep is None else [col[i] for i in keep]
+    def kept(col: pa.Array) -> pa.Array:
+        return col if keep is None else col.take(pa.array(keep))
+
+    def kc(codes: np.ndarray) -> np.ndarray:
+        return codes if keep is None else codes[keep]
 
     base = st.n
     lat_k, lon_k = (lat, lon) if keep is None else (lat[keep], lon[keep])
-    dates_k = kept(dates)
-    c: dict[str, list] = {k: [] for k in READ_COLUMNS if k not in FLOATS}   # this chunk's text columns
+    lines_k = lines if keep is None else lines[keep]
+    nk = len(lines_k)
     st.cols["latitude"].append(lat_k)
     st.cols["longitude"].append(lon_k)
     has_xy = ~np.isnan(lat_k)
-    iso = [d[0] if type(d) is tuple else d for d in dates_k]
-    c["event_date"] += iso
-    for j, d in enumerate(dates_k):
-        if type(d) is _Pending:
-            st.pending.append(base + j)
-    given = [s.lower() for s in kept(get("date_precision"))]
-    c["date_precision"] += [g if g in DATE_PRECISIONS and e else (d[1] if type(d) is tuple else "day")
-                            for g, e, d in zip(given, iso, dates_k)]
-    types = _labels(st, "type", kept(get("event_type")), _type)
-    c["event_type"] += [t[0] for t in types]
+    dk = kc(dcodes)
+    iso_u = _objects([d[0] if type(d) is tuple else d for d in dvals])
+    iso = iso_u[dk] if len(iso_u) else _objects([])
+    pend_u = [j for j, d in enumerate(dvals) if type(d) is _Pending]
+    if pend_u:
+        st.pending.extend((base + np.flatnonzero(np.isin(dk, pend_u))).tolist())
+    c: dict[str, pa.Array] = {}                 # this chunk's text columns (Arrow)
+    gcodes, guniq = _codes(kept(get("date_precision")))
+    g_ok = np.array([g.lower() in DATE_PRECISIONS for g in guniq], bool)
+    iso_set = np.array([bool(d[0] if type(d) is tuple else d) for d in dvals], bool)
+    use_given = (g_ok[gcodes] & iso_set[dk]) if nk else np.zeros(0, bool)
+    prec = _by_codes([d[1] if type(d) is tuple else "day" for d in dvals], dk)
+    c["date_precision"] = pc.if_else(pa.array(use_given, pa.bool_()),
+                                     _by_codes([g.lower() for g in guniq], gcodes), prec)
+    tcodes, tuniq = _codes(kept(get("event_type")))
+    types = _memo_values(tuniq, st.label_memo.setdefault(("type", ""), {}), _type)
+    c["event_type"] = _by_codes([t[0] for t in types], tcodes)
     # our own output read back: the label it was normalised from (main's read.py rule, column-wise)
-    c["event_type_original"] += [t[1] or o for t, o in zip(types, kept(get("event_type_original")))]
-    actors = _labels(st, "actor", kept(get("actor")), _actor)
-    c["actor"] += [a[0] for a in actors]
-    statuses = _labels(st, "status", kept(get("status")), _status)
-    c["status"] += [s[0] for s in statuses]
-    c["weapon"] += _shared(kept(get("weapon")), st.label_memo.setdefault(("weapon", ""), {}))
-    c["location_name"] += _shared(kept(name), st.label_memo.setdefault(("place", ""), {}))
-    gps = [g.lower() for g in kept(get("geo_precision"))]
-    c["geo_precision"] += [g if g in GEO_PRECISIONS else ("settlement" if xy else "")
-                           for g, xy in zip(gps, has_xy.tolist())]
-    c["source"] += kept(get("source"))
-    c["evidence"] += kept(get("evidence"))
-    conf_k = kept(conf)
-    st.cols["confidence"].append(np.array([_NAN if v is None else v for v in conf_k], dtype=float))
-    lines_k = kept(lines)
-    st.lines.append(np.asarray(lines_k, dtype=np.int64))
-    if lines_k:   # text columns go to pandas now (compact), so the chunk's Python strings can go
-        st.cols["event_date"] += c.pop("event_date")   # a few hundred distinct dates: shared strings
+    t_orig = _by_codes([t[1] for t in types], tcodes)
+    c["event_type_original"] = pc.if_else(pc.not_equal(t_orig, ""), t_orig, kept(get("event_type_original")))
+    acodes, auniq = _codes(kept(get("actor")))
+    actors = _memo_values(auniq, st.label_memo.setdefault(("actor", ""), {}), _actor)
+    c["actor"] = _by_codes([a[0] for a in actors], acodes)
+    scodes, suniq = _codes(kept(get("status")))
+    statuses = _memo_values(suniq, st.label_memo.setdefault(("status", ""), {}), _status)
+    c["status"] = _by_codes([x[0] for x in statuses], scodes)
+    c["weapon"] = kept(get("weapon"))
+    c["location_name"] = kept(name)
+    pcodes, puniq = _codes(kept(get("geo_precision")))
+    p_ok = np.array([g.lower() in GEO_PRECISIONS for g in puniq], bool)
+    fallback = pc.if_else(pa.array(has_xy, pa.bool_()), "settlement", "")
+    c["geo_precision"] = pc.if_else(pa.array(p_ok[pcodes] if nk else np.zeros(0, bool), pa.bool_()),
+                                    _by_codes([g.lower() for g in puniq], pcodes), fallback)
+    c["source"] = kept(get("source"))
+    c["evidence"] = kept(get("evidence"))
+    conf_u = np.array([_NAN if v is None or type(v) is tuple else v for v in cvals], dtype=float)
+    st.cols["confidence"].append(conf_u[kc(ccodes)] if nk else np.zeros(0, float))
+    st.lines.append(lines_k)
+    if nk:
+        st.cols["event_date"].append(iso)   # a few hundred distinct dates: shared strings
         for k, v in c.items():
-            st.cols[k].append(pd.Series(_objects(v)))
+            st.cols[k].append(v)
     del c
     # sparse columns: the input's extras first (header order), then ours (as a row dict had them)
-    new_pos = None if keep is None else {i: j for j, i in enumerate(keep)}
+    new_of = None
+    if keep is not None:
+        new_of = np.full(n, -1, np.int64)
+        new_of[keep] = np.arange(nk)
     order = 0
     for col, pos, vals in extras:
         key = DERIVED.get(col.strip().lower(), col)
         if key in OVERWRITTEN or key.startswith("_"):
             continue
-        if new_pos is not None:
-            pv = [(new_pos[p], v) for p, v in zip(pos, vals) if p in new_pos]
-            pos, vals = [p for p, _ in pv], [v for _, v in pv]
+        if new_of is not None:
+            np_pos = new_of[np.asarray(pos, np.int64)]
+            ok = np_pos >= 0
+            vals = [v for v, o in zip(vals, ok.tolist()) if o]
+            pos = np_pos[ok].tolist()
         _add_sparse(st, key, [base + p for p in pos], vals, order)
         order += 1
-    for key, values in (("admin1_input", kept(get("admin1"))), ("actor_original", [a[1] for a in actors]),
-                        ("status_original", [s[1] for s in statuses]), ("event_id_input", kept(get("event_id")))):
-        pos = [base + j for j, v in enumerate(values) if v]
-        if pos:
-            vals = [values[p - base] for p in pos]
-            _add_sparse(st, key, pos, _shared(vals, st.label_memo.setdefault((key, ""), {})), order)
-        order += 1
+    for key, values in (("admin1_input", kept(get("admin1"))), ("event_id_input", kept(get("event_id")))):
+        pos = filled(values)
+        if len(pos):
+            vals = values.take(pa.array(pos)).to_pylist()
+            _add_sparse(st, key, (base + pos).tolist(), _shared(vals, st.label_memo.setdefault((key, ""), {})),
+                        order if key == "admin1_input" else order + 3)
+    for key, codes, labels in (("actor_original", acodes, actors), ("status_original", scodes, statuses)):
+        orig = _objects([x[1] for x in labels])
+        has = np.array([bool(x[1]) for x in labels], bool)
+        pos = np.flatnonzero(has[codes]) if nk and has.any() else np.zeros(0, np.int64)
+        if len(pos):
+            _add_sparse(st, key, (base + pos).tolist(), orig[codes[pos]].tolist(),
+                        order + 1 if key == "actor_original" else order + 2)
     # raw text kept only where a later pass may need it and the file cannot give it back by line
     # number: rows to geocode (their rejects) and rows spanning several lines
     if raws is not None:
-        st.raws.update(zip(lines_k, kept(raws)))
+        st.raws.update(zip(lines_k.tolist(), raws if keep is None else [raws[i] for i in keep.tolist()]))
     else:
-        ends_k = kept(ends)
-        for j in np.flatnonzero(~has_xy).tolist():
-            st.spans[lines_k[j]] = ends_k[j]
-        for ln, end in zip(lines_k, ends_k):
-            if end != ln:
-                st.spans[ln] = end
-    st.n += len(lines_k)
+        ends_k = np.asarray(ends, np.int64)
+        ends_k = ends_k if keep is None else ends_k[keep]
+        sel = ~has_xy | (ends_k != lines_k)
+        st.spans.update(zip(lines_k[sel].tolist(), ends_k[sel].tolist()))
+    st.n += nk
 
 
 def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]:
@@ -192,9 +232,9 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
     lines = np.concatenate(st.lines) if st.lines else np.array([], dtype=np.int64)
     parse = st.order.parser(file=st.file, field=st.field_of("event_date"), dayfirst=dayfirst)
     drop: list[int] = []
+    ev = st.cols["event_date"] = np.concatenate(st.cols["event_date"]) if st.cols["event_date"] else _objects([])
     if st.pending:
         memo: dict[str, Any] = {}
-        ev = st.cols["event_date"]
         for p in st.pending:
             v = ev[p]
             if v not in memo:
@@ -223,9 +263,9 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
         if c in FLOATS:
             core[c] = pd.Series(np.concatenate(v) if v else np.array([], dtype=float))
         elif c == "event_date":
-            core[c] = pd.Series(_objects(v))
+            core[c] = pd.Series(v)
         else:
-            core[c] = pd.concat(v, ignore_index=True) if v else pd.Series(_objects([]))
+            core[c] = _str_series(v) if v else pd.Series(_objects([]))
         del v
     core["input_file"] = pd.Series(_objects([st.file] * st.n))
     core["input_line"] = pd.Series(lines)
@@ -244,6 +284,16 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
         own_ids = _take_sparse(own_ids, keep)
         table = table.take(keep)
     return table, own_ids
+
+
+#: pandas' own string dtype (Arrow-backed, NaN for missing): what a column of Python strings becomes
+_STR = pd.Series(["x"]).dtype
+
+
+def _str_series(parts: list[pa.Array]) -> pd.Series:
+    """One pandas string column of the chunks' Arrow arrays (no Python string per cell)."""
+    arr = pa.chunked_array(parts, pa.string()).cast(pa.large_string())
+    return pd.Series(pd.array(arr, dtype=_STR) if _STR != object else arr.to_pylist())
 
 
 def _take_sparse(s: pd.Series, keep: np.ndarray) -> pd.Series:
@@ -278,20 +328,47 @@ def _add_sparse(st: FileState, key: str, pos: list[int], vals: list, order: int)
         old_vals += vals
 
 
-def _memo_map(values: Sequence[str], memo: dict, fn: Callable[[str], Any]) -> list:
-    for v in dict.fromkeys(values):     # first-appearance order (a date column's example is its first)
+def _codes(col: pa.Array) -> tuple[np.ndarray, list[str]]:
+    """Codes of *col* and its distinct values in first-appearance order (a date column's example is its first)."""
+    d = pc.dictionary_encode(col)
+    return d.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False), d.dictionary.to_pylist()
+
+
+def _memo_values(uniq: list[str], memo: dict, fn: Callable[[str], Any]) -> list:
+    for v in uniq:
         if v not in memo:
             memo[v] = fn(v)
-    return [memo[v] for v in values]
+    return [memo[v] for v in uniq]
+
+
+def _by_codes(values: list[str], codes: np.ndarray) -> pa.Array:
+    """The string column whose row i is values[codes[i]]."""
+    if not len(codes):
+        return pa.array([], pa.string())
+    return pa.array(values, pa.string()).take(pa.array(codes))
+
+
+def _empty(col: pa.Array) -> np.ndarray:
+    return pc.equal(col, "").to_numpy(zero_copy_only=False)
+
+
+def filled(col: pa.Array) -> np.ndarray:
+    """Positions of the non-empty strings of *col*."""
+    return np.flatnonzero(pc.not_equal(col, "").to_numpy(zero_copy_only=False))
+
+
+def blank(n: int) -> pa.Array:
+    """*n* empty strings (a column the input does not have)."""
+    return pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, np.int32)), pa.py_buffer(b""))
+
+
+def strings(values: list[str]) -> pa.Array:
+    return pa.array(values, pa.string())
 
 
 def _shared(values: list[str], memo: dict) -> list[str]:
     """One string object per distinct value (a million rows share a few thousand place names)."""
     return [memo.setdefault(v, v) if len(v) <= 64 else v for v in values]
-
-
-def _labels(st: FileState, kind: str, values: list[str], fn: Callable[[str], tuple[str, str]]) -> list:
-    return _memo_map(values, st.label_memo.setdefault((kind, ""), {}), fn)
 
 
 def _parse_date(st: FileState, v: str) -> Any:
@@ -335,11 +412,10 @@ def _status(status: str) -> tuple[str, str]:
     return "reported", status
 
 
-def _coordinates(lat_s: Sequence[str], lon_s: Sequence[str], lat_field: str, lon_field: str
+def _coordinates(lat_s: pa.Array, lon_s: pa.Array, lat_field: str, lon_field: str
                  ) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[str, str]]]:
     """Latitude/longitude arrays (NaN where both cells are empty) and {row: (field, reason)} of bad rows."""
-    n = len(lat_s)
-    both_empty = np.fromiter((not a and not b for a, b in zip(lat_s, lon_s)), bool, n)
+    both_empty = _empty(lat_s) & _empty(lon_s)
     lat, lat_bad = _floats(lat_s, both_empty, lat_field, 90)
     lon, lon_bad = _floats(lon_s, both_empty, lon_field, 180)
     err = lat_bad
@@ -348,31 +424,47 @@ def _coordinates(lat_s: Sequence[str], lon_s: Sequence[str], lat_field: str, lon
     return lat, lon, err
 
 
-def _floats(strs: Sequence[str], skip: np.ndarray, field: str, limit: float
+#: plain decimal numbers (ASCII digits): Arrow's cast reads them as Python's float() does (both round
+#: correctly); anything else (a decimal comma, "inf", Unicode digits, "1_000") takes Python's float()
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+
+
+def _floats(strs: pa.Array, skip: np.ndarray, field: str, limit: float
             ) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
     """Python's float() of each cell (one decimal comma allowed), range-checked; NaN where *skip*."""
     bad: dict[int, tuple[str, str]] = {}
-    try:
-        v = np.array([float(s) if s else _NAN for s in strs], dtype=float)
-    except ValueError:
-        v = np.empty(len(strs))
-        for i, s in enumerate(strs):
-            try:
-                v[i] = float(s) if s else _NAN
-            except ValueError:
+    empty = pc.equal(strs, "")
+    v = None
+    if pc.all(pc.or_(empty, pc.match_substring_regex(strs, _PLAIN_NUMBER))).as_py() is not False:
+        try:
+            v = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), strs), pa.float64()
+                        ).to_numpy(zero_copy_only=False).astype(float, copy=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            v = None
+    py: list[str] | None = None
+    if v is None:
+        py = strs.to_pylist()
+        try:
+            v = np.array([float(s) if s else _NAN for s in py], dtype=float)
+        except ValueError:
+            v = np.empty(len(py))
+            for i, s in enumerate(py):
                 try:
-                    v[i] = float(s.replace(",", ".")) if s.count(",") == 1 and "." not in s else float(s)
+                    v[i] = float(s) if s else _NAN
                 except ValueError:
-                    v[i] = _NAN
-                    if not skip[i]:
-                        bad[i] = (field, f"not a number: {s!r}")
+                    try:
+                        v[i] = float(s.replace(",", ".")) if s.count(",") == 1 and "." not in s else float(s)
+                    except ValueError:
+                        v[i] = _NAN
+                        if not skip[i]:
+                            bad[i] = (field, f"not a number: {s!r}")
     v[skip] = _NAN
     with np.errstate(invalid="ignore"):
         out = ~skip & (~np.isfinite(v) | (np.abs(v) > limit))
     for i in np.flatnonzero(out).tolist():
         if i in bad:
             continue
-        s = strs[i]
+        s = py[i] if py is not None else strs[i].as_py()
         if not s:
             bad[i] = (field, "not a number: ''")
         else:

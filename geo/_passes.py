@@ -12,13 +12,17 @@ import gc
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import methodcaller
 from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import dates as _dates
+from geo._csv_chunks import WHITESPACE
 from geo.events import PIPELINE_COLUMNS, EventTable
 from geo.read import Reject, TableColumns
 from geo.schema import COLUMNS
@@ -218,25 +222,88 @@ def assign_ids(b: Batch) -> None:
 def event_ids(core: pd.DataFrame, step: int = 100_000) -> np.ndarray:
     """Content ids of every row, as :func:`geo.schema.event_id` makes them (with text), column-wise.
 
-    *step* rows at a time: the Python strings the hash needs exist for one slice, not the table.
+    The id text (date, type, place trimmed and lower-cased, coordinates to 3 decimals, source
+    trimmed, evidence with its whitespace runs collapsed) is built by Arrow over whole columns; only
+    SHA-1 itself runs per row (hashlib: the ids stay exactly those of :func:`geo.schema.event_id`).
+    *step* rows at a time: the strings the hash needs exist for one slice, not the table.
     """
     out = np.empty(len(core), dtype=object)
-    sha1 = hashlib.sha1
     for a in range(0, len(core), step):
-        part = core.iloc[a:a + step]
-
-        def coord(col: str) -> list[str]:
-            v = pd.to_numeric(part[col], errors="coerce").to_numpy(dtype=float)
-            return ["" if x != x else f"{x:.3f}" for x in v.tolist()]
-
-        def text(col: str) -> list:
-            return [v if isinstance(v, str) else ("" if v is None or v != v else str(v)) for v in part[col].tolist()]
-        for i, (d, t, loc, y, x, s, e) in enumerate(zip(text("event_date"), text("event_type"),
-                                                          text("location_name"), coord("latitude"),
-                                                          coord("longitude"), text("source"), text("evidence")), a):
-            out[i] = sha1("\x1f".join((d, t, loc.strip().lower(), y, x, s.strip(), " ".join(e.split())))
-                          .encode("utf-8")).hexdigest()[:16]
+        def col(c: str) -> pd.Series:
+            return core[c] if len(core) <= step else core[c].iloc[a:a + step]
+        joined = pc.binary_join_element_wise(
+            _text(col("event_date")), _text(col("event_type")),
+            _text(col("location_name"), lambda v: v.strip().lower(), _place_key),
+            _coord(col("latitude")), _coord(col("longitude")), _text(col("source"), str.strip, _trimmed),
+            _text(col("evidence"), lambda v: " ".join(v.split()), _collapsed), pa.scalar("\x1f", _LARGE))
+        ids = _sha1_16(joined.cast(pa.large_binary()).to_pylist())
+        out[a:a + len(ids)] = ids.to_numpy(zero_copy_only=False)
     return out
+
+
+def _sha1_16(texts: list[bytes]) -> pa.Array:
+    """The first 16 hex digits of each text's SHA-1 (hashlib per text, the hex of all at once)."""
+    digests = b"".join(map(methodcaller("digest"), map(hashlib.sha1, texts)))
+    hexed = np.frombuffer(digests, np.uint8).reshape(-1, 20)[:, :8].tobytes().hex().encode("ascii")
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(texts), [None, pa.py_buffer(hexed)])
+    return fixed.cast(pa.binary()).cast(pa.string())
+
+
+#: pandas' Arrow strings are large strings: the id text stays in that type (no copy to convert)
+_LARGE = pa.large_string()
+#: a cell " ".join(s.split()) changes: whitespace other than a space, two spaces, a space at either end
+_UNEVEN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
+
+
+def _trimmed(col: pa.Array) -> pa.Array:
+    return pc.utf8_trim(col, WHITESPACE)
+
+
+def _per_cell(out: pa.Array, col: pa.Array, mask: pa.Array, fn: Callable[[str], str]) -> pa.Array:
+    """*out* where *mask* is false, else *fn* of *col*'s cell in Python (the few odd cells)."""
+    idx = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    if not len(idx):
+        return out
+    vals = [fn(v) for v in col.take(pa.array(idx)).to_pylist()]
+    return pc.replace_with_mask(out, mask, pa.array(vals, out.type))
+
+
+def _collapsed(col: pa.Array) -> pa.Array:
+    """" ".join(s.split()): the cells with uneven whitespace in Python, the rest are already so."""
+    return _per_cell(col, col, pc.match_substring_regex(col, _UNEVEN), lambda v: " ".join(v.split()))
+
+
+def _place_key(col: pa.Array) -> pa.Array:
+    """s.strip().lower(): Arrow where the cell is ASCII (its lower case is Python's there), Python elsewhere."""
+    low = pc.ascii_lower(pc.utf8_trim(col, WHITESPACE))
+    return _per_cell(low, col, pc.invert(pc.string_is_ascii(col)), lambda v: v.strip().lower())
+
+
+def _text(s: pd.Series, py: Callable[[str], str] | None = None,
+          arrow: Callable[[pa.Array], pa.Array] | None = None) -> pa.Array:
+    """A column's cells as text ("" for None/NaN, str() of anything else), then *arrow*'s transform
+    (*py* per cell instead when the column holds other objects than strings), as one Arrow string array."""
+    try:
+        col = pa.array(s.array if isinstance(s.dtype, pd.StringDtype) else s.to_numpy(), type=_LARGE,
+                       from_pandas=True).fill_null("")
+        if isinstance(col, pa.ChunkedArray):
+            col = col.combine_chunks()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        col = None
+    if col is not None and arrow is not None:
+        col = arrow(col)
+    elif col is None:
+        vals = [v if isinstance(v, str) else ("" if v is None or v != v else str(v)) for v in s.tolist()]
+        col = pa.array([py(v) for v in vals] if py else vals, _LARGE)
+    return col
+
+
+def _coord(s: pd.Series) -> pa.Array:
+    """f"{x:.3f}" of each coordinate ("" for none), formatted once per distinct value."""
+    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    bits, inv = np.unique(v.view(np.uint64), return_inverse=True)
+    txt = ["" if x != x else f"{x:.3f}" for x in bits.view(np.float64).tolist()]
+    return pa.array(txt, _LARGE).take(pa.array(inv.reshape(-1)))
 
 
 def unique_ids(b: Batch) -> None:

@@ -15,7 +15,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
 
 from geo import _io
 from geo._errors import InputError
@@ -194,38 +196,47 @@ def read_columns(path: str | Path, *, dayfirst: bool | None = None, encoding: st
 def _csv_chunk(st: Any, header: list[str], chunk: Any) -> None:
     """Cells of one CSV chunk → columns (formula prefix undone, trimmed), extras as filled cells only."""
     from geo import _columns
-    n = len(chunk.cells)
-    cols = list(zip(*chunk.cells)) if n else [() for _ in header]
-    chunk.cells.clear()
+    n = chunk.n_rows
     where = {h: i for i, h in enumerate(header)}
-    blank = [""] * n
+    blank = _columns.blank(n)
 
-    def get(ours: str) -> list[str]:
+    def get(ours: str) -> Any:
         h = st.mapping.get(ours)
-        return blank if h is None else _clean_cells(cols[where[h]])
+        return blank if h is None else _clean_column(chunk.column(where[h]))
     extras = []
-    for h in st.extras:
-        pos, vals = [], []
-        for i, c in enumerate(cols[where[h]]):
-            if c:
-                v = _clean_cell(c)
-                if v:
-                    pos.append(i)
-                    vals.append(v)
-        if pos:
-            extras.append((h, pos, vals))
+    if st.extras and n:   # every extra column's cells at once (a wide table has thousands)
+        cells, rows, which = chunk.cells_of([where[h] for h in st.extras])
+        cells = _clean_column(cells)
+        keep = _columns.filled(cells)
+        vals = cells.take(keep).to_pylist() if len(keep) else []
+        rows, which = rows[keep], which[keep]
+        cuts = np.flatnonzero(np.diff(which)) + 1
+        for a, b in zip(np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [len(keep)])).tolist()):
+            if b > a:
+                extras.append((st.extras[int(which[a])], rows[a:b].tolist(), vals[a:b]))
     bad = [(line, "", reason, end) for line, end, reason in chunk.bad]
     _columns.add_chunk(st, get, n, chunk.lines, None, extras, bad, ends=chunk.ends)
+    chunk.columns = chunk.flat = None
 
 
-def _clean_cell(c: str) -> str:
-    return (_io.csv_unsafe(c) if c[:1] == "'" else c).strip()
+def pa_empty() -> Any:
+    import pyarrow as pa
+    return pa.array([], pa.string())
 
 
-def _clean_cells(col: Sequence[str]) -> list[str]:
-    if "'" not in "".join(col):       # no cell can carry a formula prefix: trimming is all
-        return [c.strip() for c in col]
-    return [c.strip() if c[:1] != "'" else _io.csv_unsafe(c).strip() for c in col]
+def _clean_column(col: Any) -> Any:
+    """An Arrow string column trimmed as str.strip() trims, a formula prefix undone (the few cells
+    starting with ``'`` go through :func:`geo._io.csv_unsafe`)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from geo._csv_chunks import WHITESPACE
+    quoted = pc.starts_with(col, "'")
+    if pc.any(quoted).as_py():
+        idx = np.flatnonzero(quoted.to_numpy(zero_copy_only=False))
+        vals = [_io.csv_unsafe(c) for c in col.take(pa.array(idx)).to_pylist()]
+        col = pc.replace_with_mask(col, quoted, pa.array(vals, pa.string()))
+    return pc.utf8_trim(col, WHITESPACE)
 
 
 def _record_chunk(st: Any, recs: list[tuple[int, dict, str]]) -> None:
@@ -234,9 +245,9 @@ def _record_chunk(st: Any, recs: list[tuple[int, dict, str]]) -> None:
     good = [(line, rec, raw) for line, rec, raw in recs if "__bad__" not in rec]
     bad = [(line, rec.get("__field__", ""), rec["__bad__"], raw) for line, rec, raw in recs if "__bad__" in rec]
 
-    def get(ours: str) -> list[str]:
+    def get(ours: str) -> Any:
         h = st.mapping.get(ours)
-        return [""] * len(good) if h is None else [_clean(rec.get(h)) for _, rec, _ in good]
+        return _columns.blank(len(good)) if h is None else _columns.strings([_clean(rec.get(h)) for _, rec, _ in good])
     want = set(st.extras)
     acc: dict[str, tuple[list[int], list[str]]] = {}
     for i, (_, rec, _) in enumerate(good):
