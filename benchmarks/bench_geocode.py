@@ -30,9 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     import numpy as np
     from synthetic_events import write_csv
+
+    import geo
     from geo import _passes, pipeline
     from geo.gazetteer import load_gazetteer
-    import geo
     print(f"geo from {Path(geo.__file__).parent}")
     load_gazetteer().geocode("Kyiv")          # warm: index loaded
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 
 from article_corpus import run_cli, write_corpus  # noqa: E402
 
+
 def run(args: list[str]) -> tuple[float, float]:
     """(wall s, CPU s) of one child process (its own children included)."""
     wall, cpu, _ = run_cli(args)
@@ -40,8 +41,9 @@ def breakdown(n: int) -> dict[str, float]:
     """Seconds to import distributed, start a LocalCluster of n, warm the gazetteer in each, close it."""
     out = {}
     t = time.perf_counter()
-    from geo import _parallel
     import distributed  # noqa: F401
+
+    from geo import _parallel
     out["import"] = time.perf_counter() - t
     t = time.perf_counter()
     with _parallel._client(n, None) as client:
@@ -82,7 +84,7 @@ def main() -> None:
                   f"1 article: {w1:5.1f} s", flush=True)
         res["identical_to_serial"] = len(set(digests.values())) == 1
         base = res["runs"]["serial"]
-        for label, r in res["runs"].items():
+        for r in res["runs"].values():
             r["startup_s"] = round(r["one_article_wall_s"] - base["one_article_wall_s"], 2)
             r["speedup_vs_serial"] = round(base["wall_s"] / r["wall_s"], 2)
         res["breakdown_2"] = {k: round(v, 2) for k, v in breakdown(max(ns)).items()}

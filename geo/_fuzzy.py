@@ -1,7 +1,8 @@
 """Fuzzy name lookup for the gazetteer: keys within a small weighted edit distance, vectorised."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from geo import _names
 

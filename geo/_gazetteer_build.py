@@ -26,10 +26,12 @@ import time
 import warnings
 import zipfile
 from array import array
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from geo import _names, admin1 as _admin1
+from geo import _names
+from geo import admin1 as _admin1
 from geo._names import exact_key, key
 
 #: Bump when the index layout or build rules change (the source hash also triggers a rebuild).
@@ -346,7 +348,8 @@ def _add_ua(b: Builder, rows: list[dict], stats: dict) -> dict[tuple[str, str], 
         names = [official, *alts, *derived] if official else [*alts, *derived]
         placed = r["placed"]
         current = [r["name"], official, *current] if official else [r["name"], *current]
-        i = b.add(gid=int(r["geonameid"]), name=r["name"], pkeys=_pkeys(current), lat=float(r["latitude"]), lon=float(r["longitude"]),
+        i = b.add(gid=int(r["geonameid"]), name=r["name"], pkeys=_pkeys(current),
+                  lat=float(r["latitude"]), lon=float(r["longitude"]),
                   country="UA", admin1=r["admin1"], pop=int(r["population"] or 0), names=names,
                   note=placed, admin2=r["raion"], hromada=r["hromada"], feature=r["feature"],
                   source="katottg" if placed else "geonames-ua", katottg=r["katottg"])
@@ -383,7 +386,8 @@ def _add_ru_registry(b: Builder, rows: list[dict], by_a1_key: dict, stats: dict)
             pop = int(float(r.get("population") or 0))
         except ValueError:
             pop = 0
-        i = b.add(gid=-(10**17) - int(r["id"]), name=variants[0], pkeys=_pkeys([name, *variants]), lat=lat, lon=lon, country=a1[:2],
+        i = b.add(gid=-(10**17) - int(r["id"]), name=variants[0], pkeys=_pkeys([name, *variants]),
+                  lat=lat, lon=lon, country=a1[:2],
                   admin1=a1, pop=pop, names=(name, *variants[1:]), admin2=district,
                   feature=r.get("type", ""), source="ru-registry")
         by_a1_key.setdefault((a1, key(variants[0])), []).append(i)
@@ -475,7 +479,8 @@ def build_index(cache: str | Path | None = None) -> dict:
             derived, cur = _derived_spellings("", alts)
             alts += derived
             current += cur
-        i = b.add(gid=int(c["geonameid"]), name=c["name"], pkeys=_pkeys(current), lat=float(c["latitude"]), lon=float(c["longitude"]),
+        i = b.add(gid=int(c["geonameid"]), name=c["name"], pkeys=_pkeys(current),
+                  lat=float(c["latitude"]), lon=float(c["longitude"]),
                   country=cc, admin1=a1, pop=int(c.get("population") or 0), names=alts,
                   feature=c.get("featurecode", ""), source="cities500")
         by_a1_key.setdefault((a1, key(c["name"])), []).append(i)

@@ -15,8 +15,9 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, BinaryIO, Iterator
+from typing import IO, BinaryIO
 
 from geo._errors import InputError
 

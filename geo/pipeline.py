@@ -7,10 +7,11 @@ Counts are kept so that every input row is accounted for: rows in = events + rej
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -96,7 +97,7 @@ def split_inputs(paths: list[str | Path], warnings: list[str] | None = None
 
 def collect(paths: list[str | Path], *, dayfirst: bool | None = None, geocoder: str = "offline",
             published: date | None = None, articles_table: str | Path | None = None,
-            corrections: str | Path | None = None, frontline: "Frontline | None" = None,
+            corrections: str | Path | None = None, frontline: Frontline | None = None,
             encoding: str | None = None, date_range: tuple[date, date] | None = None,
             progress: Callable[[str, int], Any] | None = None,
             extract: dict[str, Any] | None = None) -> BuildResult:

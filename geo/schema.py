@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 #: Our columns, in output order. Anything else a reader finds is kept as an extra property.
 COLUMNS: tuple[str, ...] = (

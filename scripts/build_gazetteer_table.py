@@ -33,10 +33,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import os  # noqa: E402
+
 from geo import _names  # noqa: E402
 from geo._names import exact_key, key  # noqa: E402
-
-import os  # noqa: E402
 
 SHARED = Path(os.environ.get("FRONTLINE_SHARED") or ROOT.parent / "shared")   # ../shared by default
 DEFAULT_ZIP = SHARED / "data" / "gazetteer" / "geonames_UA.zip"
@@ -274,7 +274,7 @@ def main() -> None:
 
     # Hromada of GeoNames rows that did not join: that of the nearest joined settlement of the raion.
     joined_by_raion: dict[str, list[int]] = defaultdict(list)
-    for k, g in j.of_kt.items():
+    for g in j.of_kt.values():
         joined_by_raion[gn[g]["a2"]].append(g)
 
     def gn_admin1(r: dict) -> str:

@@ -45,8 +45,9 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -288,6 +289,7 @@ def fill_admin1(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not todo:
         return events
     import pandas as pd
+
     from geo.regions import join_regions
     df = pd.DataFrame({"latitude": [float(events[i]["latitude"]) for i in todo],
                        "longitude": [float(events[i]["longitude"]) for i in todo]})

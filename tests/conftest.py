@@ -70,7 +70,7 @@ class OfflinePage:
                 self.requests.append(route.request.url)
             route.abort()
 
-    def open(self, path: str | Path, hash: str = "") -> "OfflinePage":
+    def open(self, path: str | Path, hash: str = "") -> OfflinePage:
         self.page.goto(Path(path).resolve().as_uri() + hash)
         self.wait("!!(window.frontline && window.frontline.shownCount)")
         return self

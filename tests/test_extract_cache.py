@@ -52,7 +52,7 @@ def _corpus(folder: Path, names: list[str]) -> Path:
     return folder
 
 
-def _run(folder: Path, cache: Path | None) -> "object":
+def _run(folder: Path, cache: Path | None) -> object:
     store = ExtractCache(cache) if cache is not None else None
     return extract_paths([folder], cache=store)
 

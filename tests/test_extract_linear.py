@@ -14,8 +14,15 @@ from pathlib import Path
 import pytest
 
 gazetteer = pytest.importorskip("geo.gazetteer")
-from geo.extract import extract_text  # noqa: E402
-from geo.extract import classify, dates, homonyms, lexicon, toponyms, triggers  # noqa: E402
+from geo.extract import (  # noqa: E402
+    classify,
+    dates,
+    extract_text,  # noqa: E402
+    homonyms,
+    lexicon,
+    toponyms,
+    triggers,
+)
 
 EXTRACT_DIR = str(Path(homonyms.__file__).parent)
 

@@ -3,17 +3,20 @@ context for homonyms, nationwide totals, and totality (any str, any line length,
 
 Texts are our own, written in the registers of real reporting (headlines, analyst one-liners, bullets).
 """
-from datetime import date
 import random
 import time
+from datetime import date
 
 import pytest
 
 from geo._names import key
 
 gazetteer = pytest.importorskip("geo.gazetteer")
-from geo.extract import extract_paths, extract_text  # noqa: E402
-from geo.extract import signals  # noqa: E402
+from geo.extract import (  # noqa: E402
+    extract_paths,
+    extract_text,
+    signals,  # noqa: E402
+)
 from geo.extract.incidents import extract_candidates  # noqa: E402
 from geo.extract.sentences import MAX_SENTENCE, split_article  # noqa: E402
 

@@ -285,7 +285,7 @@ def test_lookup_key_order_as_defined(gazetteer):
     keys = sorted((k for k in g._loose.keys() if len(g._loose.get(k)) >= 3), key=len)[::97]
     assert len(keys) > 40
     for k in keys + [_names.key("Oleksandrivka"), _names.key("Kharkov")]:
-        def rank(i: int) -> tuple:
+        def rank(i: int, k: str = k) -> tuple:
             n = g._name[i]
             pop = ranking_population(g._pop[i], g._feat[i])
             return (bool(g._note[i]), -(pop * (4 if _names.exact_key(n) == "" or _names.key(n) == k else 1)), i)
@@ -302,6 +302,7 @@ def test_fuzzy_index_is_the_edit_distance():
     # the vectorised index (grouped by first letter, length-sorted, letter-count bound) answers exactly what
     # a brute-force scan with geo._names.edit_distance does, including empty and one-letter keys
     import random
+
     from geo import _names
     from geo._fuzzy import FuzzyIndex
     rng = random.Random(7)

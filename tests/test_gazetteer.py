@@ -564,9 +564,12 @@ def test_cache_is_not_a_pickle_and_a_hostile_one_is_rebuilt(tmp_path):
     """The cache is a numpy .npz read with allow_pickle=False: a pickle planted in its place (or any
     garbage) is never unpickled, only replaced by a fresh build."""
     import pickle
+
     import numpy as np
+
     from geo import _gazetteer_cache
-    from geo._gazetteer_build import cache_dir as _cache_dir, source_signature
+    from geo._gazetteer_build import cache_dir as _cache_dir
+    from geo._gazetteer_build import source_signature
     from geo.gazetteer import _LOADED, load_index
     path = tmp_path / f"gazetteer-{source_signature(tmp_path)}.npz"
     marker = tmp_path / "ran"

@@ -3,8 +3,8 @@ import pytest
 from geopy.location import Location
 from geopy.point import Point
 
-from geo.geocode import geocode_rows
 from geo.gazetteer import load_gazetteer
+from geo.geocode import geocode_rows
 
 
 class PlainGeocoder:
@@ -118,6 +118,7 @@ def _context(rng, locs):
 def test_numpy_context_choice_equals_the_gazetteers_on_random_cases(told):
     """Both ways of knowing the first runs: the gazetteer's tiers (ranks=), and one-point probes."""
     import random
+
     from geo import geocode as G
     g = load_gazetteer()
     rng = random.Random(11)

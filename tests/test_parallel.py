@@ -193,6 +193,7 @@ def test_cli_workers_reaches_a_local_cluster_of_that_size(scheduler, monkeypatch
     """--workers N asks for a LocalCluster of N (the module's cluster was started by that same code,
     _client(2, None)); here it is handed the module's cluster instead of starting a second one."""
     import contextlib
+
     from distributed import Client
     asked = []
 

@@ -12,18 +12,17 @@ geo.extract.dates; an event the text does not date gets the publication date wit
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from geo import _io
 from geo._errors import InputError
-from geo.schema import event_id
-from geo.extract._article import (PUBLISHED_RANGE, UNDATED_PRECISION, ArticleJob, ArticleResult,  # noqa: F401
-                                  article_events, run_article)
+from geo.extract._article import PUBLISHED_RANGE, UNDATED_PRECISION, ArticleJob, ArticleResult, article_events, run_article  # noqa: F401
 from geo.extract.articles import read_table
+from geo.schema import event_id
 
 if TYPE_CHECKING:
     from geo._cache import ExtractCache
@@ -117,7 +116,7 @@ def _files(paths: Sequence[str | Path]) -> list[Path]:
 
 def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
                   articles_table: str | Path | None = None, gazetteer=None,
-                  encoding: str | None = None, cache: "ExtractCache | str | Path | None" = None,
+                  encoding: str | None = None, cache: ExtractCache | str | Path | None = None,
                   workers: int | None = None, scheduler: str | None = None) -> Extraction:
     """PATHs are files or folders (*.txt, any common encoding; other files such as articles.csv are skipped).
     Publication date: `published` > articles table > first line `date YYYY-MM-DD` > a date in the text.
@@ -203,7 +202,7 @@ def extract_paths(paths: Sequence[str | Path], *, published: date | None = None,
     return out
 
 
-def _open_cache(cache, gazetteer) -> "ExtractCache | None":
+def _open_cache(cache, gazetteer) -> ExtractCache | None:
     """The cache to use, or None: none asked for, or a custom gazetteer (its data has no version) given."""
     if cache is None or cache is False:
         return None

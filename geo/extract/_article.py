@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from geo import _io
 from geo._errors import InputError
 from geo.admin1 import name_of
-from geo.extract.articles import (first_line_date, judged_dates, plausible_published, script_language,
-                                  text_date)
+from geo.extract.articles import first_line_date, judged_dates, plausible_published, script_language, text_date
 from geo.extract.dating import publication_text
 from geo.extract.incidents import extract_candidates
 from geo.extract.records import Candidate

@@ -15,9 +15,9 @@ or non-ASCII start) is returned unchanged.
 from __future__ import annotations
 
 import re
-import re._constants as _c         # (the parser re compiles with, as in geo.extract.roles._width)
+import re._constants as _c  # (the parser re compiles with, as in geo.extract.roles._width)
 import re._parser as _p
-from typing import Iterator
+from collections.abc import Iterator
 
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from geo import _io
 from geo._errors import InputError
-from geo.extract.dates import _MONTH_RE, _MON
+from geo.extract.dates import _MON, _MONTH_RE
 
 _FIRST_LINE_DATE = re.compile(r"\bdate[:\s]+(\d{4}-\d{2}-\d{2})\b", re.I)
 _FULL_DATES = [
@@ -140,6 +140,12 @@ def text_date(text: str, today: date | None = None) -> date | None:
     return head[0] if head else max(d for _, d in found)
 
 
+
+def _cell(row: dict, k: str) -> str:
+    """A text cell of articles.csv, trimmed, its formula guard undone ("" when absent or not text)."""
+    v = row.get(k)
+    return _io.csv_unsafe((v or "").strip()) if isinstance(v, str) else ""
+
 def read_table(path: str | Path, encoding: str | None = None) -> dict[str, dict[str, str]]:
     """articles.csv: file,published[,url,outlet] → {file name: {published, url, outlet}}."""
     path = Path(path)
@@ -165,14 +171,13 @@ def read_table(path: str | Path, encoding: str | None = None) -> dict[str, dict[
         except csv.Error as e:
             raise InputError(str(path), f"malformed articles table: {e}", line=reader.line_num) from None
         n = reader.line_num
-        get = lambda k: _io.csv_unsafe((row.get(k) or "").strip()) if isinstance(row.get(k), str) else ""  # noqa: E731
-        pub = get("published")
+        pub = _cell(row, "published")
         if pub:
             try:
                 date.fromisoformat(pub[:10])
             except ValueError:
                 raise InputError(str(path), f"bad date {pub!r} (want YYYY-MM-DD)", line=n,
                                  field="published") from None
-        name = Path(get("file")).name
-        out[name] = {"published": pub[:10], "url": get("url"), "outlet": get("outlet")}
+        name = Path(_cell(row, "file")).name
+        out[name] = {"published": pub[:10], "url": _cell(row, "url"), "outlet": _cell(row, "outlet")}
     return out

@@ -7,11 +7,10 @@ import re
 from collections import Counter
 
 from geo.extract import lexicon as L
-from geo.extract.sentences import Sentence
 from geo.extract.records import Candidate
-from geo.extract.triggers import _triggers
 from geo.extract.roles import _POSSESSOR, _VICTIM_SUBJECT
-
+from geo.extract.sentences import Sentence
+from geo.extract.triggers import _triggers
 
 _SABOTEUR = re.compile(r"\b(?:partisans?|saboteurs?|sabotage|resistance (?:movement|fighters|group))\b", re.I)
 

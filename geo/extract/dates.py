@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-
-from geo.extract._scan import dispatch
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from geo.extract._scan import dispatch
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",

@@ -8,11 +8,10 @@ from datetime import date
 
 from geo.extract import lexicon as L
 from geo.extract.dates import DateRef, find_dates, is_background
+from geo.extract.records import Candidate
 from geo.extract.sentences import Sentence
 from geo.extract.toponyms import Mention
-from geo.extract.records import Candidate
 from geo.extract.triggers import _triggers
-
 
 _UNDATED = re.compile(r"\b(?:without (?:giving|saying|specifying) (?:a |the )?(?:date|when)|did not say when|"
                       r"(?:date|timing) (?:was|is) (?:not|un)(?:clear|known|specified))\b", re.I)

@@ -5,15 +5,14 @@ public methods (candidates, region, country).
 from __future__ import annotations
 
 import re
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from math import exp, log10
 
 from geo._names import key
 from geo.admin1 import name_of
-from geo.extract.toponyms import Mention
 from geo.extract.records import WAR, km
-
+from geo.extract.toponyms import Mention
 
 _CANDIDATES: dict[tuple, list] = {}
 
@@ -150,7 +149,8 @@ def _renamed_here(m: Mention, war, anchors) -> bool:
     and a place once called so lies among them (a Soviet name: Dzerzhinsk in a Donetsk bulletin is Toretsk)."""
     if not anchors:
         return False
-    d = lambda p: min(km((p.latitude, p.longitude), a) for a in anchors)
+    def d(p) -> float:
+        return min(km((p.latitude, p.longitude), a) for a in anchors)
     big = [p for p, _ in war if p.population >= 100_000 and key(p.name) == key(m.name)]
     return all(d(p) > 300 for p in big) and any(d(p) <= 60 for p, _ in war if p not in big)
 

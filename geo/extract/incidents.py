@@ -13,19 +13,41 @@ from datetime import date
 from geo._names import key
 from geo.extract import lexicon as L
 from geo.extract._scan import dispatch
+from geo.extract.classify import (
+    _DEFENCE_SUCCESS,
+    _FOILED,
+    _OWN_SUCCESS,
+    _article_actor,
+    _equipment_near,
+    _speakers,
+    _voice,
+    actor,
+    claim_side,
+    classify,
+    weapon,
+)
 from geo.extract.dates import DateRef, event_date, find_dates, is_background
-from geo.extract.sentences import Sentence, clauses, split_article
-from geo.extract.toponyms import find_mentions
-from geo.extract.roundups import nationwide
-from geo.extract.records import Candidate, WAR
-from geo.extract.signals import Score
-from geo.extract.triggers import _triggers, trigger_words as _trigger_words
-from geo.extract.roles import clause_roles as _clause_roles, _CONTINUATION, _IN_THE_REGION, _PART_OF_AHEAD, _PERSON_ATTACK, _POSS_PART, _PURPOSE, _SINCE_AFTER, _TITLED_VICTIM
-from geo.extract.classify import _DEFENCE_SUCCESS, _FOILED, _OWN_SUCCESS, _article_actor, _equipment_near, _speakers, _voice, actor, claim_side, classify, weapon
-from geo.extract.homonyms import _AXIS_NAME, _adjacent_hint, _anchor, _notable_namesake, resolve
 from geo.extract.dating import _DATELINE, _SAME_TIME, _attach_dates, _day_earlier, _lead_date, _near_date_recent
+from geo.extract.homonyms import _AXIS_NAME, _adjacent_hint, _anchor, _notable_namesake, resolve
 from geo.extract.merge import _merge_article, _prefer_prose_evidence
-
+from geo.extract.records import WAR, Candidate
+from geo.extract.roles import (
+    _CONTINUATION,
+    _IN_THE_REGION,
+    _PART_OF_AHEAD,
+    _PERSON_ATTACK,
+    _POSS_PART,
+    _PURPOSE,
+    _SINCE_AFTER,
+    _TITLED_VICTIM,
+)
+from geo.extract.roles import clause_roles as _clause_roles
+from geo.extract.roundups import nationwide
+from geo.extract.sentences import Sentence, clauses, split_article
+from geo.extract.signals import Score
+from geo.extract.toponyms import find_mentions
+from geo.extract.triggers import _triggers
+from geo.extract.triggers import trigger_words as _trigger_words
 
 _CONTINUES = re.compile(r"^(?:It|The (?:\w+ )?ministry|He|She|They|The statement|The military|The general staff)\s+(?:also\s+)?"
                         r"(?:said|says|added|reported|claimed|stated)\b", re.I)

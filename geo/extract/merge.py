@@ -7,11 +7,10 @@ import re
 
 from geo.extract import lexicon as L
 from geo.extract.dates import DateRef
-from geo.extract.sentences import Sentence
-from geo.extract.homonyms import _CITY_UNITS_IN
-from geo.extract.records import Candidate, TYPE_RANK, km
 from geo.extract.dating import _WIRE_DATE
-
+from geo.extract.homonyms import _CITY_UNITS_IN
+from geo.extract.records import TYPE_RANK, Candidate, km
+from geo.extract.sentences import Sentence
 
 _UNNAMED = re.compile(r"\b(?:without (?:naming|specifying|saying|giving)|did not (?:name|specify|say where)|"
                       r"not (?:named|specified|disclosed))\b", re.I)
@@ -41,8 +40,9 @@ def _compatible(a: Candidate, b: Candidate) -> bool:
 
 
 def _better_date(a: DateRef | None, b: DateRef | None) -> DateRef | None:
-    rank = lambda d: (-1 if d is None else {"event": 2, "speech": 1}.get(d.kind, 0) * 10 +
-                      {"day": 4, "week": 3, "month": 2, "year": 1}.get(d.precision, 0))
+    def rank(d: DateRef | None) -> int:
+        return -1 if d is None else ({"event": 2, "speech": 1}.get(d.kind, 0) * 10 +
+                                     {"day": 4, "week": 3, "month": 2, "year": 1}.get(d.precision, 0))
     return a if rank(a) >= rank(b) else b
 
 

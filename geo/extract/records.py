@@ -11,7 +11,6 @@ from math import asin, cos, radians, sin, sqrt
 from geo.extract.dates import DateRef
 from geo.extract.sentences import Sentence
 
-
 WAR = ("UA", "RU")
 
 

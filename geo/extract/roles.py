@@ -12,7 +12,6 @@ from geo.extract import lexicon as L
 from geo.extract._scan import dispatch
 from geo.extract.toponyms import Mention
 
-
 _ADJ = (r"(?:the|a|an|north|south|east|west|northwest|northeast|southwest|southeast|north-west|north-east|south-west|"
         r"south-east|occupied|liberated|embattled|frontline|front-line|besieged|southern|northern|eastern|western|"
         r"central|north-eastern|northeastern|northwestern|southeastern|southwestern|key|ukrainian|russian|[\w\-]+-occupied|"
@@ -326,7 +325,7 @@ _OFFENSIVE_TOWARD = re.compile(r"\b(?:offensive|counteroffensive|counter-offensi
 
 def _width(rx: re.Pattern) -> int:
     """The longest match of an `...\\s*$` pattern before its trailing whitespace (characters)."""
-    import re._parser as sre_parse            # (the parser re compiles with; getwidth is exact)
+    import re._parser as sre_parse  # (the parser re compiles with; getwidth is exact)
     core = rx.pattern[:-len(r"\s*$")]
     assert rx.pattern.endswith(r"\s*$")
     w = sre_parse.parse(core, rx.flags).getwidth()[1]

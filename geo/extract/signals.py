@@ -50,7 +50,7 @@ class Score:
     """Signals that fired for one place mention, with their arguments for the explanation."""
     fired: list[tuple[str, tuple]] = field(default_factory=list)
 
-    def add(self, name: str, *args) -> "Score":
+    def add(self, name: str, *args) -> Score:
         if name not in WEIGHTS:
             raise KeyError(f"unknown signal {name!r}")
         self.fired.append((name, args))

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from geo._names import exact_key, key
 from geo.admin1 import name_of
 from geo.extract import lexicon as L
-from geo.extract._scan import dispatch
 from geo.extract.lexicon import LEAD_STOP, STOP
 
 _TOKEN = re.compile(r"(?<![\w\-’'])([A-ZА-ЯІЇЄҐ][\w]*(?:[’'](?!s\b)[\w]+)*(?:-(?:[A-Za-zА-Яа-я][\w]*(?:[’'](?!s\b)[\w]+)*))*)(\s?[’']s\b)?")

@@ -11,7 +11,6 @@ import re
 from geo.extract import lexicon as L
 from geo.extract._scan import Dispatch, dispatch
 
-
 # "Russians are being hunted by snipers, ambushed and bombed": an ongoing campaign told in the progressive
 # passive, not a dated incident (a date in the clause makes it one)
 _ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\s+(?:and\s+)?){0,4}$", re.I)
