@@ -508,8 +508,8 @@ def build_index(cache: str | Path | None = None) -> dict:
     rank_rows(cols, b.loose)
     admin2_rows, hromada_keys, hromada_units = unit_indexes(cols, hrom)
     stats["build_s"] = round(time.perf_counter() - t0, 2)
-    for c, typ in NUM_COLS.items():
-        cols[c] = array(typ, cols[c])
+    for col, typ in NUM_COLS.items():
+        cols[col] = array(typ, cols[col])
     return {"version": source_signature(cache), "cols": cols, "exact": b.exact, "loose": b.loose,
             "hromada": hrom, "admin2": admin2, "admin2_rows": admin2_rows, "hromada_keys": hromada_keys,
             "hromada_units": hromada_units,

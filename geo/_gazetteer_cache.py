@@ -115,7 +115,8 @@ def save(path: Path, index: dict) -> bytes:
                                   "hromada_units")}
     arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     buf = io.BytesIO()
-    np.savez(buf, **arrays)
+    # (numpy's stub lets **kwds of arrays match its allow_pickle: bool parameter; every key here is an array name)
+    np.savez(buf, **arrays)  # type: ignore[arg-type]
     return buf.getvalue()
 
 

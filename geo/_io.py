@@ -17,7 +17,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from geo._errors import InputError
 
@@ -331,7 +331,7 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", encoding: str | None =
     except OSError as e:
         raise _out_error(path, e) from None
     try:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": newline}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()

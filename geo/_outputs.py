@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geo._errors import InputError
 from geo._io import _out_error, ensure_dir
@@ -78,8 +79,8 @@ def _publish(outdir: Path, files: dict) -> dict[str, Path]:
                 _write_path(gen, name, content)
                 continue
             binary = isinstance(content, (bytes, bytearray))
-            with open(gen / name, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8",
-                                                                                   "newline": ""})) as fh:
+            text_opts: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+            with open(gen / name, "wb" if binary else "w", **text_opts) as fh:
                 if callable(content):
                     content(fh)            # a writer streaming into the file (large outputs)
                 else:
@@ -162,7 +163,9 @@ def _adopt_plain_files(outdir: Path, state: Path, files) -> None:
         _fsync_dir(gen)
         _link(state / CURRENT, gen.name)
         _fsync_dir(state)
-    live = state / _current(state)
+    current = _current(state)
+    assert current is not None      # (linked just above where there was none)
+    live = state / current
     for n in plain:
         if not (live / n).exists():
             shutil.copy2(outdir / n, live / n)

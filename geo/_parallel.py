@@ -98,7 +98,7 @@ def _quiet():
 
 
 @contextlib.contextmanager
-def local_cluster(workers: int):
+def local_cluster(workers: int | None):
     """A LocalCluster of *workers* processes with one thread each, closed on exit."""
     import dask
     from distributed import LocalCluster

@@ -95,7 +95,10 @@ def _fetch(spec: str, members: dict[str, str], out: Path, quiet: bool) -> None:
                     if dst.endswith("LICENSE"):
                         continue  # licence file names vary between releases
                     raise InputError(spec, f"{src} not in package")
-                data = tar.extractfile(src).read()
+                member = tar.extractfile(src)
+                if member is None:        # (a directory or link of that name: no file to vendor)
+                    raise InputError(spec, f"{src} is not a regular file in the package")
+                data = member.read()
                 tmpf = out / f".{dst}.tmp"
                 tmpf.write_bytes(data)
                 os.replace(tmpf, out / dst)

@@ -245,10 +245,11 @@ def _extract(args) -> int:
         for w in a.get("warnings", []):
             print(f"warning: {a.get('file', '')}: {w}", file=sys.stderr)
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=EventTable.from_records(events).columns(), lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
+    writer = csv.DictWriter(buf, fieldnames=EventTable.from_records(events).columns(), lineterminator="\n",
+                            extrasaction="ignore")
+    writer.writeheader()
     for ev in events:   # text cells a spreadsheet would run as formulas get a leading ' (README)
-        w.writerow({k: ("" if v is None else _io.csv_safe(v)) for k, v in ev.items()})
+        writer.writerow({k: ("" if v is None else _io.csv_safe(v)) for k, v in ev.items()})
     _io.write_text(args.output, buf.getvalue())
     print(f"{_plural(len(articles), 'article')} -> {_plural(len(events), 'event')}: {args.output}")
     return 0

@@ -44,11 +44,11 @@ class Frontline:
     def on(self, day: str) -> int | None:
         """Index of the snapshot in force on *day* (ISO date): the latest on or before it if at
         most ``max_age_days`` older; None if none is, or *day* is not a date."""
-        day = _iso(day)
-        if day is None:
+        iso = _iso(day)
+        if iso is None:
             return None
-        i = bisect.bisect_right(self.dates, day) - 1
-        if i < 0 or _days_between(self.dates[i], day) > self.max_age_days:
+        i = bisect.bisect_right(self.dates, iso) - 1
+        if i < 0 or _days_between(self.dates[i], iso) > self.max_age_days:
             return None
         return i
 

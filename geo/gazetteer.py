@@ -26,7 +26,7 @@ import math
 import re
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -64,7 +64,9 @@ ENCLOSED = {"UA.11": frozenset({"UA.11", "UA.20"}), "UA.13": frozenset({"UA.13",
 
 def in_admin1(admin1: str, hint_code: str | None) -> bool:
     """Is a place of *admin1* inside the unit a hint resolved to (Sevastopol is inside a Crimea hint)?"""
-    return bool(hint_code) and admin1 in ENCLOSED.get(hint_code, (hint_code,))
+    if not hint_code:
+        return False
+    return admin1 in ENCLOSED.get(hint_code, (hint_code,))
 _HROMADA_WORDS = frozenset({"hromada", "hromady", "community", "territorial", "громада", "громади",
                             "територіальна", "тг", "otg", "отг", "municipality", "silska", "selyshchna",
                             "miska", "сільська", "селищна", "міська", "urban", "rural", "settlement"})
@@ -257,7 +259,7 @@ class Gazetteer(Geocoder):
         self.stats: dict = self._ix["stats"]
         self._places: dict[int, Place] = {}
         self._points: dict[tuple[float, float], Point] = {}
-        self._rows: dict[int, tuple[str, str, frozenset[str], int]] = {}
+        self._rows: dict[int, tuple[str, str, str, int]] = {}
         self._fuzzy_index: Any = None
         self._fuzzy_memo: dict[str, list[tuple[float, str]]] = {}
         self._admin2_centres: dict[str, Place | None] = {}
@@ -522,7 +524,7 @@ class Gazetteer(Geocoder):
         found: dict[int, str] = {i: ("exact" if i in exact else "translit") for i in self._loose.get(k, ())}
         for i in exact:
             found.setdefault(i, "exact")
-        allowed = self._countries
+        allowed: Set[str] | None = self._countries
         if countries is not None:
             cs = {countries.upper()} if isinstance(countries, str) else {c.upper() for c in countries}
             allowed = cs if allowed is None else allowed & cs
@@ -537,9 +539,9 @@ class Gazetteer(Geocoder):
         found = {i: m for i, m in found.items() if ok(i)}
         if code and found and not any(in_admin1(self._a1[i], code) for i in found) and fuzzy:
             # a namesake elsewhere in the country, but maybe a misspelling of a village of the oblast
-            inside = self._fuzzy(k, keep=lambda i: ok(i) and in_admin1(self._a1[i], code))
-            if inside:
-                found = {i: "fuzzy" for i in inside}
+            fuzzy_hits = self._fuzzy(k, keep=lambda i: ok(i) and in_admin1(self._a1[i], code))
+            if fuzzy_hits:
+                found = {i: "fuzzy" for i in fuzzy_hits}
         if not found:
             hk = key(" ".join(w for w in _names.words(name or "") if w.lower() not in _HROMADA_WORDS))
             cent = [i for i in self._hromada_centres.get(hk, ()) if ok(i)]

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -114,8 +114,12 @@ def _points(rows: list[dict], given: list[int], groups: set) -> dict[tuple[str, 
     return out
 
 
-def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Hashable], geocoder,
-                given_points: Callable[[set], dict[Hashable, list[tuple[float, float]]]]
+#: A row's group (its file and date: :func:`_group`), whatever hashable the caller keys them by.
+_G = TypeVar("_G", bound=Hashable)
+
+
+def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[_G], geocoder,
+                given_points: Callable[[set[_G]], dict[_G, list[tuple[float, float]]]]
                 ) -> tuple[list[Any], list[str]]:
     """(location or None, reason) for each (name, hint) to geocode, in order.
 
@@ -149,7 +153,7 @@ def place_names(names: Sequence[str], hints: Sequence[str], groups: Sequence[Has
     near_memo: dict[tuple, Any] = {}
     same_answer: dict[tuple, Any] = {}
     if choose.on:   # each day's distance classes for all its names at once
-        need: dict[Hashable, set] = {}
+        need: dict[_G, set] = {}
         for i in amb:
             if points.get(groups[i]):
                 need.setdefault(groups[i], set()).add(keys[i])
@@ -319,7 +323,7 @@ class _ContextChooser:
         from geopy.location import Location
         return Location(t[0], t[1], dict(t[2]))
 
-    def prepare(self, need: dict[Hashable, set], points: dict[Hashable, list]) -> None:
+    def prepare(self, need: dict[_G, set], points: dict[_G, list]) -> None:
         """The classes of every (name, hint) a day needs, from one matrix product per day."""
         for group, keys in need.items():
             ks = sorted(k for k in keys if len(self.locs.get(k) or ()) >= 2)
@@ -519,7 +523,7 @@ def _lookup(geocoder, name: str, hint: str, resolve, near: list | None = None,
             k = (name.lower(), hint.lower())
             many = getattr(geocoder, "answers", None)
             if many is not None:   # our gazetteer: Locations made only when read, plain values for the rest
-                locs = many(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES) or []
+                locs: Any = many(name, admin1=code or hint or None, country_codes=WAR_COUNTRIES) or []  # (Answers)
                 namesakes[k] = locs.coords if locs else None
                 ranks = getattr(locs, "ranks", None)
                 if runs is not None and ranks:

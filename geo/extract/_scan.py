@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import re._constants as _c  # (the parser re compiles with, as in geo.extract.roles._width)
 import re._parser as _p
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT)
@@ -134,6 +135,24 @@ _DIGIT = r"\d"
 _FOLDED_ONTO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
+class Searcher(Protocol):
+    """What the extractor asks of a word pattern: a compiled ``re.Pattern[str]`` or a :class:`Dispatch` over one
+    (the lexicon's big alternations are rebound to whichever :func:`dispatch` gives)."""
+
+    @property
+    def pattern(self) -> str: ...
+    @property
+    def flags(self) -> int: ...
+    @property
+    def groups(self) -> int: ...
+    def search(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str] | None: ...
+    def finditer(self, string: str, pos: int = ..., endpos: int = ...) -> Iterator[re.Match[str]]: ...
+    def match(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str] | None: ...
+    def fullmatch(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str] | None: ...
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = ...) -> str: ...
+    def findall(self, string: str, pos: int = ..., endpos: int = ...) -> list[Any]: ...
+
+
 class Dispatch:
     """``search``/``finditer`` of a ``\\b``-led alternation, tried per starting letter (see the module); the
     other methods are the compiled pattern's own."""
@@ -199,9 +218,9 @@ class Dispatch:
         return None
 
 
-def dispatch(rx: re.Pattern | Dispatch) -> Dispatch | re.Pattern:
+def dispatch(rx: Searcher) -> Searcher:
     """A :class:`Dispatch` for *rx*, or *rx* itself when its shape does not allow one."""
-    if isinstance(rx, Dispatch):
+    if isinstance(rx, Dispatch) or not isinstance(rx, re.Pattern):    # (a Dispatch already)
         return rx
     if rx.groupindex or rx.flags & (re.VERBOSE | re.MULTILINE | re.DOTALL | re.ASCII | re.LOCALE):
         return rx

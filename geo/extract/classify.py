@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from geo.extract import lexicon as L
+from geo.extract._scan import Searcher
 from geo.extract.records import Candidate
 from geo.extract.roles import _POSSESSOR, _VICTIM_SUBJECT
 from geo.extract.sentences import Sentence
@@ -20,7 +21,7 @@ _FACILITY_OF = re.compile(r"\b(?:warehouses?|depots?|storage(?: sites?| facilit(
                           r"\s+(?:of|for|storing|producing|making)\s+(?:[\w\-]+\s+){0,2}$", re.I)
 
 
-def _hit_equipment(rx: re.Pattern, text: str):
+def _hit_equipment(rx: Searcher, text: str):
     """Equipment hit itself, not what a struck facility stores ("a warehouse of unmanned boats": a depot strike)."""
     return next((m for m in rx.finditer(text) if not _FACILITY_OF.search(text[max(0, m.start() - 60):m.start()])), None)
 

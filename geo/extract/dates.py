@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from geo.extract._scan import dispatch
+from geo.extract._scan import Searcher, dispatch
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -59,7 +59,7 @@ def _weekday(pub: date, name: str, strictly_before: bool) -> date:
     return pub - timedelta(days=delta)
 
 
-_PATTERNS: list[tuple[str, re.Pattern]] = [
+_PATTERNS: list[tuple[str, Searcher]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})(?:,?\s+(\d{{4}}))?\b", re.I)),
     ("mdy", re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?", re.I)),
@@ -93,13 +93,15 @@ _NEEDS: dict[str, tuple[re.Pattern, ...]] = {
 assert set(_NEEDS) == {k for k, _ in _PATTERNS}
 
 
-def _resolve(kind: str, m: re.Match, pub: date) -> tuple[date, str] | None:
+def _resolve(kind: str, m: re.Match, pub: date | None) -> tuple[date, str] | None:
+    """*pub*: the reference date (None only for an ISO date, which needs none)."""
     g = m.groups()
     if kind == "iso":
         try:
             return date(int(g[0]), int(g[1]), int(g[2])), "day"
         except ValueError:
             return None
+    assert pub is not None, kind     # (_find_dates gives today's date where the text has no publication date)
     if kind in ("dmy", "mdy"):
         day, mon = (g[0], g[1]) if kind == "dmy" else (g[1], g[0])
         mon_n = _MON.get(mon.lower().rstrip("."))

@@ -53,6 +53,7 @@ def _day_earlier(cands: list[Candidate]) -> None:
                  and x.date.kind == "event" and x.date.precision == "day"]
         if prior:
             d = max(prior, key=lambda x: x.sentences[0]).date
+            assert d is not None      # (prior holds dated candidates only)
             c.date = DateRef(d.date - timedelta(days=back), "day", "event", d.start, d.text)
 
 
@@ -90,7 +91,7 @@ def _lead_date(cands: list[Candidate], sentences: list[Sentence], pub: date | No
     found = [(x, r) for x in titles + body for r in find_dates(x.text, pub) if r.kind == "event" and r.precision == "day"]
     outside = [(x, r) for x, r in found if not re.search(r"\([^()]*$", x.text[:r.start])]
     found = outside or found      # "on the night of November 26 (from 19:00 on November 25)": the parenthesis restates
-    found = [(x, r) for x, r in found if not (_WIRE_DATE.match(x.text) and r.start < _WIRE_DATE.match(x.text).end())]
+    found = [(x, r) for x, r in found if not ((w := _WIRE_DATE.match(x.text)) and r.start < w.end())]
     head = titles + [x for x in sentences if x.kind == "body"][:2]
     if not found and pub is not None and any(_DAY_SCOPE.search(x.text) for x in head):
         # a governor's "situation by the end of the day": the post tells the publication day

@@ -5,6 +5,7 @@ public methods (candidates, region, country).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from math import exp, log10
@@ -36,7 +37,7 @@ _CITY_UNITS_IN = {"UA.11": ("UA.20",), "UA.13": ("UA.12",), "RU.47": ("RU.48",),
 
 
 def resolve(m: Mention, gaz, hint: str | None, prefer: list[str], strong: bool,
-            anchors: list[tuple[float, float]] = (), dominant: list[str] = (), explicit: list[str] = (),
+            anchors: Sequence[tuple[float, float]] = (), dominant: Sequence[str] = (), explicit: Sequence[str] = (),
             unit: str = "", when: date | None = None) -> Resolved | None:
     """Gazetteer place for a mention. *hint*: admin-1 named right beside the place (decides or rejects);
     *prefer*: admin-1 codes of the sentence's other places, then the article's dominant regions;

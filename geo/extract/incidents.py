@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set
 from datetime import date
 
 from geo._names import key
@@ -88,14 +89,14 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
     placed: dict[str, str] = {}
     hinted: set[str] = set()           # ... placed by a region phrase, not only by a neighbour in a sentence
     for ms in mentions:
-        local = {m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR}
+        local_set = {m.places[0].admin1 for m in ms if len(m.places) == 1 and m.places[0].country in WAR}
         for m in ms:
             h = _adjacent_hint(m, ms)
             if h and m.places:
                 placed.setdefault(key(m.name), h)
                 hinted.add(key(m.name))
             elif len(m.places) > 1:
-                near = [p.admin1 for p in m.places if p.admin1 in local]
+                near = [p.admin1 for p in m.places if p.admin1 in local_set]
                 if near:
                     placed.setdefault(key(m.name), near[0])
     specific: list[tuple[int, str]] = []
@@ -148,9 +149,9 @@ def extract_candidates(text: str, published: date | None, gaz) -> tuple[list[Can
         prev_spans: list[tuple[int, int]] = []
         for spans in clauses(s.text):
             in_clause = [m for m in ms if any(a <= m.start < b for a, b in spans)]
-            own = _mask(s.text, spans)
-            own_trig = _triggers(own)
-            if not own_trig and prev_spans and _CONTINUATION.match(own.strip()):
+            own_text = _mask(s.text, spans)
+            own_trig = _triggers(own_text)
+            if not own_trig and prev_spans and _CONTINUATION.match(own_text.strip()):
                 spans = prev_spans + spans     # "...; west of A near B; and south of C": the list goes on
             elif own_trig:
                 prev_spans = spans
@@ -402,7 +403,7 @@ class _Scopes:
 
     SHORT_WORDS = 60
 
-    def __init__(self, sentences: list[Sentence], placed: set[int] = frozenset()) -> None:
+    def __init__(self, sentences: list[Sentence], placed: Set[int] = frozenset()) -> None:
         self.placed = placed          # sentences naming a place of their own (their incident words are theirs)
         self.by_para: dict[int, list[Sentence]] = {}
         for x in sentences:

@@ -3,21 +3,25 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:      # (the lexicon's big alternations are rebound to dispatch()'s result at the end)
+    from geo.extract._scan import Searcher
 
 _I = re.I
 
 # Trigger words by event type. Campaign words (offensive, fighting) make settlement events only.
-STRIKE = re.compile(
+STRIKE: Searcher = re.compile(
     r"\b(?:strikes?|struck|striking|air ?strikes?|airstrikes?|shell(?:s|ed|ing)|bombard\w*|bomb(?:ed|ing)|bombs"
     r"|pound(?:ed|ing)|hit(?:s|ting)?|rock(?:ed|s)|barrages?|(?:came|come|comes|coming) under (?:\w+ )?(?:fire|shelling|attack)|(?:slammed|slamming|smashed|smashing|ploughed|plowed|tore|tearing|ripped|crashed) (?:into|through)|shot down|intercept(?:ed|ing)|downed|targeted|targeting"
     r"|(?:debris|wreckage|fragments)(?: (?:from|of) (?:a |an |the )?(?:[\w\-]+ ){0,2}?[\w\-]+)? (?:fell|falls|falling|crashed|landed)|fired|launched(?!\s+(?:[\w\-]+\s+){0,3}?(?:assaults?|offensives?|counter-?offensives?|ground|incursions?|raids?)\b)|dropped|(?:missile|rocket|drone|artillery|mortar|air|kamikaze|glide[- ]bomb) (?:attacks?|fire|strikes?|raids?)"
     r"(?!\s*(?:sirens?|alerts?|alarms?|warnings?)))\b", _I)
 CASUALTY = re.compile(r"\b(?:killed|killing|wounded|wounding|injured|injuring|collapsed|collapse|hurt)\b", _I)
-EXPLOSION = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
+EXPLOSION: Searcher = re.compile(r"\b(?:explosions?|exploded|blasts?|blew up|blown up|detonat\w*|(?:car )?bomb(?! shelter)|ied|landmine|mines?"
                        r"|explosive devices?|fires? (?:broke out|at))\b", _I)
-NEGATION = re.compile(r"\b(?:not|no|never|n[’']t|without)\s+(?:\w+\s+){0,1}$", _I)
+NEGATION: Searcher = re.compile(r"\b(?:not|no|never|n[’']t|without)\s+(?:\w+\s+){0,1}$", _I)
 FUTURE = re.compile(r"\b(?:in the coming (?:days|weeks|months)|is expected to|are expected to|likely to|preparing to|prepares to)\b", _I)
-ATTACK = re.compile(
+ATTACK: Searcher = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|assault\w*|storm(?:ed|ing)|counter-?offensives?|offensives?|counter-?attacks?"
     r"|captur(?:e|ed|ing)|seiz(?:e|ed|ing)|took control|taken control|crossing attempts?|sabotage\w*"
     r"|(?:tried|attempted|attempts?|attempting)(?: [\w\-]+){0,3}? to (?:cross|break through|storm|advance)|incursion|break through|broke through"
@@ -28,27 +32,27 @@ DAMAGE = re.compile(r"\b(?:destroy(?:ed|ing|s)?|damage to|wreck(?:ed|ing|s)|knoc
                     r"|on fire|set ablaze|burn(?:ed|t) out|ruins)\b", _I)
 # Incidents told as noun phrases (headline and caption register: "Damage to school in X", "Widescale
 # destruction in X", "Burning vehicle following a strike in X", "Artillery craters in X").
-NOMINAL = re.compile(r"\b(?:destruction|damage|craters?|impacts?|impacted|(?:a|large|huge|massive|big|major|heavy|several)\s+fires?"
+NOMINAL: Searcher = re.compile(r"\b(?:destruction|damage|craters?|impacts?|impacted|(?:a|large|huge|massive|big|major|heavy|several)\s+fires?"
                      r"|fires?\s+(?:broke out|raged|erupted)|burning|burnt|burned|ablaze|aftermath|wreckage|rubble"
                      r"|shooting|firing (?:at|on)|dead|bodies|body|corpses?|deceased|casualt(?:y|ies)|charred|under (?:\w+\s+)?fire"
                      r"|fires?(?!\s*(?:brigade|department|fighters?|service|station|truck|engine|alarm|safety|hazard|extinguish\w*))"
                      r"|impacting|bullet holes|blood|pillag\w+|loot(?:ed|ing)|tortured|gunfire|mass graves?|explodes"
                      r"|(?:the|this|that|an?)\s+(?:\w+\s+)?incidents?|suffered|(?:occurred|happened|took place)\s+(?:\w+\s+){0,3}?(?:in|near|at|on))\b", _I)
 CAMPAIGN = re.compile(r"^(?:counter-?offensives?|offensives?|fighting|battles?|advance[ds]?|counter-?attacks?)$", _I)
-EQUIPMENT = re.compile(
+EQUIPMENT: Searcher = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?|radar stations?|s-[34]00\w*|air[- ]defen[cs]e(?: systems?)?|howitzers?|armou?red"
     r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs"
     r"|pantsir|buk|patriot|iris-t|missile systems?|launch(?:er)? systems?|artillery systems?|vehicles?"
     r"|command posts?|positions?)\b", _I)
-EQUIP_STRICT = re.compile(
+EQUIP_STRICT: Searcher = re.compile(
     r"\b(?:tanks?|himars|launchers?|radars?(?! stations?)|s-[34]00\w*|air[- ]defen[cs]e systems?|howitzers?|armou?red vehicles?"
     r"|apcs?|ifvs?|bmp-?\d?|btr-?\d*|helicopters?|aircraft|jets?|warships?|ships?|vessels?|boats?|mlrs|pantsir|buk|patriot"
     r"|iris-t|tor|bradley|leopard|abrams|su-\d+\w*|mig-\d+|ka-\d+|mi-\d+|submarines?|landing ships?)\b", _I)
-BUILDINGS = re.compile(r"\b(?:houses?|homes?|buildings?|schools?|hospitals?|factor(?:y|ies)|apartments?|blocks?"
+BUILDINGS: Searcher = re.compile(r"\b(?:houses?|homes?|buildings?|schools?|hospitals?|factor(?:y|ies)|apartments?|blocks?"
                        r"|infrastructure|windows|streets?|shopping|cent(?:er|re)s?|bridges?)\b", _I)
 
 # Verbs or nouns that make the place right after them the target ("hitting X", "shelling of X").
-TARGET_BEFORE = re.compile(
+TARGET_BEFORE: Searcher = re.compile(
     r"\b(?:struck|strike on|strikes on|hit|hitting|hits|rocked|rocks|shook|shelled|shelling|shelling of|shelling on|bombed|bombing of"
     r"|bombard(?:ed|ing)?|pounded|pounding|attacked|attacking|attack on|attacks on|assault on|assault of|targeted"
     r"|targeting|captured|capture of|seized|stormed|storming|raided|raid on|battle for|battle of|fight for|fighting for"
@@ -64,13 +68,13 @@ PASSIVE_AFTER = re.compile(
     r"(?:shelled|hit|struck|attacked|bombed|bombarded|targeted|pounded|captured|seized|stormed|rocked|shaken|fire|attack|damaged|destroyed)\b", _I)
 NOUN_AFTER = re.compile(r"^\s+(?:[a-z\-]+\s+){0,1}(?:strikes?|attacks?|shelling|explosions?|blasts?|bombings?|raids?|assault)\b", _I)
 
-IRREALIS = re.compile(
+IRREALIS: Searcher = re.compile(
     r"\b(?:could|would|will|may|might|can|should|must|shall|threaten(?:s|ed)?(?: to)?|vow(?:s|ed)? to|plans? to|planned to"
     r"|planning to|intends? to|intended to|permission to|allowed to|allow(?:s|ed|ing)? \w+ to|ready to|able to|wants? to|wanted to"
     r"|warn(?:s|ed)? (?:of|that)|risk of|threat of|fears? of)\s+(?:\w+\s+){0,2}$|\b(?:to|for)\s+$", _I)
 BACKGROUND_TRIGGER = re.compile(r"\b(?:following|in the wake of|since)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:\w+\s+){0,1}$", _I)
 MODAL_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:could|would|will|may|might|is expected|are expected|is likely|are likely)\b", _I)
-USED_TO = re.compile(r"\bused\s+(?:[\w\-’']+\s+){0,6}to\s+$", _I)
+USED_TO: Searcher = re.compile(r"\bused\s+(?:[\w\-’']+\s+){0,6}to\s+$", _I)
 
 WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for n, rx in (
     ("HIMARS", r"\bhimars\b|\bm142\b"), ("ATACMS", r"\batacms\b"), ("Storm Shadow", r"\bstorm shadow\b|\bscalp\b"),
@@ -90,7 +94,7 @@ WEAPONS: tuple[tuple[str, re.Pattern], ...] = tuple((n, re.compile(rx, _I)) for 
 ))
 AIR_DEFENCE = {"S-300/400", "S-400", "S-300"}
 # one pass over a text finds whether any weapon is named at all (most clauses name none)
-_ANY_WEAPON = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in WEAPONS), _I)
+_ANY_WEAPON: Searcher = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in WEAPONS), _I)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -99,7 +103,7 @@ def first_weapons(text: str) -> tuple[tuple[str, int, str], ...]:
     first = _ANY_WEAPON.search(text)
     if not first:
         return ()
-    if not hasattr(_ANY_WEAPON, "starts"):
+    if not isinstance(_ANY_WEAPON, _Dispatch):      # (a pattern dispatch() left as it was)
         out = []
         for name, rx in WEAPONS:
             m = rx.search(text, first.start())       # (no weapon is named before the first one of all)
@@ -139,14 +143,14 @@ WEAPON_SIDE = {"HIMARS": "UA", "ATACMS": "UA", "Storm Shadow": "UA", "Bayraktar"
                "Iskander": "RU", "Kinzhal": "RU", "Kalibr": "RU", "Kh-101": "RU", "Kh-22": "RU", "Kh-59": "RU",
                "Onyx": "RU", "Shahed": "RU", "Lancet": "RU", "guided aerial bomb": "RU"}
 
-SIDE = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagner|occupiers?|invaders?|occupation forces)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))(?!\s?[’']s\s+[A-Z][\w\-]*\s+(?:region|oblast|province|krai|border))", _I), "RU"),
+SIDE: tuple[tuple[Searcher, str], ...] = ((re.compile(r"\b(?:russia|russian|russians|moscow|kremlin|putin\w*|wagner|occupiers?|invaders?|occupation forces)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))(?!\s?[’']s\s+[A-Z][\w\-]*\s+(?:region|oblast|province|krai|border))", _I), "RU"),
         (re.compile(r"\b(?:ukraine|ukrainian|ukrainians|kyiv|kiev|afu|zsu|zelensk\w*|partisans?)\b(?![\w-]*(?:\s+(?:city|territory|soil|region|border|oblast|town|village)))(?!\s?[’']s\s+[A-Z][\w\-]*\s+(?:region|oblast|province|border))", _I), "UA"))
 
 CLAIM = re.compile(r"\bclaim(?:s|ed|ing)?\b(?!\s+(?:\w+\s+){0,3}(?:lives?|casualties|victims|responsibility))", _I)
-MIL_SPEAKER = re.compile(
+MIL_SPEAKER: Searcher = re.compile(
     r"\b(?:defen[cs]e ministry|ministry of defen[cs]e|ministry|mod|general staff|spokes(?:man|person|woman)|armed forces|defen[cs]e forces|forces(?=\s+(?:said|say|says|claimed|claim|reported)\b)|military|army"
     r"|air force|navy|command|special forces|intelligence|sbu|hur|gur|fsb)\b(?!\s+(?:administration|governor|officials))", _I)
-SPEECH = re.compile(r"\b(?:said|says|say|boasted|insisted|insists|asserted|maintained|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
+SPEECH: Searcher = re.compile(r"\b(?:said|says|say|boasted|insisted|insists|asserted|maintained|reported|announced|stated|claimed|claims|wrote|added|according to)\b", _I)
 SPOKES_NAME = re.compile(r"\bspokes(?:man|person|woman)\s+(?:[A-Z][\w\-]+\s+)?([A-Z][\w\-]+)")
 
 # Capitalised words never looked up as places on their own.
@@ -179,7 +183,7 @@ monday tuesday wednesday thursday friday saturday sunday
 """.split())
 
 # Words that say a text reports no incident (for texts that name no incident word at all).
-NOT_EVENT = re.compile(r"\b(?:sirens?|alerts?|alarms?|warn\w*|could|would|may|might|will|shall|plan\w*|visit\w*|met|meets?"
+NOT_EVENT: Searcher = re.compile(r"\b(?:sirens?|alerts?|alarms?|warn\w*|could|would|may|might|will|shall|plan\w*|visit\w*|met|meets?"
                        r"|meeting|summit|talks|massing|evacuat\w*|claim\w*|being|threat\w*|expected|forecast\w*|if)\b", _I)
 
 # Phrases that contain trigger words but report no incident.
@@ -217,6 +221,7 @@ def common_word(word: str) -> bool:
 
 # The big alternations searched in every sentence and clause, tried per starting letter (the same matches,
 # several times faster: geo.extract._scan); match, fullmatch and sub stay the compiled patterns' own.
+from geo.extract._scan import Dispatch as _Dispatch  # noqa: E402
 from geo.extract._scan import dispatch as _dispatch  # noqa: E402
 
 (STRIKE, EXPLOSION, ATTACK, NOMINAL, EQUIPMENT, EQUIP_STRICT, BUILDINGS, TARGET_BEFORE, IRREALIS, NEGATION, USED_TO,

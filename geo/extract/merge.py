@@ -117,10 +117,10 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
     for c in cands:
         for m in [merged[i] for i in at.get(c.place_key, ())]:
             if m.place_key == c.place_key and (_footage(m) or _footage(c)):
-                host, shot = (c, m) if _footage(m) else (m, c)
+                main, shot = (c, m) if _footage(m) else (m, c)
                 shot.weak_type, shot.weapon, shot.date = True, "", None     # only its evidence counts
-                _fold(host, shot)
-                merged[merged.index(m)] = host
+                _fold(main, shot)
+                merged[merged.index(m)] = main
                 break
             if m.place_key == c.place_key and (_compatible(m, c) or _caption_repeat(m, c)) and (
                     not m.actor or not c.actor or m.actor == c.actor) and (
@@ -132,9 +132,9 @@ def _merge_article(cands: list[Candidate], lead: int = 0) -> list[Candidate]:
             at.setdefault(c.place_key, []).append(len(merged))
             merged.append(c)
     # fold approximate places (region, "south of X") into a named settlement of the same incident
-    keep = []
+    keep: list[Candidate] = []
     for c in merged:
-        host = None
+        host: Candidate | None = None
         if c.approximate:
             for m in merged:
                 if m is c or m.approximate:

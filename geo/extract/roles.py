@@ -9,7 +9,7 @@ import functools
 import re
 
 from geo.extract import lexicon as L
-from geo.extract._scan import dispatch
+from geo.extract._scan import Searcher, dispatch
 from geo.extract.toponyms import Mention
 
 _ADJ = (r"(?:the|a|an|north|south|east|west|northwest|northeast|southwest|southeast|north-west|north-east|south-west|"
@@ -62,7 +62,7 @@ class _AtEnd:
     characters before that whitespace cannot start earlier. The same answers as the bare pattern, without
     trying every position of a 160-character prefix (role() asks a dozen of these per mention)."""
 
-    def __init__(self, rx: re.Pattern, ends: tuple[str, ...] = (), width: int | None = None,
+    def __init__(self, rx: Searcher, ends: tuple[str, ...] = (), width: int | None = None,
                  tail: re.Pattern | None = None, fast: bool = False, needs: tuple[str, ...] = ()) -> None:
         # (needs: words a match must contain, as written: one of them must be in the text)
         self.needs = needs
@@ -129,6 +129,26 @@ class _OfHead:
 
 _OF_HEAD = _OfHead()
 
+
+# role()'s end-anchored patterns: compiled below, then each wrapped in its _AtEnd (after the last of them),
+# which is what the functions see
+_ADJS: re.Pattern[str] | _AtEnd
+_DISTANCE: re.Pattern[str] | _AtEnd
+_DIRECTION_OF: re.Pattern[str] | _AtEnd
+_REF_POINT: re.Pattern[str] | _AtEnd
+_AWAY: re.Pattern[str] | _AtEnd
+_LOCATIVE: re.Pattern[str] | _AtEnd
+_NEAR_END: re.Pattern[str] | _AtEnd
+_LEADING_TO: re.Pattern[str] | _AtEnd
+_AFFIL: re.Pattern[str] | _AtEnd
+_OFFENSIVE_TOWARD: re.Pattern[str] | _AtEnd
+_PARTS_BEFORE: re.Pattern[str] | _AtEnd
+_APPOSED: re.Pattern[str] | _AtEnd
+_POSSESSOR_END: re.Pattern[str] | _AtEnd
+_GATHERING: re.Pattern[str] | _AtEnd
+_BOUNDARY: re.Pattern[str] | _AtEnd
+_RIVER_LIKE: re.Pattern[str] | _AtEnd
+_TARGET_BEFORE: _AtEnd
 
 _ADJS = re.compile(rf"(?:\b{_ADJ}\s+)+$", re.I)
 
@@ -323,7 +343,7 @@ _OFFENSIVE_TOWARD = re.compile(r"\b(?:offensive|counteroffensive|counter-offensi
                                r"\s+(?:\w+\s+)?(?:toward|towards|on|against)\s*$", re.I)
 
 
-def _width(rx: re.Pattern) -> int:
+def _width(rx: Searcher) -> int:
     """The longest match of an `...\\s*$` pattern before its trailing whitespace (characters)."""
     import re._parser as sre_parse  # (the parser re compiles with; getwidth is exact)
     core = rx.pattern[:-len(r"\s*$")]

@@ -80,8 +80,9 @@ def nationwide(sentences: list[Sentence], published: date | None, gaz, cands: li
         p = gaz.country("Ukraine" if country == "UA" else "Russia")
         if p is None:
             continue
-        sc = Score().add("trigger_clause", trigger_words(s.text, trig)).add(
-            "nationwide", (count or wide).group(0))
+        said = count or wide
+        assert said is not None       # (checked above: one of them matched)
+        sc = Score().add("trigger_clause", trigger_words(s.text, trig)).add("nationwide", said.group(0))
         if not sc.passes:
             continue
         c = Candidate(f"c:{country}", p.name, p.latitude, p.longitude, country, "", "country", "strike",

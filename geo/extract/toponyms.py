@@ -190,9 +190,11 @@ def find_mentions(sentence: str, gaz) -> list[Mention]:
                               and key(p.name) == key(name) and p.population >= 10_000),
                              key=lambda p: -p.population) if dm else []
                 if war and war[0].country == "RU":    # "the Shebekino district": a Russian urban district → its centre
+                    assert dm is not None     # (war is empty without the district word)
                     found = Mention(start, toks[-1].end() + dm.end(), name, places=[war[0]])
                     break
                 if war:      # "in the Bilhorod-Dnistrovskyi district": a raion named after its centre → its oblast
+                    assert dm is not None
                     found = Mention(start, toks[-1].end() + dm.end(), name, region=war[0].admin1)
                     break
                 um = _ADMIN_UNIT.match(after)
@@ -266,5 +268,5 @@ def _district_centre(gaz, text: str):
             _CENTRES.clear()
         centre = getattr(gaz, "admin2_centre", None)
         code = gaz.resolve_admin2(text) if centre else None
-        _CENTRES[k] = centre(code) if code else None
+        _CENTRES[k] = centre(code) if centre and code else None     # (no code without a centre lookup)
     return _CENTRES[k]

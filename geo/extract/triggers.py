@@ -19,9 +19,10 @@ _ONGOING = re.compile(r"\b(?:are|is)\s+being\s+(?:[\w\-]+(?:\s+by\s+[\w\-]+)?,?\
 _TYPES = (("strike", L.STRIKE), ("explosion", L.EXPLOSION), ("attack", L.ATTACK), ("damage", L.DAMAGE),
           ("casualty", L.CASUALTY), ("damage", L.NOMINAL))
 _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in _TYPES), re.I)
-_ANY_SCAN = dispatch(_ANY)
+_any_scan = dispatch(_ANY)
 _SCANS = [d if isinstance(d, Dispatch) else None for d in (dispatch(rx) for _, rx in _TYPES)]
-assert isinstance(_ANY_SCAN, Dispatch)
+assert isinstance(_any_scan, Dispatch)
+_ANY_SCAN: Dispatch = _any_scan
 
 
 def _triggers(clause: str) -> list[tuple[int, int, str]]:
