@@ -241,6 +241,11 @@ def _arrow(s: pd.Series, lo: int = 0, hi: int | None = None):
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
+def _text_categories(s: pd.Series) -> bool:
+    """A categorical whose categories are all text (as :func:`geo.events.labels` makes them)."""
+    return all(isinstance(c, str) for c in s.cat.categories.tolist())
+
+
 def _encode_arrow_text(name: str, a: Any) -> Any:
     """:func:`_encode_series` of an Arrow-backed text column, in Arrow: the same output (our schema's
     columns have "" for missing; another column with a missing value stays a list with None; else
@@ -340,6 +345,10 @@ def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, 
         s = core[name]
         if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":    # sliced without pandas
             return _encode_arrow_text(name, _arrow(s, lo, hi))
+        if isinstance(s.dtype, pd.CategoricalDtype) and _text_categories(s):    # a label column: as text
+            import pyarrow as pa
+            return _encode_arrow_text(name, pa.array(s.iloc[lo:hi].to_numpy(dtype=object), pa.string(),
+                                                     from_pandas=True))
         return _encode_series(name, s.iloc[lo:hi].reset_index(drop=True))
 
     blob: dict[str, Any] = {"n": p.n, "order": p.order, "cols": {}}
@@ -543,8 +552,14 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
         viewer.chunks_inline = False
         viewer.data_dir = f"{name}.data-" + digest.hexdigest()[:12]
         viewer.files = {f"{viewer.data_dir}/{rel}": text for rel, text in texts.items()}
+    if big:
+        viewer.chunks = []    # encoded already into the chunk files' text: the lists of values can go
     page = render_page(m, csp=csp, tiles=kwargs.get("tiles"))
-    return {f"{name}.html": page, **viewer.files}
+    files = {f"{name}.html": page, **viewer.files}
+    del m, viewer
+    from geo.events import release_memory
+    release_memory(prep.n)   # the page's encoding temporaries, before the writers run
+    return files
 
 
 def write_map(folder: str | Path, files: dict[str, str]) -> Path:
