@@ -428,7 +428,7 @@ def in_range(b: Batch, lo: date, hi: date) -> list[Reject]:
     return rejects
 
 
-def join_regions(b: Batch, frontline: "Frontline | None", step: int = 250_000) -> list[str]:
+def join_regions(b: Batch, frontline: "Frontline | None", step: int = 100_000) -> list[str]:
     """country/admin1/admin1_code (and occupied) from coordinates; returns warnings.
 
     *step* events at a time (each point is located on its own, so slices give the same answer):
