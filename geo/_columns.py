@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo import dates as _dates
-from geo.events import EventTable
+from geo.events import EventTable, labels
 from geo.schema import DATE_PRECISIONS, GEO_PRECISIONS
 
 #: keys every read row gets from us (or the pipeline): an input column of that name is overwritten
@@ -37,6 +37,8 @@ FLOATS = ("latitude", "longitude", "confidence")
 READ_COLUMNS = ("event_date", "date_precision", "event_type", "event_type_original", "weapon", "actor", "status",
                 "location_name", "latitude", "longitude", "geo_precision", "source", "evidence", "confidence")
 _NAN = float("nan")
+#: columns of a few distinct values: kept as categoricals (:func:`geo.events.labels`), not text per row
+LABEL_COLUMNS = ("date_precision", "event_type", "event_type_original", "weapon", "actor", "status", "geo_precision")
 
 
 class _Pending(str):
@@ -264,10 +266,13 @@ def finish(st: FileState, dayfirst: bool | None) -> tuple[EventTable, pd.Series]
             core[c] = pd.Series(np.concatenate(v) if v else np.array([], dtype=float))
         elif c == "event_date":
             core[c] = pd.Series(v)
+        elif c in LABEL_COLUMNS:
+            core[c] = labels(pa.chunked_array(v, pa.string())) if v else pd.Series(_objects([]))
         else:
             core[c] = _str_series(v) if v else pd.Series(_objects([]))
         del v
-    core["input_file"] = pd.Series(_objects([st.file] * st.n))
+    core["input_file"] = pd.Series(pd.Categorical.from_codes(np.zeros(st.n, np.int8), categories=pd.Index(
+        [st.file], dtype=object)))   # one path per row as one byte per row (was the path's text per row)
     core["input_line"] = pd.Series(lines)
     frame = pd.DataFrame(core)
     del core

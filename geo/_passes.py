@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from geo import dates as _dates
 from geo._csv_chunks import WHITESPACE
-from geo.events import PIPELINE_COLUMNS, EventTable
+from geo.events import PIPELINE_COLUMNS, EventTable, labels, release_memory, set_cells
 from geo.read import Reject, TableColumns
 from geo.schema import COLUMNS
 
@@ -187,9 +187,12 @@ def _geocode_rows(b: Batch, need: np.ndarray, conf: np.ndarray, geocoder_name: s
                 core[key] = np.full(len(core), None, dtype=object)
             if vals:
                 pos = np.fromiter(vals, np.int64, len(vals))
-                arr = core[key].to_numpy().copy()
-                arr[pos] = list(vals.values())
-                core[key] = arr
+                if isinstance(core[key].dtype, pd.CategoricalDtype):
+                    set_cells(core, key, pos, list(vals.values()))
+                else:
+                    arr = core[key].to_numpy().copy()
+                    arr[pos] = list(vals.values())
+                    core[key] = arr
         for key, vals in cols.items():
             t.set_sparse(key, list(vals), list(vals.values()))
     if bad:
@@ -206,8 +209,14 @@ def assign_ids(b: Batch) -> None:
     n = len(core)
     if not n:
         return
-    ids = event_ids(core)
     own = b.own_ids
+    given_ids = "event_id" in core and core["event_id"].notna().any()
+    if not len(own) and not given_ids:   # content ids only: kept as Arrow text (no Python string per id)
+        core["event_id"] = pd.Series(pd.array(event_id_array(core), dtype=_STR) if _STR != object
+                                     else event_ids(core))
+        release_memory(n)
+        return
+    ids = event_ids(core)
     if len(own):
         ids[own.index.to_numpy()] = own.to_numpy()
     if "event_id" in core and core["event_id"].notna().any():   # article events came with theirs
@@ -217,6 +226,7 @@ def assign_ids(b: Batch) -> None:
             has &= core["input_file"].isna().to_numpy()
         ids[has] = given[has]
     core["event_id"] = ids
+    release_memory(n)   # the id texts and digests of every slice
 
 
 def event_ids(core: pd.DataFrame, step: int = 100_000) -> np.ndarray:
@@ -228,6 +238,21 @@ def event_ids(core: pd.DataFrame, step: int = 100_000) -> np.ndarray:
     *step* rows at a time: the strings the hash needs exist for one slice, not the table.
     """
     out = np.empty(len(core), dtype=object)
+    a = 0
+    for ids in _event_id_slices(core, step):
+        out[a:a + len(ids)] = ids.to_numpy(zero_copy_only=False)
+        a += len(ids)
+    return out
+
+
+def event_id_array(core: pd.DataFrame, step: int = 100_000) -> pa.ChunkedArray:
+    """:func:`event_ids` as one Arrow large_string array (chunked by *step*): 16 bytes and an offset per
+    id, where a Python string per id costs ~65 bytes."""
+    parts = [ids.cast(_LARGE) for ids in _event_id_slices(core, step)]
+    return pa.chunked_array(parts, _LARGE)
+
+
+def _event_id_slices(core: pd.DataFrame, step: int) -> Iterator[pa.Array]:
     for a in range(0, len(core), step):
         def col(c: str) -> pd.Series:
             return core[c] if len(core) <= step else core[c].iloc[a:a + step]
@@ -236,9 +261,7 @@ def event_ids(core: pd.DataFrame, step: int = 100_000) -> np.ndarray:
             _text(col("location_name"), lambda v: v.strip().lower(), _place_key),
             _coord(col("latitude")), _coord(col("longitude")), _text(col("source"), str.strip, _trimmed),
             _text(col("evidence"), lambda v: " ".join(v.split()), _collapsed), pa.scalar("\x1f", _LARGE))
-        ids = _sha1_16(joined.cast(pa.large_binary()).to_pylist())
-        out[a:a + len(ids)] = ids.to_numpy(zero_copy_only=False)
-    return out
+        yield _sha1_16(joined.cast(pa.large_binary()).to_pylist())
 
 
 def _sha1_16(texts: list[bytes]) -> pa.Array:
@@ -251,6 +274,8 @@ def _sha1_16(texts: list[bytes]) -> pa.Array:
 
 #: pandas' Arrow strings are large strings: the id text stays in that type (no copy to convert)
 _LARGE = pa.large_string()
+#: pandas' own string dtype (what a column of Python strings becomes; object on pandas before 3)
+_STR = pd.Series(["x"]).dtype
 #: a cell " ".join(s.split()) changes: whitespace other than a space, two spaces, a space at either end
 _UNEVEN = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE if c != " ") + "]|  |^ | $"
 
@@ -309,6 +334,10 @@ def _coord(s: pd.Series) -> pa.Array:
 def unique_ids(b: Batch) -> None:
     """Identical rows share a content id; number the repeats so ids stay unique and stable."""
     ids = b.events.core["event_id"]
+    if isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow" and len(ids):
+        a = pa.array(ids.array)
+        if not a.null_count and pc.count_distinct(a).as_py() == len(a):   # no repeats: nothing to number
+            return
     n = ids.groupby(ids, sort=False).cumcount().to_numpy()
     if (n > 0).any():
         arr = ids.to_numpy().copy()
@@ -399,7 +428,7 @@ def in_range(b: Batch, lo: date, hi: date) -> list[Reject]:
     return rejects
 
 
-def join_regions(b: Batch, frontline: "Frontline | None", step: int = 250_000) -> list[str]:
+def join_regions(b: Batch, frontline: "Frontline | None", step: int = 100_000) -> list[str]:
     """country/admin1/admin1_code (and occupied) from coordinates; returns warnings.
 
     *step* events at a time (each point is located on its own, so slices give the same answer):
@@ -421,14 +450,15 @@ def join_regions(b: Batch, frontline: "Frontline | None", step: int = 250_000) -
         if frontline is not None:
             out["occupied"].append(frontline.occupied(df).to_numpy())
         del df
-    for c in ("country", "admin1", "admin1_code"):
-        core[c] = np.concatenate(out.pop(c))
+    for c in ("country", "admin1", "admin1_code"):   # a few hundred regions: categoricals, not text per row
+        core[c] = labels(np.concatenate(out.pop(c)))
     warnings: list[str] = []
     if frontline is not None:
         core["occupied"] = np.concatenate(out["occupied"])
         warn = frontline.coverage_warning(core["event_date"])
         if warn:
             warnings.append(warn)
+    release_memory(len(core))   # the slices' points and frames
     return warnings
 
 
@@ -467,4 +497,5 @@ def finish(b: Batch) -> EventTable:
     cols = list(COLUMNS) + [c for c in PIPELINE_COLUMNS if c in core.columns]
     t.core = core[cols].reset_index(drop=True)
     t.order_extras()
+    release_memory(len(t))
     return t

@@ -43,6 +43,82 @@ def plain(v: Any) -> Any:
     return v
 
 
+#: at most this share of distinct values makes a text column a category (codes + one string per value)
+_LABEL_SHARE = 0.5
+
+
+def labels(values: Any) -> pd.Series:
+    """A text column of few distinct values (types, precisions, regions, the input file) as a pandas
+    categorical: one small integer per event instead of an 8-byte offset plus the text (a million
+    events' label columns cost ~10 MB, not ~100 MB). *values*: an array, list, Series or Arrow array;
+    a column of mostly distinct values (free text) stays pandas' string column. Categories are in
+    first-appearance order; missing values stay missing. Values only: writers and the page see the
+    same text as before (see :func:`set_cells` to write into such a column)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if isinstance(values, pd.Series):
+        values = values.array if isinstance(values.dtype, pd.CategoricalDtype) else values.to_numpy(dtype=object)
+    if isinstance(values, pd.Categorical):
+        return pd.Series(values)
+    if not isinstance(values, (pa.Array, pa.ChunkedArray)):
+        try:
+            values = pa.array(values, pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):   # not all (valid) text: as it was
+            return pd.Series(np.asarray(values, dtype=object))
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    n = len(values)
+    enc = pc.dictionary_encode(values.cast(pa.string()))
+    if n >= 16 and len(enc.dictionary) > _LABEL_SHARE * n:
+        return pd.Series(pd.array(values.cast(pa.large_string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+                         if pd.Series(["x"]).dtype != object else values.to_pylist())
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+    width = np.int8 if len(enc.dictionary) < 127 else np.int16 if len(enc.dictionary) < 32767 else np.int32
+    return pd.Series(pd.Categorical.from_codes(codes.astype(width), categories=pd.Index(
+        enc.dictionary.to_pylist(), dtype=object)))
+
+
+def set_cells(core: pd.DataFrame, key: str, positions: np.ndarray, values: list) -> None:
+    """Write *values* into column *key* of *core* at *positions*; a categorical column stays one
+    (new values become categories first: a categorical refuses values it does not know)."""
+    col = core[key]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cat = col.array
+        new = [v for v in dict.fromkeys(values) if v is not None and v == v and v not in cat.categories]
+        if all(isinstance(v, str) for v in new):
+            cat = cat.add_categories(new) if new else cat.copy()
+            cat[np.asarray(positions, dtype=np.int64)] = values
+            core[key] = cat
+            return
+    arr = col.to_numpy(dtype=object).copy()
+    arr[np.asarray(positions, dtype=np.int64)] = values
+    core[key] = arr
+
+
+#: below this many events a pass's garbage is small: not worth a collection (tests read thousands of tiny tables)
+RELEASE_MIN_ROWS = 50_000
+
+
+def release_memory(rows: int) -> None:
+    """Hand memory freed by a pass over *rows* events back to the system (glibc keeps freed heap pages,
+    Arrow's pool its own, and neither reuses the other's): the next pass's peak then starts from what
+    is really held. Only for big tables (:data:`RELEASE_MIN_ROWS`); a no-op where unavailable."""
+    if rows < RELEASE_MIN_ROWS:
+        return
+    import ctypes
+    import gc
+    import pyarrow as pa
+    gc.collect()
+    try:
+        pa.default_memory_pool().release_unused()
+    except Exception:   # an older pyarrow or a pool without it  # noqa: BLE001
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc (macOS, Windows, musl)
+        pass
+
+
 def _filled(v: Any) -> bool:
     v = plain(v)
     return v is not None and v != ""

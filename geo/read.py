@@ -21,7 +21,7 @@ import numpy as np
 
 from geo import _io
 from geo._errors import InputError
-from geo.events import EventTable
+from geo.events import EventTable, release_memory
 from geo.schema import EVENT_TYPES
 
 #: our column -> accepted input names, in order of preference (compared case-insensitively).
@@ -189,6 +189,7 @@ def read_columns(path: str | Path, *, dayfirst: bool | None = None, encoding: st
             n_in += len(recs)
             _record_chunk(st, recs)
     table, own = _columns.finish(st, dayfirst)
+    release_memory(len(table))   # the chunks' buffers and parse temporaries, before the passes
     return TableColumns(str(path), table, own, st.raws, st.rejects, n_in, enc, warnings,
                         rereadable=suffix in (".csv", ".tsv"))
 

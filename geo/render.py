@@ -29,7 +29,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import folium
 import pandas as pd
@@ -182,7 +182,8 @@ class _Prepared:
         ok = (lat.between(-90, 90) & lon.between(-180, 180)).to_numpy()
         self.dropped = int((~ok).sum())
         new_pos = np.cumsum(ok) - 1
-        self.core = df[ok].reset_index(drop=True).assign(latitude=lat[ok].to_numpy(), longitude=lon[ok].to_numpy())
+        kept = df if ok.all() else df[ok].reset_index(drop=True)   # every row placeable: no copy of the core
+        self.core = kept.assign(latitude=lat[ok].to_numpy(), longitude=lon[ok].to_numpy())
         self.n = len(self.core)
         self.extras: dict[str, pd.Series] = {}
         for k, s in extras.items():
@@ -239,6 +240,11 @@ def _arrow(s: pd.Series, lo: int = 0, hi: int | None = None):
     if lo or hi is not None:
         a = a.slice(lo, (len(a) if hi is None else hi) - lo)
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
+def _text_categories(s: pd.Series) -> bool:
+    """A categorical whose categories are all text (as :func:`geo.events.labels` makes them)."""
+    return all(isinstance(c, str) for c in s.cat.categories.tolist())
 
 
 def _encode_arrow_text(name: str, a: Any) -> Any:
@@ -316,10 +322,13 @@ def _encode_flags(flags: Any) -> Any:
     return {"d": uniq, "b": _b64((flags != first).astype(np.uint8)), "w": 1}
 
 
-def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, list[dict], int]:
+def events_data(events: Any, *, chunk_events: int | None = None,
+                chunk_text: Callable[[int, dict], str] | None = None) -> tuple[dict, list, int]:
     """The page's event data: (blob, chunks, dropped rows). With *chunk_events* the blob holds the
     :data:`CORE_COLUMNS` and ``chunks`` describes the chunk files (each ``{"cols": ...}`` for events
-    ``k*size .. (k+1)*size - 1``, positions local to the chunk); without it, every column is in the blob."""
+    ``k*size .. (k+1)*size - 1``, positions local to the chunk); without it, every column is in the blob.
+    *chunk_text(k, chunk)*: each chunk is handed to it as soon as it is encoded and ``chunks`` holds what
+    it returns (a map folder's chunk file text): a million events' chunks never exist as values at once."""
     import numpy as np
     p = _Prepared(events)
     core = p.core
@@ -340,6 +349,10 @@ def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, 
         s = core[name]
         if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":    # sliced without pandas
             return _encode_arrow_text(name, _arrow(s, lo, hi))
+        if isinstance(s.dtype, pd.CategoricalDtype) and _text_categories(s):    # a label column: as text
+            import pyarrow as pa
+            return _encode_arrow_text(name, pa.array(s.iloc[lo:hi].to_numpy(dtype=object), pa.string(),
+                                                     from_pandas=True))
         return _encode_series(name, s.iloc[lo:hi].reset_index(drop=True))
 
     blob: dict[str, Any] = {"n": p.n, "order": p.order, "cols": {}}
@@ -350,7 +363,9 @@ def events_data(events: Any, *, chunk_events: int | None = None) -> tuple[dict, 
     if chunk_events:
         for lo in range(0, p.n, chunk_events):
             hi = min(p.n, lo + chunk_events)
-            chunks.append({"lo": lo, "n": hi - lo, "cols": {c: encode(c, lo, hi) for c in lazy_names}})
+            ch = {"lo": lo, "n": hi - lo, "cols": {c: encode(c, lo, hi) for c in lazy_names}}
+            chunks.append(chunk_text(len(chunks), ch) if chunk_text else ch)
+            del ch
         blob["chunks"] = {"size": chunk_events, "count": len(chunks), "cols": lazy_names}
     else:
         blob["cols"]["_link"] = encode("_link", 0, p.n)
@@ -452,7 +467,8 @@ def _subtitle(df: pd.DataFrame) -> str:
 
 def build_map(events: Any, *, title: str = "frontline-map", basemap: dict | None = None,
               frontline: dict | None = None, tiles: str | None = None, features: list | None = None,
-              labels: dict | None = None, chunk_events: int | None = CHUNK_EVENTS) -> folium.Map:
+              labels: dict | None = None, chunk_events: int | None = CHUNK_EVENTS,
+              chunk_text: Callable[[int, dict], str] | None = None) -> folium.Map:
     """The folium Map (not yet written), so callers can add or leave out features and add their
     own folium layers. *features*: a list of :class:`MapFeature` (default: all, see
     :func:`default_features`), e.g.::
@@ -465,10 +481,11 @@ def build_map(events: Any, *, title: str = "frontline-map", basemap: dict | None
     :class:`~geo.events.EventTable` (its sparse extras are used as they are). *chunk_events*: the
     core columns in the page's first data, the others in chunks of that many events (gzip + base64:
     JSON blocks in a one-file page, chunk files in a map folder), read on demand; None: one plain
-    blob of every column (as :func:`events_blob`)."""
+    blob of every column (as :func:`events_blob`). *chunk_text*: see :func:`events_data` (a map
+    folder's chunk files, made as the chunks are encoded; the viewer then holds their text)."""
     from geo import _map_plugins as P
     prep = _Prepared(events)
-    blob, chunks, dropped = events_data(prep, chunk_events=chunk_events)
+    blob, chunks, dropped = events_data(prep, chunk_events=chunk_events, chunk_text=chunk_text)
     if chunk_events:    # small maps read their chunks before the opening view (every popup at once)
         blob["chunks"]["preload"] = blob["n"] <= CANVAS_FROM
     m = folium.Map(location=[48.5, 33.0], zoom_start=6, tiles=None, prefer_canvas=True)
@@ -522,7 +539,8 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
     from geo import _map_plugins as P
     prep = _Prepared(events)
     big = prep.n > (SINGLE_FILE_MAX if single_file_max is None else single_file_max)
-    m = build_map(prep, chunk_events=chunk_events, **kwargs)
+    m = build_map(prep, chunk_events=chunk_events, **kwargs,
+                  **({"chunk_text": lambda k, ch: P.chunk_script(f"fl-chunk-{k}", ch)} if big else {}))
     viewer = next(c for c in m._children.values() if isinstance(c, P.EventViewer))
     if big:
         blob = viewer.blobs["events"]
@@ -534,8 +552,8 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
         _map_places.by_place(blob)             # place-determined columns once per place: a smaller events.js
         # the core as an object literal of a few long base64 strings: read faster than inflating it
         texts["events.js"] = P.data_script("fl-events", blob, literal=True)
-        for k, ch in enumerate(viewer.chunks):
-            texts[f"chunk-{k}.js"] = P.chunk_script(f"fl-chunk-{k}", ch)
+        for k, text in enumerate(viewer.chunks):   # made as each chunk was encoded (build_map's chunk_text)
+            texts[f"chunk-{k}.js"] = text
         digest = hashlib.sha256()
         for rel, text in texts.items():
             digest.update(rel.encode() + b"\0" + text.encode("utf-8") + b"\0")
@@ -543,8 +561,15 @@ def render_files(events: Any, *, name: str = "index", single_file_max: int | Non
         viewer.chunks_inline = False
         viewer.data_dir = f"{name}.data-" + digest.hexdigest()[:12]
         viewer.files = {f"{viewer.data_dir}/{rel}": text for rel, text in texts.items()}
+    if big:
+        viewer.chunks = []    # encoded already into the chunk files' text: the lists of values can go
     page = render_page(m, csp=csp, tiles=kwargs.get("tiles"))
-    return {f"{name}.html": page, **viewer.files}
+    files = {f"{name}.html": page, **viewer.files}
+    n = prep.n
+    del m, viewer, prep
+    from geo.events import release_memory
+    release_memory(n)     # the page's encoding temporaries, before the writers run
+    return files
 
 
 def write_map(folder: str | Path, files: dict[str, str]) -> Path:

@@ -202,6 +202,13 @@ def _coded_fragments(s: pd.Series, key: str, *, keep_empty: bool):
     fragments are then one ``take``. *codes*: int32 per row into the table."""
     import pyarrow as pa
     import pyarrow.compute as pc
+    if isinstance(s.dtype, pd.CategoricalDtype) and _is_text(pd.Series(s.cat.categories, dtype=object)):
+        uniq = s.cat.categories.tolist()      # a label column: its categories are the distinct values
+        frags = [_esc_surrogates(key + _enc_str(u)) if keep_empty or u != "" else "" for u in uniq] + \
+            [key + "null" if keep_empty else ""]
+        codes = s.cat.codes.to_numpy().astype(np.int32)
+        codes[codes < 0] = len(uniq)
+        return pa.array(frags, type=pa.large_string()), codes
     if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow") or len(s) < 16:
         return None
     a = pa.array(s.array)                # a ChunkedArray: never joined (that would copy the column's text)
@@ -296,6 +303,8 @@ def _json_array(s: pd.Series):
             fixed = [_enc_str(v) for v in pc.filter(a, need).to_pylist()]
             out = pc.replace_with_mask(out, need, pa.array(fixed, type=pa.large_string()))
         return pc.fill_null(out, _large(pa, "null"))
+    if isinstance(s.dtype, pd.CategoricalDtype):   # a label column: its values as plain objects
+        s = pd.Series(s.to_numpy(dtype=object), dtype=object)
     if s.dtype.kind == "f":
         return _float_json(s.to_numpy(dtype=float))
     if s.dtype.kind in "iu" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
