@@ -14,8 +14,9 @@ longitude, "no coordinates and no place name", date, confidence.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -205,9 +206,9 @@ def add_chunk(st: FileState, get: Callable[[str], pa.Array], n: int, lines: Sequ
             vals = values.take(pa.array(pos)).to_pylist()
             _add_sparse(st, key, (base + pos).tolist(), _shared(vals, st.label_memo.setdefault((key, ""), {})),
                         order if key == "admin1_input" else order + 3)
-    for key, codes, labels in (("actor_original", acodes, actors), ("status_original", scodes, statuses)):
-        orig = _objects([x[1] for x in labels])
-        has = np.array([bool(x[1]) for x in labels], bool)
+    for key, codes, pairs in (("actor_original", acodes, actors), ("status_original", scodes, statuses)):
+        orig = _objects([x[1] for x in pairs])
+        has = np.array([bool(x[1]) for x in pairs], bool)
         pos = np.flatnonzero(has[codes]) if nk and has.any() else np.zeros(0, np.int64)
         if len(pos):
             _add_sparse(st, key, (base + pos).tolist(), orig[codes[pos]].tolist(),
@@ -298,7 +299,7 @@ _STR = pd.Series(["x"]).dtype
 def _str_series(parts: list[pa.Array]) -> pd.Series:
     """One pandas string column of the chunks' Arrow arrays (no Python string per cell)."""
     arr = pa.chunked_array(parts, pa.string()).cast(pa.large_string())
-    return pd.Series(pd.array(arr, dtype=_STR) if _STR != object else arr.to_pylist())
+    return pd.Series(pd.array(arr, dtype=_STR) if _STR is not object else arr.to_pylist())
 
 
 def _take_sparse(s: pd.Series, keep: np.ndarray) -> pd.Series:

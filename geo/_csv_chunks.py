@@ -24,9 +24,9 @@ import codecs
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -241,7 +241,7 @@ class CsvSource:
         yield from acc.take(True)
 
 
-def _parse_run(src: "_Blocks", a: int, b: int, names: list[str], parse: pacsv.ParseOptions,
+def _parse_run(src: _Blocks, a: int, b: int, names: list[str], parse: pacsv.ParseOptions,
                convert: pacsv.ConvertOptions) -> pa.Table | None:
     """Lines *a..b-1* of the current block by Arrow's CSV parser, or None when it refuses them."""
     data = src.buf[int(src.starts[a]):int(src.starts[b])]
@@ -415,7 +415,7 @@ class _Blocks:
         self.i = self.n = 0
         self.eof = False
 
-    def __enter__(self) -> "_Blocks":
+    def __enter__(self) -> _Blocks:
         return self
 
     def __exit__(self, *exc: object) -> None:

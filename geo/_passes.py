@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import methodcaller
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from operator import methodcaller
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -212,7 +213,7 @@ def assign_ids(b: Batch) -> None:
     own = b.own_ids
     given_ids = "event_id" in core and core["event_id"].notna().any()
     if not len(own) and not given_ids:   # content ids only: kept as Arrow text (no Python string per id)
-        core["event_id"] = pd.Series(pd.array(event_id_array(core), dtype=_STR) if _STR != object
+        core["event_id"] = pd.Series(pd.array(event_id_array(core), dtype=_STR) if _STR is not object
                                      else event_ids(core))
         release_memory(n)
         return
@@ -254,7 +255,7 @@ def event_id_array(core: pd.DataFrame, step: int = 100_000) -> pa.ChunkedArray:
 
 def _event_id_slices(core: pd.DataFrame, step: int) -> Iterator[pa.Array]:
     for a in range(0, len(core), step):
-        def col(c: str) -> pd.Series:
+        def col(c: str, a: int = a) -> pd.Series:
             return core[c] if len(core) <= step else core[c].iloc[a:a + step]
         joined = pc.binary_join_element_wise(
             _text(col("event_date")), _text(col("event_type")),
@@ -428,7 +429,7 @@ def in_range(b: Batch, lo: date, hi: date) -> list[Reject]:
     return rejects
 
 
-def join_regions(b: Batch, frontline: "Frontline | None", step: int = 100_000) -> list[str]:
+def join_regions(b: Batch, frontline: Frontline | None, step: int = 100_000) -> list[str]:
     """country/admin1/admin1_code (and occupied) from coordinates; returns warnings.
 
     *step* events at a time (each point is located on its own, so slices give the same answer):

@@ -107,6 +107,7 @@ def release_memory(rows: int) -> None:
         return
     import ctypes
     import gc
+
     import pyarrow as pa
     gc.collect()
     try:

@@ -13,9 +13,10 @@ import csv
 import json
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -231,6 +232,7 @@ def _clean_column(col: Any) -> Any:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
+
     from geo._csv_chunks import WHITESPACE
     quoted = pc.starts_with(col, "'")
     if pc.any(quoted).as_py():

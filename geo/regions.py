@@ -105,7 +105,7 @@ def _build(paths: list[Path]) -> gpd.GeoDataFrame:
             raise InputError(str(path), f"cannot read admin-1 polygons: {exc}") from exc
         country = SOURCES[stem]
         codes = raw["gn_a1_code"].fillna("").astype(str)
-        known = codes.map(lambda c: c in BY_CODE and BY_CODE[c].country == country)
+        known = codes.map(lambda c, country=country: c in BY_CODE and BY_CODE[c].country == country)
         frames.append(gpd.GeoDataFrame({
             "code": codes.where(known, ""),
             "country": country,

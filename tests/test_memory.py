@@ -84,8 +84,9 @@ def test_chunk_files_made_while_encoding_equal_those_made_after(tmp_path):
 
 
 def test_categorical_core_writes_as_text_would(tmp_path):
-    from geo import write
     import io
+
+    from geo import write
     res = collect([_csv(tmp_path)])
     t = res.events
     plain = EventTable(t.core.copy(), dict(t.extras))

@@ -144,6 +144,7 @@ def test_type_colours_stay_apart_for_colour_blind_vision():
     import itertools
 
     import numpy as np
+
     from geo.render import TYPE_COLORS
     rgb = {t: np.array([int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]) for t, c in TYPE_COLORS.items()}
     worst = []
@@ -187,6 +188,7 @@ def test_bundler_scopes_modules_and_refuses_what_it_cannot_bundle(tmp_path):
 
 def test_a_map_composed_in_python_ships_only_its_features_and_user_layers():
     import folium
+
     from geo.render import Filters, Points, UrlHash, build_map, render_page
     df = synthetic_events(20, 3, seed=1)
     m = build_map(df, features=[Filters(), Points(), UrlHash()])
@@ -204,6 +206,7 @@ def test_cdn_layers_are_inlined_when_known_else_the_build_warns():
 
     from branca.element import MacroElement
     from folium.elements import JSCSSMixin
+
     from geo import _map_plugins as P
     from geo.render import build_map
 
@@ -290,9 +293,10 @@ def test_map_folder_chunks_hold_the_other_columns_and_round_trip():
     core = json.loads(core_text[core_text.index("] = ") + 4:].rstrip().rstrip(";"))   # an object literal
     assert set(core["cols"]) == {c for c in render.CORE_COLUMNS if c in df.columns} - {"event_id"}   # ids: ids.js
     assert core["ids"] == "ids.js"
-    assert core["chunks"] == {"size": 100, "count": 3, "cols": [c for c in core["order"] if c not in render.CORE_COLUMNS] + ["_link"],
-                              "preload": False}
-    chunks = [_chunk_json(files[k]) for k in sorted((k for k in files if "/chunk-" in k), key=lambda k: int(k.rsplit("-", 1)[1][:-3]))]
+    extra_cols = [c for c in core["order"] if c not in render.CORE_COLUMNS] + ["_link"]
+    assert core["chunks"] == {"size": 100, "count": 3, "cols": extra_cols, "preload": False}
+    names = sorted((k for k in files if "/chunk-" in k), key=lambda k: int(k.rsplit("-", 1)[1][:-3]))
+    chunks = [_chunk_json(files[k]) for k in names]
     assert [c["n"] for c in chunks] == [100, 100, 50]
     full, _ = events_blob(df)
     for c in core["chunks"]["cols"]:
