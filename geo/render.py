@@ -290,7 +290,7 @@ def _link_flags(core: pd.DataFrame) -> Any:
 #: chunk files of :data:`CHUNK_EVENTS` events, loaded for a popup, a search or an export.
 CORE_COLUMNS = ("event_id", "event_date", "date_precision", "event_type", "actor", "geo_precision",
                 "location_name", "admin1_code", "admin1", "latitude", "longitude")
-CHUNK_EVENTS = 5_000
+CHUNK_EVENTS = 1_000
 
 
 def _encode_ids(s: pd.Series) -> Any:

@@ -79,9 +79,16 @@ export function popupContent(ctx, i) {
 /** The popup of marker *m* (event *i*): its text at once when the event's chunk is loaded; else
  * "loading…" while the chunk loads (a map folder), then the text. */
 export function lazyPopup(ctx, m, i) {
+  const pop = m.getPopup(), pan = pop.options.flAutoPan ?? (pop.options.flAutoPan = pop.options.autoPan);
+  pop.options.autoPan = pan;
   if (ctx.chunks.loaded(i)) return popupContent(ctx, i);
-  ctx.chunks.ensure([i]).then(() => { if (m.isPopupOpen()) m.setPopupContent(popupContent(ctx, i)); },
-    err => { if (m.isPopupOpen()) m.setPopupContent(el('div', 'fl-popup-loading', String(err && err.message))); });
+  // no auto-pan for "loading…": a pan moves the map, and every canvas is repainted and handed to the
+  // compositor (tens of ms at a million events) before the chunk's text can be shown; the map pans
+  // once, when the text is in (Leaflet's setContent → update → _adjustPan)
+  pop.options.autoPan = false;
+  const show = content => { if (m.isPopupOpen()) { pop.options.autoPan = pan; m.setPopupContent(content); } };
+  ctx.chunks.ensure([i]).then(() => show(popupContent(ctx, i)),
+    err => show(el('div', 'fl-popup-loading', String(err && err.message))));
   return el('div', 'fl-popup-loading', 'loading…');
 }
 
