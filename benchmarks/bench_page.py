@@ -65,7 +65,7 @@ def synthetic_map(n: int, page: Path) -> Path:
     df = pd.DataFrame(list(rows(n)))
     for k, c in enumerate(("latitude", "longitude")):
         v = pd.to_numeric(df[c], errors="coerce")
-        df[c] = v.fillna(df["location_name"].map(lambda x: at[x][k]))
+        df[c] = v.fillna(df["location_name"].map(lambda x, k=k: at[x][k]))
     df["geo_precision"], df["date_precision"], df["country"] = "settlement", "day", "UA"
     df.insert(0, "event_id", [event_id(r) for r in df.to_dict("records")])
     return render_map(df, page, title=f"{n} synthetic events")

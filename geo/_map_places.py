@@ -9,9 +9,9 @@ per-event codes they were ~11 MB of base64 of the ~19 MB. Keyed by place they ar
 code per event plus a few kilobytes per column.
 
 The place of an event is its (latitude, longitude) pair of dictionary codes (``render._encode_coords``
-``"c"``), with its place name when that is dictionary-coded too. A column goes by place only when it really is a function of that pair (checked on every
-event), so nothing changes in what the page shows. Layout (``blob["place"]`` and ``"via": 1`` on a
-column; decoded by ``column`` in assets/js/util.mjs):
+``"c"``), with its place name when that is dictionary-coded too. A column goes by place only when it
+really is a function of that pair (checked on every event), so nothing changes in what the page shows.
+Layout (``blob["place"]`` and ``"via": 1`` on a column; decoded by ``column`` in assets/js/util.mjs):
 
 - ``blob["place"] = {"b": base64 per-event place codes, "w": 2 or 4, "n": places}``;
 - a dictionary column ``{"d", "b", "w", "via": 1}``: ``b`` holds one code per *place*;
@@ -22,7 +22,6 @@ column; decoded by ``column`` in assets/js/util.mjs):
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import numpy as np
 
@@ -73,7 +72,7 @@ def by_place(blob: dict) -> dict:
     first = np.full(len(uniq), -1, dtype=np.int64)       # one event of each place (its first)
     first[place[::-1]] = np.arange(n - 1, -1, -1)
     moved = 0
-    for name, col in cols.items():
+    for col in cols.values():
         keys = _per_event(col)
         if not keys:
             continue

@@ -28,20 +28,33 @@ import html
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import folium
 import pandas as pd
 
 from geo import _io, _map_places
-from geo._map_plugins import (  # noqa: F401  (public: compose a map from these features)
-    CanvasPoints, Choropleth, Clusters, Export, Filters, FrontLine, Heatmap, Labels, MapFeature, NetworkWarning, Points,
-    Search, Timeline, UrlHash, json_for_html,
-)
 from geo._errors import InputError
+from geo._map_plugins import (  # noqa: F401  (public: compose a map from these features)
+    CanvasPoints,
+    Choropleth,
+    Clusters,
+    Export,
+    Filters,
+    FrontLine,
+    Heatmap,
+    Labels,
+    MapFeature,
+    NetworkWarning,
+    Points,
+    Search,
+    Timeline,
+    UrlHash,
+    json_for_html,
+)
 from geo.schema import COLUMNS, EVENT_TYPES
-
 
 #: One colour per event type (legend, markers, timeline).
 #: Okabe–Ito colours, chosen so every pair stays apart (CIELAB ΔE ≥ 20) under simulated protan,
@@ -159,6 +172,7 @@ class _Prepared:
 
     def __init__(self, events: Any):
         import numpy as np
+
         from geo.events import PIPELINE_COLUMNS
         if isinstance(events, _Prepared):
             self.__dict__.update(events.__dict__)
@@ -290,7 +304,7 @@ def _link_flags(core: pd.DataFrame) -> Any:
 #: chunk files of :data:`CHUNK_EVENTS` events, loaded for a popup, a search or an export.
 CORE_COLUMNS = ("event_id", "event_date", "date_precision", "event_type", "actor", "geo_precision",
                 "location_name", "admin1_code", "admin1", "latitude", "longitude")
-CHUNK_EVENTS = 1_000
+CHUNK_EVENTS = 5_000
 
 
 def _encode_ids(s: pd.Series) -> Any:
@@ -501,7 +515,9 @@ def build_map(events: Any, *, title: str = "frontline-map", basemap: dict | None
               "known_types": list(EVENT_TYPES), "dropped": dropped, "tiles": bool(tiles)}
     if frontline:
         config["frontline"] = {"max_age": int(frontline.get("max_age_days", FRONTLINE_MAX_AGE_DAYS))}
-    for f in (default_features(basemap=basemap, frontline=frontline, labels=labels, n_events=blob["n"]) if features is None else features):
+    if features is None:
+        features = default_features(basemap=basemap, frontline=frontline, labels=labels, n_events=blob["n"])
+    for f in features:
         f.add_to(m)
     viewer = P.EventViewer({"config": config, "events": blob})
     viewer.chunks = chunks

@@ -9,10 +9,20 @@ import time
 import pandas as pd
 import pytest
 
-from geo import render
-from geo.render import (CanvasPoints, Choropleth, Clusters, Export, Filters, Search, Timeline, UrlHash,
-                        build_map, render_page, synthetic_events)
-from geo import _io
+from geo import _io, render
+from geo.render import (
+    CanvasPoints,
+    Choropleth,
+    Clusters,
+    Export,
+    Filters,
+    Search,
+    Timeline,
+    UrlHash,
+    build_map,
+    render_page,
+    synthetic_events,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,7 @@ _RUN = "window.__xss(1)"
 #: JSON/JS-string breakouts, CSS expressions, DOM clobbering, mXSS and polyglots.
 OWN = [
     f"<script>{_RUN}</script>", f"<img src=x onerror={_RUN}>", f"<svg onload={_RUN}>", f"<svg><script>{_RUN}</script></svg>",
-    f"<body onload={_RUN}>", f"<iframe src=\"javascript:{_RUN}\"></iframe>", f"<iframe srcdoc=\"<script>parent.__xss(1)</script>\">",
+    f"<body onload={_RUN}>", f"<iframe src=\"javascript:{_RUN}\"></iframe>", "<iframe srcdoc=\"<script>parent.__xss(1)</script>\">",
     f"<a href=\"javascript:{_RUN}\">x</a>", f"javascript:{_RUN}", f"JaVaScRiPt:{_RUN}", f"java\tscript:{_RUN}",
     f"data:text/html,<script>{_RUN}</script>", "data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3MoMSk8L3NjcmlwdD4=",
     f"vbscript:{_RUN}", f"\"><script>{_RUN}</script>", f"'><img src=x onerror={_RUN}>", f"\" onmouseover=\"{_RUN}\" x=\"",

@@ -33,7 +33,8 @@ def test_place_columns_go_by_place_and_read_back_exactly():
     via = {c for c, v in core["cols"].items() if isinstance(v, dict) and v.get("via")}
     # what follows from the place goes by place; the date, type and actor do not follow from it
     assert via == {"latitude", "longitude", "location_name", "admin1", "geo_precision", "date_precision"}
-    assert core["place"]["n"] == len(set(map(tuple, df[["latitude", "longitude", "location_name"]].to_numpy().tolist()))) and core["place"]["w"] == 2
+    places = set(map(tuple, df[["latitude", "longitude", "location_name"]].to_numpy().tolist()))
+    assert core["place"]["n"] == len(places) and core["place"]["w"] == 2
     full, _ = render.events_blob(df)
     back = render.read_events(files)
     for c in full["cols"]:
