@@ -343,15 +343,19 @@ class _Chunker:
                            for c in cols],
                           np.concatenate(lines) if lines else np.zeros(0, np.int64),
                           np.concatenate(ends) if ends else np.zeros(0, np.int64), n_cols=self.n_cols)
-            # a malformed row goes with the chunk of the good rows around it (rejects stay in line order)
-            j = len(self.bad) if (last and k == self.n) or not k else \
-                int(np.searchsorted([b[0] for b in self.bad], int(ch.lines[-1])))
-            ch.bad, self.bad = self.bad[:j], self.bad[j:]
-            self.n -= k
+            self._hand_over(ch, k, last)
             yield ch
             if not self.n and not self.bad:
                 break
 
+
+    def _hand_over(self, ch: CsvChunk, k: int, last: bool) -> None:
+        """Give *ch* (its *k* good rows just taken) the malformed rows among them: a malformed row goes
+        with the chunk of the good rows around it, so rejects stay in line order."""
+        j = len(self.bad) if (last and k == self.n) or not k else \
+            int(np.searchsorted([b[0] for b in self.bad], int(ch.lines[-1])))
+        ch.bad, self.bad = self.bad[:j], self.bad[j:]
+        self.n -= k
 
     def _take_rows(self, last: bool) -> Iterator[CsvChunk]:
         while self.n >= self.limit or (last and (self.n or self.bad)):
@@ -362,10 +366,7 @@ class _Chunker:
             flat = pa.array([c for r in rows for c in r], pa.string())
             ch = CsvChunk(None, np.asarray(lines, np.int64), np.asarray(ends, np.int64), flat=flat,
                           n_cols=self.n_cols)
-            j = len(self.bad) if (last and k == self.n) or not k else \
-                int(np.searchsorted([b[0] for b in self.bad], int(ch.lines[-1])))
-            ch.bad, self.bad = self.bad[:j], self.bad[j:]
-            self.n -= k
+            self._hand_over(ch, k, last)
             yield ch
             if not self.n and not self.bad:
                 break
